@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import { Sandbox, type SandboxReady } from './sandbox/Sandbox.ts';
+
+const USAGE = `Usage: enscale-gateway sandbox [options]
+
+Starts the Enscale platform in miniature: the dashboard API, demo environments whose nodes are
+real OpenSSH servers, and a private MariaDB behind the database node.
+
+Options:
+  --data DIR       data folder (default: a fresh temp folder, removed on exit unless --keep)
+  --keep           keep the data folder on exit
+  --api-port N     platform API port (default 8022; 0 picks a free port)
+  --port N         SSH gateway port (default 3022; 0 picks a free port)
+  --json           print exactly one JSON line on stdout when ready, nothing else
+  -h, --help       this text
+`;
+
+function portOption(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${name} must be a port number from 0 to 65535 (got '${value}').`);
+  }
+  return port;
+}
+
+function summary(ready: SandboxReady): string {
+  const lines = [
+    'Enscale sandbox is running.',
+    `  Platform API:  ${ready.api}/1.0/`,
+    ready.gateway
+      ? `  SSH gateway:   ${ready.gateway.host} port ${ready.gateway.port}  (host key ${ready.gateway.hostKey.sha256}, MD5 ${ready.gateway.hostKey.md5})`
+      : '  SSH gateway:   not started',
+    '  Users:',
+    ...ready.users.map((user) => `    uid ${user.uid}  ${user.login} / ${user.password}`),
+    '  Nodes:',
+    ...ready.nodes.map(
+      (node) =>
+        `    ${node.id}  ${node.envName.padEnd(8)} ${node.port === null ? 'stopped' : `sshd ${node.host}:${node.port}`}`,
+    ),
+  ];
+  if (ready.database) {
+    lines.push(
+      `  Database node ${ready.database.node} (MariaDB):`,
+      `    Database: ${ready.database.name}`,
+      `    Login:    ${ready.database.user}`,
+      `    Password: ${ready.database.password}`,
+    );
+  }
+  lines.push(`  Data folder:   ${ready.data}`, 'Press Ctrl-C to stop.');
+  return lines.join('\n');
+}
+
+async function sandbox(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      'api-port': { type: 'string' },
+      port: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const started = await Sandbox.start({
+    ...(values.data ? { dataDir: values.data } : {}),
+    keep: values.keep,
+    apiPort: portOption(values['api-port'], 8022, '--api-port'),
+    gatewayPort: portOption(values.port, 3022, '--port'),
+  });
+  process.stdout.write((values.json ? JSON.stringify(started.ready) : summary(started.ready)) + '\n');
+
+  return new Promise<number>((resolveExit) => {
+    let stopping = false;
+    const stop = (reason: string) => {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(orphanWatch);
+      if (!values.json) process.stderr.write(`Stopping the sandbox (${reason})…\n`);
+      started.stop().then(
+        () => resolveExit(0),
+        (error: unknown) => {
+          process.stderr.write(`Error while stopping: ${String(error)}\n`);
+          resolveExit(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGHUP', () => stop('SIGHUP'));
+    // When whoever started us dies without a signal, we are re-parented: stop rather than linger.
+    const parent = process.ppid;
+    const orphanWatch = setInterval(() => {
+      if (process.ppid !== parent) stop('parent process ended');
+    }, 1000);
+  });
+}
+
+/** The `enscale-gateway` command. Returns the exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'sandbox':
+        return await sandbox(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`Unknown command '${command}'.\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    process.stderr.write(`enscale-gateway: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}

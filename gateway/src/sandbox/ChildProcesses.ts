@@ -1,0 +1,89 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync, accessSync, constants } from 'node:fs';
+
+export interface Child {
+  readonly name: string;
+  readonly pid: number;
+  /** Resolves with the exit code (or signal name) when the process has ended. */
+  readonly exited: Promise<number | string>;
+  readonly hasExited: () => boolean;
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+const GRACE_MS = 5000;
+
+function hasSetpriv(): boolean {
+  if (process.platform !== 'linux') return false;
+  try {
+    accessSync(SETPRIV, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts and stops the sandbox's server processes. On Linux each one is started through
+ * `setpriv --pdeathsig TERM`, so the kernel stops it even when the sandbox is killed outright
+ * and never gets to run its own shutdown.
+ */
+export class ChildProcesses {
+  private readonly children = new Map<number, { child: Child; process: ChildProcess }>();
+  private readonly useSetpriv = hasSetpriv();
+
+  /** Starts `command` with its output appended to `logFile`. */
+  start(
+    name: string,
+    command: string,
+    args: readonly string[],
+    logFile: string,
+    env?: NodeJS.ProcessEnv,
+  ): Child {
+    const fd = openSync(logFile, 'a', 0o600);
+    const [file, argv] = this.useSetpriv
+      ? [SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args]]
+      : [command, args];
+    let proc: ChildProcess;
+    try {
+      proc = spawn(file, argv, { stdio: ['ignore', fd, fd], env: env ?? process.env });
+    } finally {
+      closeSync(fd);
+    }
+    if (proc.pid === undefined) throw new Error(`Could not start ${name} (${command}).`);
+    let ended = false;
+    const exited = new Promise<number | string>((resolve) => {
+      proc.once('exit', (code, signal) => {
+        ended = true;
+        this.children.delete(pid);
+        resolve(code ?? signal ?? 'unknown');
+      });
+      proc.once('error', () => {
+        ended = true;
+        this.children.delete(pid);
+        resolve('spawn-error');
+      });
+    });
+    const pid = proc.pid;
+    const child: Child = { name, pid, exited, hasExited: () => ended };
+    this.children.set(pid, { child, process: proc });
+    return child;
+  }
+
+  /** SIGTERM, then SIGKILL if it has not ended within the grace period. */
+  async stop(child: Child): Promise<void> {
+    const entry = this.children.get(child.pid);
+    if (!entry || child.hasExited()) return;
+    entry.process.kill('SIGTERM');
+    const timer = setTimeout(() => entry.process.kill('SIGKILL'), GRACE_MS);
+    await child.exited;
+    clearTimeout(timer);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.children.values()].map(({ child }) => this.stop(child)));
+  }
+
+  pids(): number[] {
+    return [...this.children.keys()];
+  }
+}

@@ -1,0 +1,192 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Child, ChildProcesses } from './ChildProcesses.ts';
+import { freePort, waitForGreeting } from './network.ts';
+import type { SystemTools } from './systemTools.ts';
+
+const run = promisify(execFile);
+
+export interface DatabaseCredentials {
+  database: string;
+  user: string;
+  password: string;
+}
+
+export interface MariaDbServerOptions {
+  /** The server's folder: data/, the socket, its option files. */
+  dir: string;
+  database: string;
+  user: string;
+  logFile: string;
+  children: ChildProcesses;
+  tools: SystemTools;
+}
+
+// A Unix socket path must fit in sockaddr_un (108 bytes on Linux, 104 on macOS).
+const MAX_SOCKET_PATH = 100;
+
+/** The server's first packet: protocol version 10, then the server version string. */
+const isMySqlHandshake = (data: Buffer): boolean => data.length > 5 && data[4] === 10;
+
+/**
+ * A private MariaDB server for the sandbox's database node: its own data folder, socket and
+ * port on loopback, never the machine's own instance. The database and its user are created by
+ * an init file at every start, so a kept data folder comes back with the same credentials.
+ */
+export class MariaDbServer {
+  private child: Child | undefined;
+  private credentials: DatabaseCredentials | undefined;
+  private tcpPort: number | undefined;
+
+  constructor(private readonly options: MariaDbServerOptions) {}
+
+  get socket(): string {
+    return join(this.options.dir, 'mysqld.sock');
+  }
+
+  get port(): number | undefined {
+    return this.tcpPort;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** An option file (mode 600) with the socket and the user's credentials, for tools and tests. */
+  get clientConfigPath(): string {
+    return join(this.options.dir, 'client.cnf');
+  }
+
+  async start(): Promise<DatabaseCredentials> {
+    const { dir, tools, children, logFile } = this.options;
+    if (this.socket.length > MAX_SOCKET_PATH) {
+      throw new Error(
+        `The data folder path is too long for MariaDB's socket (${this.socket}); use a shorter --data.`,
+      );
+    }
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const credentials = await this.loadCredentials();
+    const dataDir = join(dir, 'data');
+    // mariadbd refuses to run as root unless told to; elsewhere it runs as whoever starts it.
+    const userArgs = userInfo().uid === 0 ? ['--user=root'] : [];
+    if (!existsSync(join(dataDir, 'mysql'))) {
+      await rm(dataDir, { recursive: true, force: true });
+      await run(
+        tools.path('mariadbInstallDb'),
+        [
+          '--no-defaults',
+          `--datadir=${dataDir}`,
+          '--auth-root-authentication-method=socket',
+          '--skip-test-db',
+          '--skip-name-resolve',
+          ...userArgs,
+        ],
+        { timeout: 120_000 },
+      ).catch((error: { stderr?: string; message: string }) => {
+        throw new Error(
+          `mariadb-install-db failed: ${(error.stderr ?? error.message).trim().split('\n').slice(-3).join(' ')}`,
+        );
+      });
+    }
+    const initFile = join(dir, 'init.sql');
+    await writeFile(initFile, this.initSql(credentials), { mode: 0o600 });
+    await writeFile(
+      this.clientConfigPath,
+      `[client]\nsocket=${this.socket}\nuser=${credentials.user}\npassword=${credentials.password}\n`,
+      { mode: 0o600 },
+    );
+
+    const port = await freePort();
+    const child = children.start(
+      'mariadbd',
+      tools.path('mariadbd'),
+      [
+        '--no-defaults',
+        `--datadir=${dataDir}`,
+        `--socket=${this.socket}`,
+        `--port=${port}`,
+        '--bind-address=127.0.0.1',
+        `--pid-file=${join(dir, 'mariadbd.pid')}`,
+        `--log-error=${logFile}`,
+        `--init-file=${initFile}`,
+        '--skip-name-resolve',
+        '--innodb-buffer-pool-size=128M',
+        '--max-allowed-packet=256M',
+        ...userArgs,
+      ],
+      logFile,
+    );
+    await waitForGreeting({ path: this.socket }, isMySqlHandshake, {
+      abort: child.exited.then((code) => `exit ${code}; see ${logFile}`),
+      timeoutMs: 60_000,
+      what: 'MariaDB',
+    });
+    this.child = child;
+    this.tcpPort = port;
+    this.credentials = credentials;
+    return credentials;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child) await this.options.children.stop(this.child);
+    this.child = undefined;
+    this.tcpPort = undefined;
+  }
+
+  /** Runs SQL as the database user through the socket; for tests and checks. */
+  async query(sql: string): Promise<string> {
+    if (!this.credentials) throw new Error('MariaDB is not running.');
+    const { stdout } = await run(
+      this.options.tools.path('mariadb'),
+      [
+        `--defaults-extra-file=${this.clientConfigPath}`,
+        '--batch',
+        '--skip-column-names',
+        this.credentials.database,
+        '-e',
+        sql,
+      ],
+      { timeout: 60_000 },
+    );
+    return stdout;
+  }
+
+  /** Generated once per data folder, like the mail the platform sends for a new database node. */
+  private async loadCredentials(): Promise<DatabaseCredentials> {
+    const file = join(this.options.dir, 'credentials.json');
+    if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DatabaseCredentials;
+    const credentials: DatabaseCredentials = {
+      database: this.options.database,
+      user: this.options.user,
+      // Letters and digits only, so it needs no quoting in SQL, option files or shells.
+      password: randomBytes(24)
+        .toString('base64')
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 20),
+    };
+    await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
+    return credentials;
+  }
+
+  private initSql({ database, user, password }: DatabaseCredentials): string {
+    const db = `\`${database}\``;
+    const accounts = ['localhost', '127.0.0.1'].map((host) => `'${user}'@'${host}'`);
+    return [
+      `CREATE DATABASE IF NOT EXISTS ${db} CHARACTER SET utf8mb4;`,
+      ...accounts.flatMap((account) => [
+        `CREATE USER IF NOT EXISTS ${account} IDENTIFIED BY '${password}';`,
+        `ALTER USER ${account} IDENTIFIED BY '${password}';`,
+        `GRANT ALL PRIVILEGES ON ${db}.* TO ${account};`,
+        // mysqldump reads tablespace information, which needs PROCESS.
+        `GRANT PROCESS ON *.* TO ${account};`,
+      ]),
+      'FLUSH PRIVILEGES;',
+      '',
+    ].join('\n');
+  }
+}

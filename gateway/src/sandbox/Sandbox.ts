@@ -1,0 +1,206 @@
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import ssh2 from 'ssh2';
+import { createPlatformApi } from '../api/PlatformApi.ts';
+import { SqliteStore } from '../store/SqliteStore.ts';
+import type { Store } from '../store/Store.ts';
+import { EnvironmentStatus } from '../store/types.ts';
+import { ChildProcesses } from './ChildProcesses.ts';
+import { DEMO_DATABASE, DEMO_USERS } from './demoData.ts';
+import { SandboxNodes } from './SandboxNodes.ts';
+import { seedDemoData } from './seed.ts';
+import { SystemTools } from './systemTools.ts';
+
+export interface SandboxOptions {
+  /** The data folder; a fresh temp folder (removed on stop unless `keep`) when absent. */
+  dataDir?: string;
+  keep?: boolean;
+  /** 0 picks a free port. */
+  apiPort?: number;
+  /** The SSH gateway's port; no gateway is started when absent. 0 picks a free port. */
+  gatewayPort?: number;
+  host?: string;
+  tools?: SystemTools;
+}
+
+export interface SandboxGatewayInfo {
+  host: string;
+  port: number;
+  hostKey: { sha256: string; md5: string };
+}
+
+/** The `--json` ready line's object: everything a client or test needs to reach the sandbox. */
+export interface SandboxReady {
+  event: 'ready';
+  api: string;
+  gateway: SandboxGatewayInfo | null;
+  users: { uid: number; login: string; password: string }[];
+  nodes: { id: number; envName: string; host: string | null; port: number | null }[];
+  database: { node: number; name: string; user: string; password: string } | null;
+  data: string;
+}
+
+// sshd's configuration cannot reliably hold paths with spaces or quotes.
+const SAFE_PATH = /^[A-Za-z0-9_./+@:-]+$/;
+
+/**
+ * The platform in miniature: store, platform API, demo environments whose nodes are real
+ * OpenSSH servers, the private MariaDB behind the database node, and (when asked) the gateway.
+ */
+export class Sandbox {
+  private constructor(
+    readonly dataDir: string,
+    readonly store: Store,
+    readonly nodes: SandboxNodes,
+    readonly children: ChildProcesses,
+    private readonly api: FastifyInstance,
+    private readonly apiLog: WriteStream,
+    readonly ready: SandboxReady,
+    readonly nodeAccessKeyPath: string,
+    private readonly removeOnStop: boolean,
+  ) {}
+
+  static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    const host = options.host ?? '127.0.0.1';
+    const tools = options.tools ?? new SystemTools();
+    // Fail before starting anything when a server program is missing.
+    tools.requireAll(['sshd', 'sftpServer', 'mariadbd', 'mariadbInstallDb', 'mariadb']);
+
+    const created = !options.dataDir;
+    const dataDir = options.dataDir
+      ? resolve(options.dataDir)
+      : await mkdtemp(join(tmpdir(), 'enscale-sandbox-'));
+    if (!SAFE_PATH.test(dataDir)) {
+      throw new Error(`The data folder path may hold only letters, digits and ./_+@:- (got ${dataDir}).`);
+    }
+    const logsDir = join(dataDir, 'logs');
+    await mkdir(logsDir, { recursive: true, mode: 0o700 });
+    await mkdir(join(dataDir, 'gateway'), { recursive: true, mode: 0o700 });
+
+    const children = new ChildProcesses();
+    const store = new SqliteStore(join(dataDir, 'platform.db'));
+    const apiLog = createWriteStream(join(logsDir, 'api.log'), { flags: 'a', mode: 0o600 });
+    let nodes: SandboxNodes | undefined;
+    let api: FastifyInstance | undefined;
+    try {
+      await seedDemoData(store);
+      const { privatePath, publicKey } = await nodeAccessKey(join(dataDir, 'gateway'));
+      nodes = new SandboxNodes({ store, dataDir, logsDir, authorizedKey: publicKey, children, tools });
+      await startRunningEnvironments(store, nodes);
+
+      api = await createPlatformApi({ store, lifecycle: nodes, logStream: apiLog });
+      await api.listen({ port: options.apiPort ?? 0, host });
+      const address = api.server.address();
+      const apiPort = typeof address === 'object' && address ? address.port : 0;
+
+      // GATEWAY HOOK: start the SSH gateway here when options.gatewayPort is set.
+      const gateway: SandboxGatewayInfo | null = null;
+
+      const ready = await readyObject(store, nodes, `http://${host}:${apiPort}`, gateway, dataDir);
+      await writeFile(join(dataDir, 'ready.json'), JSON.stringify(ready, null, 2) + '\n', { mode: 0o600 });
+      return new Sandbox(
+        dataDir,
+        store,
+        nodes,
+        children,
+        api,
+        apiLog,
+        ready,
+        privatePath,
+        created && !options.keep,
+      );
+    } catch (error) {
+      await api?.close();
+      await nodes?.stopAll();
+      await children.stopAll();
+      await store.close();
+      apiLog.end();
+      if (created && !options.keep) await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Process ids of the sandbox's servers (sshd per running node, mariadbd). */
+  pids(): number[] {
+    return this.children.pids();
+  }
+
+  async stop(): Promise<void> {
+    // GATEWAY HOOK: close the SSH gateway first, so its node connections end before the nodes do.
+    await this.api.close();
+    await this.nodes.stopAll();
+    await this.children.stopAll();
+    await this.store.close();
+    await new Promise<void>((done) => this.apiLog.end(done));
+    if (this.removeOnStop) await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The key the gateway logs in to nodes with; every node's sshd accepts it and nothing else. */
+async function nodeAccessKey(dir: string): Promise<{ privatePath: string; publicKey: string }> {
+  const privatePath = join(dir, 'node_access_ed25519');
+  const publicPath = `${privatePath}.pub`;
+  if (!existsSync(privatePath) || !existsSync(publicPath)) {
+    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'enscale-gateway-node-access' });
+    await writeFile(privatePath, pair.private, { mode: 0o600 });
+    await writeFile(publicPath, pair.public + '\n', { mode: 0o644 });
+  }
+  return { privatePath, publicKey: (await readFile(publicPath, 'utf8')).trim() };
+}
+
+/** Nodes run exactly while their environment does; a kept data folder restarts the running ones. */
+async function startRunningEnvironments(store: Store, nodes: SandboxNodes): Promise<void> {
+  const envs = (await Promise.all(DEMO_USERS.map((user) => store.listEnvironments(user.uid)))).flat();
+  const transitional: number[] = [
+    EnvironmentStatus.Launching,
+    EnvironmentStatus.Stopping,
+    EnvironmentStatus.GoingToSleep,
+  ];
+  for (const env of envs) {
+    for (const node of await store.listNodes(env.envName)) await store.setNodeAccess(node.id, null);
+    // A sandbox killed mid-transition leaves an environment half-way; call it stopped.
+    if (transitional.includes(env.status))
+      await store.setEnvironmentStatus(env.envName, EnvironmentStatus.Down);
+  }
+  await Promise.all(
+    envs.filter((env) => env.status === EnvironmentStatus.Running).map((env) => nodes.start(env.envName)),
+  );
+}
+
+async function readyObject(
+  store: Store,
+  nodes: SandboxNodes,
+  api: string,
+  gateway: SandboxGatewayInfo | null,
+  dataDir: string,
+): Promise<SandboxReady> {
+  const envs = (await Promise.all(DEMO_USERS.map((user) => store.listEnvironments(user.uid)))).flat();
+  const nodeList = (await Promise.all(envs.map((env) => store.listNodes(env.envName)))).flat();
+  const credentials = nodes.databaseCredentials;
+  return {
+    event: 'ready',
+    api,
+    gateway,
+    users: DEMO_USERS.map(({ uid, login, password }) => ({ uid, login, password })),
+    nodes: nodeList
+      .sort((a, b) => a.id - b.id)
+      .map((node) => ({
+        id: node.id,
+        envName: node.envName,
+        host: node.access?.host ?? null,
+        port: node.access?.port ?? null,
+      })),
+    database: credentials
+      ? {
+          node: DEMO_DATABASE.node,
+          name: credentials.database,
+          user: credentials.user,
+          password: credentials.password,
+        }
+      : null,
+    data: dataDir,
+  };
+}

@@ -1,0 +1,105 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** A program the sandbox needs from the operating system, and the Debian package that has it. */
+interface ToolSpec {
+  names: readonly string[];
+  debianPackage: string;
+  /** Environment variable that overrides the lookup (used by tests, and for unusual installs). */
+  override: string;
+  /** Absolute places to try after PATH; sbin is often missing from a non-root PATH. */
+  extraPaths?: readonly string[];
+}
+
+const SPECS = {
+  sshd: { names: ['sshd'], debianPackage: 'openssh-server', override: 'ENSCALE_SSHD' },
+  sftpServer: {
+    names: ['sftp-server'],
+    debianPackage: 'openssh-server',
+    override: 'ENSCALE_SFTP_SERVER',
+    extraPaths: [
+      '/usr/lib/openssh/sftp-server',
+      '/usr/libexec/sftp-server',
+      '/usr/libexec/openssh/sftp-server',
+    ],
+  },
+  mariadbd: { names: ['mariadbd', 'mysqld'], debianPackage: 'mariadb-server', override: 'ENSCALE_MARIADBD' },
+  mariadbInstallDb: {
+    names: ['mariadb-install-db', 'mysql_install_db'],
+    debianPackage: 'mariadb-server',
+    override: 'ENSCALE_MARIADB_INSTALL_DB',
+  },
+  mariadb: {
+    names: ['mariadb', 'mysql'],
+    debianPackage: 'mariadb-client',
+    override: 'ENSCALE_MARIADB_CLIENT',
+  },
+} satisfies Record<string, ToolSpec>;
+
+export type ToolName = keyof typeof SPECS;
+
+/** A required program is missing; the message says which package to install. */
+export class MissingToolError extends Error {
+  constructor(
+    readonly tool: ToolName,
+    readonly debianPackage: string,
+    detail: string,
+  ) {
+    super(
+      `${SPECS[tool].names[0]} not found (${detail}). Install it: sudo apt-get install ${debianPackage} ` +
+        `(or run scripts/install-system-deps.sh).`,
+    );
+    this.name = 'MissingToolError';
+  }
+}
+
+const SBIN = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Finds programs on PATH, in the sbin folders, and in the tool's known places; caches answers. */
+export class SystemTools {
+  private readonly found = new Map<ToolName, string>();
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  /** @throws MissingToolError naming the Debian package that provides the tool. */
+  path(tool: ToolName): string {
+    const cached = this.found.get(tool);
+    if (cached) return cached;
+    const spec: ToolSpec = SPECS[tool];
+    const override = this.env[spec.override];
+    if (override) {
+      if (!isExecutable(override)) {
+        throw new MissingToolError(
+          tool,
+          spec.debianPackage,
+          `${spec.override}=${override} is not an executable file`,
+        );
+      }
+      this.found.set(tool, override);
+      return override;
+    }
+    const dirs = [...(this.env['PATH'] ?? '').split(delimiter).filter(Boolean), ...SBIN];
+    const candidates = [
+      ...spec.names.flatMap((name) => dirs.map((dir) => join(dir, name))),
+      ...(spec.extraPaths ?? []),
+    ];
+    const hit = candidates.find(isExecutable);
+    if (!hit) throw new MissingToolError(tool, spec.debianPackage, 'looked on PATH and in /usr/sbin');
+    this.found.set(tool, hit);
+    return hit;
+  }
+
+  /** Looks up every tool at once so a missing one fails before anything starts. */
+  requireAll(tools: readonly ToolName[]): void {
+    for (const tool of tools) this.path(tool);
+  }
+}

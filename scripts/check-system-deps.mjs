@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// Fails fast, before any test runs, when a program the tests drive is missing, naming the package.
+// Nothing is skipped for a missing tool: a test suite that quietly skips proves nothing.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+const TOOLS = [
+  ['sshd', 'openssh-server'],
+  ['sftp-server', 'openssh-server', ['/usr/lib/openssh/sftp-server', '/usr/libexec/sftp-server']],
+  ['ssh', 'openssh-client'],
+  ['sftp', 'openssh-client'],
+  ['scp', 'openssh-client'],
+  ['ssh-keygen', 'openssh-client'],
+  ['mariadbd', 'mariadb-server'],
+  ['mariadb-install-db', 'mariadb-server'],
+  ['mariadb', 'mariadb-client'],
+  ['plink', 'putty-tools'],
+  ['psftp', 'putty-tools'],
+  ['puttygen', 'putty-tools'],
+  ['rsync', 'rsync'],
+  ['setpriv', 'util-linux'],
+  ['script', 'bsdutils'],
+];
+
+const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];
+const executable = (path) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const missing = TOOLS.filter(
+  ([name, , extra = []]) => ![...dirs.map((dir) => join(dir, name)), ...extra].some(executable),
+);
+if (missing.length > 0) {
+  const packages = [...new Set(missing.map(([, pkg]) => pkg))];
+  console.error(
+    `Missing programs: ${missing.map(([name]) => name).join(', ')}.\n` +
+      `Install them with: sudo bash scripts/install-system-deps.sh  (Debian packages: ${packages.join(' ')})`,
+  );
+  process.exit(1);
+}
+console.log(`check-system-deps: all ${TOOLS.length} programs found`);

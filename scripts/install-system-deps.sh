@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that Enscale SSH's tests and sandbox need. Idempotent: installs only
+# what is missing, says what it installs, and is quiet otherwise. Run as root or with sudo.
+set -euo pipefail
+
+# package            why
+PACKAGES=(
+  openssh-server   # sshd for every sandbox node, sftp-server
+  openssh-client   # ssh, sftp, scp, ssh-keygen: the interop tests' real clients
+  mariadb-server   # the sandbox's private MariaDB behind the database node
+  mariadb-client   # mysql / mariadb on the database node
+  putty-tools      # plink, psftp, puttygen: PuTTY interop tests
+  rsync            # rsync through the gateway
+  util-linux       # setpriv: sandbox servers stop when the sandbox dies
+  bsdutils         # script: drives the gateway menu through a real pty
+)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$pkg")
+  fi
+done
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-system-deps: run as root (sudo is not available)" >&2; exit 1; }
+  SUDO=(sudo)
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-system-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update -qq
+  "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "install-system-deps: all ${#PACKAGES[@]} packages present"
+fi
+
+# sshd started as root needs its privilege-separation folder; only a booted system makes it.
+"${SUDO[@]}" mkdir -p /run/sshd
