@@ -87,6 +87,29 @@ export default tseslint.config(
     },
   },
   {
+    // shared/ compiles with the DOM library for AbortSignal and friends, which every runtime has;
+    // the globals only one runtime has stay out.
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'window',
+          'document',
+          'navigator',
+          'localStorage',
+          'sessionStorage',
+          'process',
+          'Buffer',
+          'require',
+        ].map((name) => ({
+          name,
+          message: 'shared/ runs in Node and in the browser: use neither one’s globals.',
+        })),
+      ],
+    },
+  },
+  {
     // A test that finds something missing should fail at that line; `!` says so briefly.
     files: ['test/**/*.ts', 'gateway/test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },

@@ -39,7 +39,7 @@ if (missing.length > 0) {
   const packages = [...new Set(missing.map(([, pkg]) => pkg))];
   console.error(
     `Missing programs: ${missing.map(([name]) => name).join(', ')}.\n` +
-      `Install them with: sudo bash scripts/install-system-deps.sh  (Debian packages: ${packages.join(' ')})`,
+      `Install them with: bash scripts/install-system-deps.sh (as root, or it uses sudo); Debian packages: ${packages.join(' ')}`,
   );
   process.exit(1);
 }

@@ -1,2 +1,4 @@
 export * from './environment.ts';
+export * from './errors.ts';
 export * from './gatewayAddress.ts';
+export * from './rpc/index.ts';

@@ -1,0 +1,5 @@
+export * from './Emitter.ts';
+export * from './protocol.ts';
+export { RpcClient } from './RpcClient.ts';
+export { expose, RpcHost, type Exposed } from './RpcHost.ts';
+export { messagePortChannel, type MessagePortLike } from './messagePortChannel.ts';
