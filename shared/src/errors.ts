@@ -28,6 +28,12 @@ export class HostKeyChanged extends AppError {
   override readonly name = 'HostKeyChanged';
 }
 
+/** A host key nobody has decided about, where no one can be asked (scripts, the CLI). */
+export class HostKeyUnknown extends AppError {
+  readonly code = 'HostKeyUnknown';
+  override readonly name = 'HostKeyUnknown';
+}
+
 export class HostKeyRejected extends AppError {
   readonly code = 'HostKeyRejected';
   override readonly name = 'HostKeyRejected';
@@ -87,6 +93,7 @@ const BY_CODE: Record<string, ErrorClass> = {
   SignedOut,
   KeychainUnavailable,
   HostKeyChanged,
+  HostKeyUnknown,
   HostKeyRejected,
   EnvironmentStopped,
   NodeNotFound,

@@ -1,0 +1,68 @@
+import { createHmac } from 'node:crypto';
+
+/** One usable line of an OpenSSH known_hosts file. */
+export interface KnownHostEntry {
+  /** Host patterns as written (`name`, `[name]:port`, `|1|salt|hash`, negations with `!`). */
+  patterns: string[];
+  keyType: string;
+  /** Base64 of the key blob. */
+  key: string;
+  revoked: boolean;
+}
+
+/** `name` for port 22, `[name]:port` otherwise: how OpenSSH writes and looks up a host. */
+export function hostToken(host: string, port: number): string {
+  return port === 22 ? host.toLowerCase() : `[${host.toLowerCase()}]:${port}`;
+}
+
+export function parseKnownHosts(text: string): KnownHostEntry[] {
+  const entries: KnownHostEntry[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const fields = line.split(/\s+/);
+    let revoked = false;
+    if (fields[0]?.startsWith('@')) {
+      const marker = fields.shift();
+      // Certificate authorities vouch for other keys; this app pins keys, so it skips them.
+      if (marker === '@cert-authority') continue;
+      revoked = marker === '@revoked';
+    }
+    const [hosts, keyType, key] = fields;
+    if (!hosts || !keyType || !key) continue;
+    entries.push({ patterns: hosts.split(','), keyType, key, revoked });
+  }
+  return entries;
+}
+
+/** OpenSSH's glob: `*` any run, `?` one character. */
+function globMatch(pattern: string, value: string): boolean {
+  const escaped = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`, 'i').test(value);
+}
+
+function hashedMatch(pattern: string, token: string): boolean {
+  const [, magic, salt, hash] = pattern.split('|');
+  if (magic !== '1' || !salt || !hash) return false;
+  return createHmac('sha1', Buffer.from(salt, 'base64')).update(token).digest('base64') === hash;
+}
+
+/** Whether an entry applies to `token`, honouring hashed names and `!negations`. */
+export function entryMatches(entry: KnownHostEntry, token: string): boolean {
+  let matched = false;
+  for (const pattern of entry.patterns) {
+    const negated = pattern.startsWith('!');
+    const body = negated ? pattern.slice(1) : pattern;
+    const hit = body.startsWith('|') ? hashedMatch(body, token) : globMatch(body, token);
+    if (hit && negated) return false;
+    if (hit) matched = true;
+  }
+  return matched;
+}
+
+export function formatEntry(token: string, keyType: string, key: string): string {
+  return `${token} ${keyType} ${key}`;
+}
