@@ -72,6 +72,9 @@ export class MariaDbServer {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const credentials = await this.loadCredentials();
     const dataDir = join(dir, 'data');
+    // Its own temp folder: servers sharing /tmp collide on temporary-table names during bootstrap.
+    const tmp = join(dir, 'tmp');
+    await mkdir(tmp, { recursive: true, mode: 0o700 });
     // mariadbd refuses to run as root unless told to; elsewhere it runs as whoever starts it.
     const userArgs = userInfo().uid === 0 ? ['--user=root'] : [];
     if (!existsSync(join(dataDir, 'mysql'))) {
@@ -84,6 +87,7 @@ export class MariaDbServer {
           '--auth-root-authentication-method=socket',
           '--skip-test-db',
           '--skip-name-resolve',
+          `--tmpdir=${tmp}`,
           ...userArgs,
         ],
         { timeout: 120_000 },
@@ -114,6 +118,7 @@ export class MariaDbServer {
         `--pid-file=${join(dir, 'mariadbd.pid')}`,
         `--log-error=${logFile}`,
         `--init-file=${initFile}`,
+        `--tmpdir=${tmp}`,
         '--skip-name-resolve',
         '--innodb-buffer-pool-size=128M',
         '--max-allowed-packet=256M',

@@ -91,7 +91,10 @@ export class NodeServer {
       } catch (error) {
         await children.stop(child);
         if (attempt < 3) continue;
-        throw error;
+        // The log may go with a temp data folder; keep its last words in the error.
+        const log = await readFile(this.options.logFile, 'utf8').catch(() => '');
+        const tail = log.trim().split('\n').slice(-3).join(' | ');
+        throw new Error(`${(error as Error).message}${tail ? ` sshd said: ${tail}` : ''}`);
       }
       this.child = child;
       this.current = { host, port, user: userInfo().username, hostKey };
