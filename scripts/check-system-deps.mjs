@@ -20,6 +20,9 @@ const TOOLS = [
   ['rsync', 'rsync'],
   ['setpriv', 'util-linux'],
   ['script', 'bsdutils'],
+  ['dbus-run-session', 'dbus-daemon'],
+  ['dbus-send', 'dbus-bin'],
+  ['gnome-keyring-daemon', 'gnome-keyring'],
 ];
 
 const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];

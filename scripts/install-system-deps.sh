@@ -13,6 +13,10 @@ PACKAGES=(
   rsync            # rsync through the gateway
   util-linux       # setpriv: sandbox servers stop when the sandbox dies
   bsdutils         # script: drives the gateway menu through a real pty
+  dbus-daemon      # dbus-run-session: the private session bus scripts/with-keyring.sh starts for tests
+  dbus-bin         # dbus-send: the keychain tests lock a keyring of their own
+  gnome-keyring    # a real Secret Service (the Linux keychain keytar talks to) for the KeyVault tests
+  libsecret-1-dev  # headers keytar compiles against during npm ci (it ships no usable prebuilt binary here)
 )
 
 missing=()

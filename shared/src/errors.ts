@@ -54,6 +54,12 @@ export class TransferFailed extends AppError {
   override readonly name = 'TransferFailed';
 }
 
+/** The database refused an import or export; `details.line` is where an import stopped. */
+export class SqlFailed extends AppError {
+  readonly code = 'SqlFailed';
+  override readonly name = 'SqlFailed';
+}
+
 /** The platform answered with a non-zero result; carries its code and its own message. */
 export class PlatformError extends AppError {
   readonly code = 'PlatformError';
@@ -87,7 +93,82 @@ export class InternalError extends AppError {
   override readonly name = 'InternalError';
 }
 
-type ErrorClass = new (message: string, details?: Record<string, unknown>) => AppError;
+// The key vault's errors: they cross the RPC to the keys page.
+/** The keychain refused a secret because of its size (Windows' Credential Manager: 2560 bytes). */
+export class SecretTooLarge extends AppError {
+  readonly code = 'SecretTooLarge';
+  override readonly name = 'SecretTooLarge';
+
+  constructor(bytes: number, cap: number) {
+    super(`A secret of ${bytes} bytes does not fit the keychain's limit of ${cap} bytes.`, { bytes, cap });
+  }
+}
+
+export class KeyNotFound extends AppError {
+  readonly code = 'KeyNotFound';
+  override readonly name = 'KeyNotFound';
+
+  constructor(id: string) {
+    super(`No key with id '${id}' in the vault — it may have been deleted; refresh the key list.`, { id });
+  }
+}
+
+export class KeyAlreadyInVault extends AppError {
+  readonly code = 'KeyAlreadyInVault';
+  override readonly name = 'KeyAlreadyInVault';
+
+  constructor(existingId: string, existingName: string) {
+    super(`This key is already in the vault as '${existingName}'.`, { existingId });
+  }
+}
+
+export class PassphraseRequired extends AppError {
+  readonly code = 'PassphraseRequired';
+  override readonly name = 'PassphraseRequired';
+
+  constructor() {
+    super('This key file is protected by a passphrase — enter it to import the key.');
+  }
+}
+
+export class WrongPassphrase extends AppError {
+  readonly code = 'WrongPassphrase';
+  override readonly name = 'WrongPassphrase';
+
+  constructor(what = 'this key file') {
+    super(`Wrong passphrase: ${what} could not be decrypted with it. Check the passphrase and try again.`);
+  }
+}
+
+/** The file is damaged or was edited: a MAC or an integrity check failed, or its structure is broken. */
+export class KeyFileCorrupt extends AppError {
+  readonly code = 'KeyFileCorrupt';
+  override readonly name = 'KeyFileCorrupt';
+
+  constructor(detail: string) {
+    super(`The key file is damaged or was changed (${detail}); use an intact copy.`, { detail });
+  }
+}
+
+/** A key type, cipher, key derivation or file format the vault does not handle. */
+export class UnsupportedKey extends AppError {
+  readonly code = 'UnsupportedKey';
+  override readonly name = 'UnsupportedKey';
+}
+
+/** A stored key can no longer be opened: its keychain secret is gone or its file was altered. */
+export class VaultDataLost extends AppError {
+  readonly code = 'VaultDataLost';
+  override readonly name = 'VaultDataLost';
+
+  constructor(name: string, detail: string, advice = 'Delete it and import it again from a backup.') {
+    super(`The key '${name}' cannot be decrypted (${detail}). ${advice}`, { detail });
+  }
+}
+
+// Any constructor: the registry only needs the prototype, see deserializeError.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- constructors differ in their parameters
+type ErrorClass = abstract new (...args: any[]) => AppError;
 
 const BY_CODE: Record<string, ErrorClass> = {
   SignedOut,
@@ -98,12 +179,21 @@ const BY_CODE: Record<string, ErrorClass> = {
   EnvironmentStopped,
   NodeNotFound,
   TransferFailed,
+  SqlFailed,
   PlatformError,
   PlatformUnreachable,
   AuthenticationFailed,
   InvalidInput,
   Cancelled,
   InternalError,
+  SecretTooLarge,
+  KeyNotFound,
+  KeyAlreadyInVault,
+  PassphraseRequired,
+  WrongPassphrase,
+  KeyFileCorrupt,
+  UnsupportedKey,
+  VaultDataLost,
 };
 
 export interface SerializedError {
@@ -121,8 +211,18 @@ export function serializeError(error: unknown): SerializedError {
   };
 }
 
-/** Rebuilds the typed error on the far side of the RPC, so `instanceof` works there too. */
+/**
+ * Rebuilds the typed error on the far side of the RPC, so `instanceof` works there too. Built on
+ * the class's prototype rather than through its constructor, whose parameters vary by class.
+ */
 export function deserializeError(error: SerializedError): AppError {
-  const Class = BY_CODE[error.code] ?? InternalError;
-  return new Class(error.message, error.details);
+  const known = BY_CODE[error.code];
+  const Class = known ?? InternalError;
+  const rebuilt = Object.create(Class.prototype) as AppError;
+  const fields = { code: known ? error.code : 'InternalError', name: known ? error.code : 'InternalError' };
+  for (const [key, value] of Object.entries({ ...fields, message: error.message, details: error.details })) {
+    Object.defineProperty(rebuilt, key, { value, enumerable: key === 'details', writable: false });
+  }
+  Object.defineProperty(rebuilt, 'stack', { value: `${fields.name}: ${error.message}`, writable: true });
+  return rebuilt;
 }

@@ -5,3 +5,7 @@ export * from './rpc/index.ts';
 export * from './platform.ts';
 export * from './nodeGroups.ts';
 export * from './hostKeys.ts';
+export * from './connections.ts';
+export * from './terminals.ts';
+export * from './platformService.ts';
+export * from './databases.ts';

@@ -1,4 +1,5 @@
 import type { EnvironmentStatus } from './environment.ts';
+import type { PinnedHostKey } from './connections.ts';
 import type { GatewayAddress } from './gatewayAddress.ts';
 
 /** Where an account lives: the platform's API and its SSH gateway. */
@@ -12,7 +13,7 @@ export interface PlatformProfile {
    * The gateway's host key as the platform publishes it. A preset's key is trusted without asking;
    * `md5` is the dashboard's colon form, `sha256` OpenSSH's `SHA256:…` form.
    */
-  gatewayFingerprint?: { md5?: string; sha256?: string };
+  gatewayKey?: PinnedHostKey;
 }
 
 export const ENSCALE: PlatformProfile = {
@@ -20,7 +21,7 @@ export const ENSCALE: PlatformProfile = {
   label: 'Enscale',
   apiUrl: 'https://app.enscale.cloud',
   gateway: { host: 'sshgateway.io', port: 3022 },
-  gatewayFingerprint: { md5: '73:e1:e2:8e:65:fe:7b:5e:2f:09:f9:d8:57:5e:a7:59' },
+  gatewayKey: { keyType: 'ssh-rsa', md5: '73:e1:e2:8e:65:fe:7b:5e:2f:09:f9:d8:57:5e:a7:59' },
 };
 
 /** Names the same Enscale gateway had before; clients may know its key under them. */

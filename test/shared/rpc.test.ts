@@ -1,6 +1,6 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cancelled, EnvironmentStopped, InternalError } from '../../shared/src/errors.ts';
+import { Cancelled, EnvironmentStopped, InternalError, KeyNotFound } from '../../shared/src/errors.ts';
 import { Emitter, type EventSource } from '../../shared/src/rpc/Emitter.ts';
 import { messagePortChannel, type MessagePortLike } from '../../shared/src/rpc/messagePortChannel.ts';
 import type { CallOptions } from '../../shared/src/rpc/protocol.ts';
@@ -18,6 +18,7 @@ interface Counter {
   echo(value: unknown): Promise<unknown>;
   enter(envName: string): Promise<void>;
   crash(): Promise<void>;
+  lookup(id: string): Promise<void>;
   waitUntilCancelled(options?: CallOptions): Promise<string>;
 }
 
@@ -42,6 +43,9 @@ class CounterService implements Counter {
   async crash(): Promise<void> {
     throw new TypeError('boom');
   }
+  async lookup(id: string): Promise<void> {
+    throw new KeyNotFound(id);
+  }
   waitUntilCancelled(options?: CallOptions): Promise<string> {
     return new Promise((_resolve, reject) => {
       options?.signal?.addEventListener('abort', () => {
@@ -61,7 +65,7 @@ function connect(service: CounterService) {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
   const host = new RpcHost(messagePortChannel(port1 as unknown as MessagePortLike), {
-    counter: expose<Counter>(service, ['add', 'echo', 'enter', 'crash', 'waitUntilCancelled']),
+    counter: expose<Counter>(service, ['add', 'echo', 'enter', 'crash', 'lookup', 'waitUntilCancelled']),
   });
   const client = new RpcClient(messagePortChannel(port2 as unknown as MessagePortLike));
   return { host, client, counter: client.service<Counter>('counter') };
@@ -99,6 +103,10 @@ describe('RPC over a real MessagePort', () => {
       message: "Environment 'staging' is stopped — start it from the dashboard.",
       details: { envName: 'staging' },
     });
+    const missing = await counter.lookup('k-1').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(KeyNotFound);
+    expect(missing).toMatchObject({ code: 'KeyNotFound', details: { id: 'k-1' } });
+    expect((missing as Error).message).toMatch(/No key with id 'k-1'/);
     const crash = await counter.crash().catch((e: unknown) => e);
     expect(crash).toBeInstanceOf(InternalError);
     expect((crash as Error).message).toBe('boom');

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { PinnedHostKey } from '../../../shared/src/connections.ts';
 import { HostKeyChanged, HostKeyRejected, HostKeyUnknown } from '../../../shared/src/errors.ts';
 import type { HostKeyDecision, HostKeyEvents, HostKeyQuestion } from '../../../shared/src/hostKeys.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
@@ -11,8 +12,8 @@ export interface HostKeyCheck {
   port: number;
   /** The key blob the server presented (SSH wire format). */
   key: Buffer;
-  /** A platform preset's published fingerprint: trusted without a question. */
-  pinned?: { md5?: string; sha256?: string };
+  /** A platform preset's published key: trusted without a question. */
+  pinned?: PinnedHostKey;
   /** Whether someone can be asked; scripts cannot. */
   interactive: boolean;
 }

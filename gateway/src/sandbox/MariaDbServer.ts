@@ -101,7 +101,7 @@ export class MariaDbServer {
     await writeFile(initFile, this.initSql(credentials), { mode: 0o600 });
     await writeFile(
       this.clientConfigPath,
-      `[client]\nsocket=${this.socket}\nuser=${credentials.user}\npassword=${credentials.password}\n`,
+      `[client]\nsocket=${this.socket}\nuser=${credentials.user}\npassword=${credentials.password}\ndefault-character-set=utf8mb4\n`,
       { mode: 0o600 },
     );
 

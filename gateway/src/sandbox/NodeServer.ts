@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
+import { ensureKeyFile } from '../keys/keyFiles.ts';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
 import type { NodeAccess } from '../store/types.ts';
 import type { Child, ChildProcesses } from './ChildProcesses.ts';
 import { freePort, isSshBanner, waitForGreeting } from './network.ts';
@@ -94,7 +94,7 @@ export class NodeServer {
         // The log may go with a temp data folder; keep its last words in the error.
         const log = await readFile(this.options.logFile, 'utf8').catch(() => '');
         const tail = log.trim().split('\n').slice(-3).join(' | ');
-        throw new Error(`${(error as Error).message}${tail ? ` sshd said: ${tail}` : ''}`);
+        throw new Error(`${(error as Error).message}${tail ? ` sshd said: ${tail}` : ''}`, { cause: error });
       }
       this.child = child;
       this.current = { host, port, user: userInfo().username, hostKey };
@@ -110,16 +110,13 @@ export class NodeServer {
 
   /** The node's Ed25519 host key, made once and kept: the gateway pins it. */
   private async hostKey(etc: string): Promise<string> {
-    const privatePath = join(etc, 'ssh_host_ed25519_key');
-    const publicPath = `${privatePath}.pub`;
-    if (!existsSync(privatePath) || !existsSync(publicPath)) {
-      const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: `node${this.options.nodeId}` });
-      await writeFile(privatePath, pair.private, { mode: 0o600 });
-      await writeFile(publicPath, pair.public + '\n', { mode: 0o644 });
-    }
-    await chmod(privatePath, 0o600);
-    const [type, data] = (await readFile(publicPath, 'utf8')).trim().split(/\s+/);
-    return `${type} ${data}`;
+    const { publicKey } = await ensureKeyFile(
+      this.options.tools.path('sshKeygen'),
+      join(etc, 'ssh_host_ed25519_key'),
+      'ed25519',
+      { comment: `node${this.options.nodeId}` },
+    );
+    return publicKey;
   }
 
   private async writeHome(): Promise<void> {

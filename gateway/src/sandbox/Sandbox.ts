@@ -1,10 +1,10 @@
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import ssh2 from 'ssh2';
 import { createPlatformApi } from '../api/PlatformApi.ts';
+import { ensureKeyFile } from '../keys/keyFiles.ts';
 import { SqliteStore } from '../store/SqliteStore.ts';
 import type { Store } from '../store/Store.ts';
 import { EnvironmentStatus } from '../store/types.ts';
@@ -67,7 +67,7 @@ export class Sandbox {
     const host = options.host ?? '127.0.0.1';
     const tools = options.tools ?? new SystemTools();
     // Fail before starting anything when a server program is missing.
-    tools.requireAll(['sshd', 'sftpServer', 'mariadbd', 'mariadbInstallDb', 'mariadb']);
+    tools.requireAll(['sshd', 'sshKeygen', 'sftpServer', 'mariadbd', 'mariadbInstallDb', 'mariadb']);
 
     const created = !options.dataDir;
     const dataDir = options.dataDir
@@ -87,7 +87,7 @@ export class Sandbox {
     let api: FastifyInstance | undefined;
     try {
       await seedDemoData(store);
-      const { privatePath, publicKey } = await nodeAccessKey(join(dataDir, 'gateway'));
+      const { privatePath, publicKey } = await nodeAccessKey(tools, join(dataDir, 'gateway'));
       nodes = new SandboxNodes({ store, dataDir, logsDir, authorizedKey: publicKey, children, tools });
       await startRunningEnvironments(store, nodes);
 
@@ -140,15 +140,15 @@ export class Sandbox {
 }
 
 /** The key the gateway logs in to nodes with; every node's sshd accepts it and nothing else. */
-async function nodeAccessKey(dir: string): Promise<{ privatePath: string; publicKey: string }> {
+async function nodeAccessKey(
+  tools: SystemTools,
+  dir: string,
+): Promise<{ privatePath: string; publicKey: string }> {
   const privatePath = join(dir, 'node_access_ed25519');
-  const publicPath = `${privatePath}.pub`;
-  if (!existsSync(privatePath) || !existsSync(publicPath)) {
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'enscale-gateway-node-access' });
-    await writeFile(privatePath, pair.private, { mode: 0o600 });
-    await writeFile(publicPath, pair.public + '\n', { mode: 0o644 });
-  }
-  return { privatePath, publicKey: (await readFile(publicPath, 'utf8')).trim() };
+  const { publicKey } = await ensureKeyFile(tools.path('sshKeygen'), privatePath, 'ed25519', {
+    comment: 'enscale-gateway-node-access',
+  });
+  return { privatePath, publicKey };
 }
 
 /** Nodes run exactly while their environment does; a kept data folder restarts the running ones. */

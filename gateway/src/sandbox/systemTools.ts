@@ -23,6 +23,7 @@ const SPECS = {
       '/usr/libexec/openssh/sftp-server',
     ],
   },
+  sshKeygen: { names: ['ssh-keygen'], debianPackage: 'openssh-client', override: 'ENSCALE_SSH_KEYGEN' },
   mariadbd: { names: ['mariadbd', 'mysqld'], debianPackage: 'mariadb-server', override: 'ENSCALE_MARIADBD' },
   mariadbInstallDb: {
     names: ['mariadb-install-db', 'mysql_install_db'],

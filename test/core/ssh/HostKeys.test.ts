@@ -102,7 +102,7 @@ describe('HostKeys', () => {
       port: 3022,
       key: key.blob,
       interactive: true,
-      pinned: { md5: md5Fingerprint(key.blob) },
+      pinned: { keyType: 'ssh-rsa', md5: md5Fingerprint(key.blob) },
     });
     const other = hostKey('impostor', 'rsa');
     await expect(
@@ -111,7 +111,7 @@ describe('HostKeys', () => {
         port: 3022,
         key: other.blob,
         interactive: true,
-        pinned: { md5: md5Fingerprint(key.blob) },
+        pinned: { keyType: 'ssh-rsa', md5: md5Fingerprint(key.blob) },
       }),
     ).rejects.toBeInstanceOf(HostKeyChanged);
   });

@@ -1,0 +1,85 @@
+import { InvalidInput } from '../../../shared/src/errors.ts';
+import type { DatabaseCredentials, DatabaseEngine } from '../../../shared/src/databases.ts';
+
+/** Single-quotes a word for a POSIX shell. */
+export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
+
+const NAME = /^[A-Za-z0-9_$-]{1,64}$/;
+
+export function engineFor(nodeType: string): DatabaseEngine {
+  if (/^(mariadb|mysql|percona)/i.test(nodeType)) return 'mysql';
+  if (/^postgres/i.test(nodeType)) return 'postgresql';
+  throw new InvalidInput(`Node type '${nodeType}' is not a database this app can import into.`);
+}
+
+function checkNames({ database, user }: DatabaseCredentials): void {
+  if (!NAME.test(database))
+    throw new InvalidInput(`'${database}' is not a database name (letters, digits, _ $ -).`);
+  if (!NAME.test(user))
+    throw new InvalidInput(`'${user}' is not a database user name (letters, digits, _ $ -).`);
+}
+
+/**
+ * The client's option file, sent first on the command's stdin. It carries the password, so the
+ * password never appears on a command line (where `ps` would show it) or in an environment.
+ */
+export function optionFile(engine: DatabaseEngine, credentials: DatabaseCredentials): string {
+  checkNames(credentials);
+  if (engine === 'mysql') {
+    // Option-file values may be quoted; backslash and quote are the only characters to escape.
+    const password = credentials.password.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    return `[client]\nuser="${credentials.user}"\npassword="${password}"\n`;
+  }
+  // ~/.pgpass format: host:port:database:user:password, with : and \ escaped.
+  const password = credentials.password.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
+  return `*:*:*:${credentials.user}:${password}\n`;
+}
+
+/**
+ * A shell command that reads `optionBytes` bytes of stdin into a private temporary file (mode 600,
+ * removed however the command ends), then runs the database client with the rest of stdin.
+ */
+function withOptionFile(optionBytes: number, client: string): string {
+  return [
+    'umask 077',
+    'f=$(mktemp) || exit 70',
+    `trap 'rm -f "$f"' EXIT HUP INT TERM`,
+    // head -c reads exactly that many bytes from a pipe, leaving the SQL for the client.
+    `head -c ${optionBytes} > "$f" || exit 70`,
+    client,
+  ].join('; ');
+}
+
+export function importCommand(
+  engine: DatabaseEngine,
+  credentials: DatabaseCredentials,
+  optionBytes: number,
+): string {
+  checkNames(credentials);
+  const db = shellQuote(credentials.database);
+  const client =
+    engine === 'mysql'
+      ? `mysql --defaults-extra-file="$f" --default-character-set=utf8mb4 --binary-mode --batch ${db}`
+      : `PGPASSFILE="$f" psql -X -q -v ON_ERROR_STOP=1 -U ${shellQuote(credentials.user)} -h localhost -d ${db}`;
+  return withOptionFile(optionBytes, client);
+}
+
+export function exportCommand(
+  engine: DatabaseEngine,
+  credentials: DatabaseCredentials,
+  optionBytes: number,
+): string {
+  checkNames(credentials);
+  const db = shellQuote(credentials.database);
+  const client =
+    engine === 'mysql'
+      ? `mysqldump --defaults-extra-file="$f" --default-character-set=utf8mb4 --single-transaction --routines --triggers --no-tablespaces ${db}`
+      : `PGPASSFILE="$f" pg_dump -U ${shellQuote(credentials.user)} -h localhost ${db}`;
+  return withOptionFile(optionBytes, client);
+}
+
+/** mysql's "ERROR 1064 (42000) at line 12: …" and psql's "psql:<stdin>:12: ERROR: …". */
+export function failedLine(stderr: string): number | undefined {
+  const match = /at line (\d+)/.exec(stderr) ?? /<stdin>:(\d+):/.exec(stderr);
+  return match ? Number(match[1]) : undefined;
+}

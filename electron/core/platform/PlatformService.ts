@@ -1,0 +1,187 @@
+import { join } from 'node:path';
+import { InvalidInput, PlatformUnreachable, SignedOut } from '../../../shared/src/errors.ts';
+import type { Account, DashboardKey, PlatformProfile } from '../../../shared/src/platform.ts';
+import type {
+  EnvironmentList,
+  KeySyncResult,
+  PlatformEvents,
+  PlatformState,
+} from '../../../shared/src/platformService.ts';
+import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
+import type { SecretStore } from '../keys/secretStore.ts';
+import { JsonFile } from '../storage/JsonFile.ts';
+import { PlatformClient } from './PlatformClient.ts';
+
+/** What the service needs of the key vault: this device's public keys. */
+export interface LocalKeys {
+  list(): Promise<{ id: string; name: string }[]>;
+  exportPublic(id: string): Promise<string>;
+}
+
+export interface PlatformServiceOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  keys: LocalKeys;
+  /** The keychain service name; tests use their own. */
+  keychainService?: string;
+  clientFor?: (profile: PlatformProfile) => PlatformClient;
+}
+
+interface CachedEnvironments extends EnvironmentList {
+  apiUrl: string;
+  uid: number;
+}
+
+/** The blob of an OpenSSH public key line: how keys are compared, whatever their titles. */
+const blobOf = (publicKey: string): string => publicKey.trim().split(/\s+/)[1] ?? '';
+
+/**
+ * The signed-in account on one platform: which platform (profile), the session (kept in the OS
+ * keychain, never in a file), the environment list (cached, so the app keeps working offline), and
+ * keeping this device's keys on the dashboard.
+ */
+export class PlatformService {
+  readonly events = new Emitter<PlatformEvents>();
+  private readonly state: JsonFile<PlatformState>;
+  private readonly cache: JsonFile<CachedEnvironments | null>;
+  private readonly keychainService: string;
+
+  constructor(private readonly options: PlatformServiceOptions) {
+    this.state = new JsonFile(join(options.dataDir, 'platform.json'), { profile: null, account: null });
+    this.cache = new JsonFile(join(options.dataDir, 'environments-cache.json'), null);
+    this.keychainService = options.keychainService ?? 'Enscale SSH';
+  }
+
+  async current(): Promise<PlatformState> {
+    return this.state.read();
+  }
+
+  /** Chooses the platform; switching to another one signs out of the previous one. */
+  async useProfile(profile: PlatformProfile): Promise<void> {
+    if (!/^https?:\/\//.test(profile.apiUrl))
+      throw new InvalidInput('The API address must start with https://.');
+    const { profile: previous } = await this.state.read();
+    if (previous && previous.apiUrl !== profile.apiUrl) await this.signOut();
+    await this.state.update((state) => ({ ...state, profile }));
+  }
+
+  async signIn(login: string, password: string): Promise<Account> {
+    const profile = await this.profile();
+    const { session, account } = await this.client(profile).signIn(login, password);
+    await this.options.secrets.set(this.keychainService, this.sessionAccount(profile), session);
+    await this.state.update((state) => ({ ...state, account }));
+    this.events.emit('signedIn', account);
+    return account;
+  }
+
+  async signOut(): Promise<void> {
+    const { profile } = await this.state.read();
+    if (!profile) return;
+    const session = await this.options.secrets.get(this.keychainService, this.sessionAccount(profile));
+    if (session)
+      await this.client(profile)
+        .signOut(session)
+        .catch(() => undefined);
+    await this.options.secrets.delete(this.keychainService, this.sessionAccount(profile));
+    await this.state.update((state) => ({ ...state, account: null }));
+    await this.cache.write(null);
+    this.events.emit('signedOut', { reason: 'You signed out.' });
+  }
+
+  /** The environments; when the platform is unreachable, the last list fetched, marked offline. */
+  async environments(): Promise<EnvironmentList> {
+    const profile = await this.profile();
+    const { account } = await this.state.read();
+    try {
+      const environments = await this.withSession((client, session) => client.environments(session));
+      const list: EnvironmentList = { environments, offline: false, fetchedAt: Date.now() };
+      await this.cache.write({ ...list, apiUrl: profile.apiUrl, uid: account?.uid ?? 0 });
+      this.events.emit('environments', list);
+      return list;
+    } catch (error) {
+      const cached = await this.cache.read();
+      if (error instanceof PlatformUnreachable && cached && cached.apiUrl === profile.apiUrl) {
+        const list: EnvironmentList = {
+          environments: cached.environments,
+          offline: true,
+          fetchedAt: cached.fetchedAt,
+        };
+        this.events.emit('environments', list);
+        return list;
+      }
+      throw error;
+    }
+  }
+
+  async startEnvironment(envName: string): Promise<void> {
+    await this.withSession((client, session) => client.startEnvironment(session, envName));
+  }
+
+  async stopEnvironment(envName: string): Promise<void> {
+    await this.withSession((client, session) => client.stopEnvironment(session, envName));
+  }
+
+  async dashboardKeys(): Promise<DashboardKey[]> {
+    return this.withSession((client, session) => client.listKeys(session));
+  }
+
+  async deleteDashboardKey(id: number): Promise<void> {
+    await this.withSession((client, session) => client.deleteKey(session, id));
+  }
+
+  /**
+   * Puts a local key's public half on the dashboard unless its blob is already there (whatever its
+   * title), and says which dashboard keys are this device's.
+   */
+  async syncKey(localKeyId: string): Promise<KeySyncResult> {
+    const local = await this.options.keys.list();
+    const key = local.find((k) => k.id === localKeyId);
+    if (!key) throw new InvalidInput('That key is not on this device any more.');
+    const publicKey = await this.options.keys.exportPublic(localKeyId);
+    const deviceBlobs = new Set(
+      await Promise.all(local.map(async (k) => blobOf(await this.options.keys.exportPublic(k.id)))),
+    );
+    return this.withSession(async (client, session) => {
+      const before = await client.listKeys(session);
+      const existing = before.find((k) => blobOf(k.publicKey) === blobOf(publicKey));
+      const synced = existing ?? (await client.addKey(session, key.name, publicKey));
+      const all = existing ? before : [...before, synced];
+      return {
+        added: !existing,
+        key: synced,
+        deviceKeys: all.filter((k) => deviceBlobs.has(blobOf(k.publicKey))),
+      };
+    });
+  }
+
+  private async profile(): Promise<PlatformProfile> {
+    const { profile } = await this.state.read();
+    if (!profile) throw new InvalidInput('Choose a platform first (Sandbox, Enscale or Custom).');
+    return profile;
+  }
+
+  private client(profile: PlatformProfile): PlatformClient {
+    return this.options.clientFor?.(profile) ?? new PlatformClient({ baseUrl: profile.apiUrl });
+  }
+
+  private sessionAccount(profile: PlatformProfile): string {
+    return `session:${profile.apiUrl}`;
+  }
+
+  /** Runs a call with the stored session; a session the platform refuses signs the app out. */
+  private async withSession<T>(call: (client: PlatformClient, session: string) => Promise<T>): Promise<T> {
+    const profile = await this.profile();
+    const session = await this.options.secrets.get(this.keychainService, this.sessionAccount(profile));
+    if (!session) throw new SignedOut('Sign in to your platform account.');
+    try {
+      return await call(this.client(profile), session);
+    } catch (error) {
+      if (error instanceof SignedOut) {
+        await this.options.secrets.delete(this.keychainService, this.sessionAccount(profile));
+        await this.state.update((state) => ({ ...state, account: null }));
+        this.events.emit('signedOut', { reason: error.message });
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,247 @@
+import ssh2 from 'ssh2';
+import {
+  AuthenticationFailed,
+  HostKeyChanged,
+  HostKeyRejected,
+  HostKeyUnknown,
+} from '../../../shared/src/errors.ts';
+import {
+  connectionKey,
+  type ConnectionEvents,
+  type ConnectionTarget,
+  type PinnedHostKey,
+} from '../../../shared/src/connections.ts';
+import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
+import type { HostKeys } from './HostKeys.ts';
+
+/** The private key a connection signs in with; fetched from the vault for every (re)connect. */
+export type IdentityProvider = () => Promise<{ privateKey: string | Buffer; passphrase?: string }>;
+
+export interface GatewayConnectionsOptions {
+  hostKeys: HostKeys;
+  identity: IdentityProvider;
+  /** Whether host-key questions can be asked (the UI) or must fail (scripts). */
+  interactive: boolean;
+  keepaliveIntervalMs?: number;
+  /** First reconnect delay; doubles up to `maxBackoffMs`. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  readyTimeoutMs?: number;
+}
+
+// Ask a server for the key type that was published, so a pin is compared with the right key.
+const HOST_KEY_ALGORITHMS: Record<PinnedHostKey['keyType'], ssh2.ServerHostKeyAlgorithm[]> = {
+  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
+  'ssh-ed25519': ['ssh-ed25519'],
+  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
+};
+
+/** Errors after which trying again cannot help: a person must act first. */
+const isPermanent = (error: unknown): boolean =>
+  error instanceof AuthenticationFailed ||
+  error instanceof HostKeyChanged ||
+  error instanceof HostKeyRejected ||
+  error instanceof HostKeyUnknown;
+
+interface Entry {
+  target: ConnectionTarget;
+  client: ssh2.Client | undefined;
+  connecting: Promise<ssh2.Client> | undefined;
+  attempt: number;
+  retryTimer: NodeJS.Timeout | undefined;
+  /** Open users (terminals, SFTP) of this connection; with none, a drop is not retried. */
+  users: number;
+  closed: boolean;
+}
+
+/**
+ * One SSH connection per (gateway, user name), shared by every terminal and SFTP channel to that
+ * target. Keepalive finds dead links; a dropped connection is re-established with backoff while it
+ * has users, but never after an authentication or host-key refusal.
+ */
+export class GatewayConnections {
+  readonly events = new Emitter<ConnectionEvents>();
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly options: GatewayConnectionsOptions) {}
+
+  /** The live client for a target, connecting (or waiting for the connection in progress) first. */
+  async client(target: ConnectionTarget): Promise<ssh2.Client> {
+    const entry = this.entry(target);
+    if (entry.client) return entry.client;
+    entry.connecting ??= this.connect(entry).finally(() => (entry.connecting = undefined));
+    return entry.connecting;
+  }
+
+  /** Marks one more user of a target's connection; the returned function releases it. */
+  retain(target: ConnectionTarget): () => void {
+    const entry = this.entry(target);
+    entry.users++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      entry.users--;
+    };
+  }
+
+  /** Closes one target's connection (sign-out, platform switch). */
+  close(target: ConnectionTarget): void {
+    const key = connectionKey(target);
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    entry.closed = true;
+    clearTimeout(entry.retryTimer);
+    entry.client?.end();
+    this.entries.delete(key);
+  }
+
+  closeAll(): void {
+    for (const entry of [...this.entries.values()]) this.close(entry.target);
+  }
+
+  private entry(target: ConnectionTarget): Entry {
+    const key = connectionKey(target);
+    let entry = this.entries.get(key);
+    if (!entry) {
+      entry = {
+        target,
+        client: undefined,
+        connecting: undefined,
+        attempt: 0,
+        retryTimer: undefined,
+        users: 0,
+        closed: false,
+      };
+      this.entries.set(key, entry);
+    }
+    return entry;
+  }
+
+  private emit(
+    entry: Entry,
+    state: ConnectionEvents['state']['state'],
+    reason?: string,
+    retryAt?: number,
+  ): void {
+    this.events.emit('state', {
+      key: connectionKey(entry.target),
+      state,
+      ...(reason ? { reason } : {}),
+      ...(retryAt ? { retryAt } : {}),
+    });
+  }
+
+  private async connect(entry: Entry): Promise<ssh2.Client> {
+    const { target } = entry;
+    this.emit(entry, 'connecting');
+    const identity = await this.options.identity();
+    const client = new ssh2.Client();
+    let hostKeyError: unknown;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once('ready', () => resolve());
+        client.once('error', (error) => reject(hostKeyError ?? error));
+        client.connect({
+          host: target.gateway.host,
+          port: target.gateway.port,
+          username: target.username,
+          privateKey: identity.privateKey,
+          ...(identity.passphrase ? { passphrase: identity.passphrase } : {}),
+          keepaliveInterval: this.options.keepaliveIntervalMs ?? 15_000,
+          keepaliveCountMax: 3,
+          readyTimeout: this.options.readyTimeoutMs ?? 20_000,
+          ...(target.pinned
+            ? { algorithms: { serverHostKey: HOST_KEY_ALGORITHMS[target.pinned.keyType] } }
+            : {}),
+          hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+            this.options.hostKeys
+              .verify({
+                host: target.gateway.host,
+                port: target.gateway.port,
+                key,
+                interactive: this.options.interactive,
+                ...(target.pinned ? { pinned: target.pinned } : {}),
+              })
+              .then(
+                () => verify(true),
+                (error: unknown) => {
+                  hostKeyError = error;
+                  verify(false);
+                },
+              );
+          },
+        });
+      });
+    } catch (error) {
+      client.end();
+      const typed = describeConnectError(error, target);
+      this.emit(entry, 'failed', typed.message);
+      throw typed;
+    }
+    entry.client = client;
+    entry.attempt = 0;
+    this.emit(entry, 'connected');
+    client.once('close', () => this.dropped(entry, client));
+    // Errors after ready arrive before 'close'; the drop handler reports them.
+    client.on('error', () => undefined);
+    return client;
+  }
+
+  private dropped(entry: Entry, client: ssh2.Client): void {
+    if (entry.client !== client) return;
+    entry.client = undefined;
+    if (entry.closed) return;
+    if (entry.users <= 0) {
+      this.emit(entry, 'disconnected', 'The connection closed.');
+      return;
+    }
+    this.scheduleReconnect(entry, 'The connection dropped; reconnecting.');
+  }
+
+  /** Tries again after 1 s, 2 s, 4 s … up to the maximum, until it connects or is refused. */
+  private scheduleReconnect(entry: Entry, reason: string): void {
+    const base = this.options.backoffMs ?? 1000;
+    const delay = Math.min(base * 2 ** entry.attempt, this.options.maxBackoffMs ?? 30_000);
+    entry.attempt++;
+    this.emit(entry, 'disconnected', reason, Date.now() + delay);
+    entry.retryTimer = setTimeout(() => {
+      entry.retryTimer = undefined;
+      if (entry.closed || entry.client || entry.connecting || entry.users <= 0) return;
+      entry.connecting = this.connect(entry).finally(() => (entry.connecting = undefined));
+      entry.connecting.catch((error: unknown) => {
+        // A refusal is final: a person must act. Anything else (network) is tried again, later.
+        if (!isPermanent(error) && !entry.closed) this.scheduleReconnect(entry, (error as Error).message);
+      });
+    }, delay);
+  }
+}
+
+/** Turns ssh2's connection errors into typed ones with words a person can act on. */
+function describeConnectError(error: unknown, target: ConnectionTarget): Error {
+  if (
+    error instanceof HostKeyChanged ||
+    error instanceof HostKeyRejected ||
+    error instanceof HostKeyUnknown
+  ) {
+    return error;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const where = `${target.gateway.host}:${target.gateway.port}`;
+  if (/All configured authentication methods failed/i.test(message)) {
+    return new AuthenticationFailed(
+      `The gateway ${where} refused your key for ${target.username}. Sync the key to the dashboard (Keys → Sync) and try again.`,
+      { target: connectionKey(target) },
+    );
+  }
+  const code = (error as NodeJS.ErrnoException).code;
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ENOTFOUND' ||
+    code === 'EHOSTUNREACH' ||
+    /Timed out/i.test(message)
+  ) {
+    return new Error(`Cannot reach the SSH gateway ${where} (${code ?? message}). Check your connection.`);
+  }
+  return new Error(`SSH connection to ${where} failed: ${message}`);
+}

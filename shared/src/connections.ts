@@ -1,0 +1,39 @@
+import type { GatewayAddress } from './gatewayAddress.ts';
+
+/** Where an SSH connection goes: the gateway and the user name that picks menu or node. */
+export interface ConnectionTarget {
+  gateway: GatewayAddress;
+  /** `UID` for the menu, `NODEID-UID` for a node. */
+  username: string;
+  /** The platform's published gateway key, trusted without asking. */
+  pinned?: PinnedHostKey;
+}
+
+/**
+ * A published host key: its type (so the client asks the server for that key and not another one
+ * it may also have) and its fingerprint in either form.
+ */
+export interface PinnedHostKey {
+  keyType: 'ssh-rsa' | 'ssh-ed25519' | 'ecdsa-sha2-nistp256';
+  md5?: string;
+  sha256?: string;
+}
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'failed';
+
+export interface ConnectionStateEvent {
+  /** `user@host:port`. */
+  key: string;
+  state: ConnectionState;
+  /** Why it is disconnected or failed, in words a person can act on. */
+  reason?: string;
+  /** When it will try again, for a dropped connection (ms since epoch). */
+  retryAt?: number;
+}
+
+export interface ConnectionEvents {
+  state: ConnectionStateEvent;
+}
+
+export const connectionKey = (target: ConnectionTarget): string =>
+  `${target.username}@${target.gateway.host}:${target.gateway.port}`;

@@ -1,0 +1,27 @@
+import type { Account, DashboardKey, Environment, PlatformProfile } from './platform.ts';
+
+export interface PlatformEvents {
+  signedIn: Account;
+  signedOut: { reason: string };
+  environments: { environments: Environment[]; offline: boolean; fetchedAt: number };
+}
+
+export interface EnvironmentList {
+  environments: Environment[];
+  /** True when the platform could not be reached and this is the last list that was fetched. */
+  offline: boolean;
+  fetchedAt: number;
+}
+
+export interface KeySyncResult {
+  /** Whether the key had to be added (false: it was already on the dashboard). */
+  added: boolean;
+  key: DashboardKey;
+  /** Dashboard keys whose public key is one of this device's keys. */
+  deviceKeys: DashboardKey[];
+}
+
+export interface PlatformState {
+  profile: PlatformProfile | null;
+  account: Account | null;
+}
