@@ -9,3 +9,5 @@ export * from './connections.ts';
 export * from './terminals.ts';
 export * from './platformService.ts';
 export * from './databases.ts';
+export * from './transfers.ts';
+export * from './files.ts';

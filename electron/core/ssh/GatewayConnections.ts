@@ -179,6 +179,8 @@ export class GatewayConnections {
       this.emit(entry, 'failed', typed.message);
       throw typed;
     }
+    // Without TCP_NODELAY, Nagle's algorithm holds back SFTP's small read requests (downloads 3–5× slower).
+    client.setNoDelay(true);
     entry.client = client;
     entry.attempt = 0;
     this.emit(entry, 'connected');

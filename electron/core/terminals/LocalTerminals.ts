@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { homedir, userInfo } from 'node:os';
+import * as pty from 'node-pty';
+import { InvalidInput } from '../../../shared/src/errors.ts';
+import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
+import type { TerminalEvents, TerminalSize } from '../../../shared/src/terminals.ts';
+import { FlowControl } from './FlowControl.ts';
+
+export interface LocalTerminalRequest extends TerminalSize {
+  /** A program to run instead of the user's shell (tests, "open here"). */
+  command?: { file: string; args: string[] };
+  cwd?: string;
+}
+
+/** The user's login shell, as the OS records it; `$SHELL`, then a safe default. */
+export function defaultShell(): string {
+  if (process.platform === 'win32') return process.env['COMSPEC'] ?? 'powershell.exe';
+  const recorded = (() => {
+    try {
+      return userInfo().shell;
+    } catch {
+      return null;
+    }
+  })();
+  return process.env['SHELL'] || recorded || '/bin/sh';
+}
+
+interface Session {
+  terminal: pty.IPty;
+  flow: FlowControl;
+}
+
+/**
+ * Local terminal tabs through node-pty, with the same events and flow control as the SSH terminals,
+ * so the renderer draws both the same way.
+ */
+export class LocalTerminals {
+  readonly events = new Emitter<TerminalEvents>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly encoder = new TextEncoder();
+
+  async open(request: LocalTerminalRequest): Promise<{ id: string }> {
+    const id = randomUUID();
+    const file = request.command?.file ?? defaultShell();
+    const terminal = pty.spawn(file, request.command?.args ?? [], {
+      name: 'xterm-256color',
+      cols: Math.min(Math.max(Math.floor(request.cols) || 80, 2), 1000),
+      rows: Math.min(Math.max(Math.floor(request.rows) || 24, 1), 500),
+      cwd: request.cwd ?? homedir(),
+      env: { ...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor' } as Record<string, string>,
+    });
+    const flow = new FlowControl(terminal, (data) => this.events.emit('data', { id, data }));
+    this.sessions.set(id, { terminal, flow });
+    terminal.onData((text) => flow.push(this.encoder.encode(text)));
+    terminal.onExit(({ exitCode, signal }) => {
+      this.sessions.delete(id);
+      this.events.emit('exit', { id, code: exitCode, signal: signal ? String(signal) : null });
+    });
+    return { id };
+  }
+
+  async write(id: string, data: string): Promise<void> {
+    this.session(id).terminal.write(data);
+  }
+
+  async resize(id: string, cols: number, rows: number): Promise<void> {
+    this.session(id).terminal.resize(
+      Math.min(Math.max(Math.floor(cols) || 80, 2), 1000),
+      Math.min(Math.max(Math.floor(rows) || 24, 1), 500),
+    );
+  }
+
+  async ack(id: string, bytes: number): Promise<void> {
+    this.sessions.get(id)?.flow.acknowledge(bytes);
+  }
+
+  async close(id: string): Promise<void> {
+    this.sessions.get(id)?.terminal.kill();
+  }
+
+  pending(id: string): number {
+    return this.sessions.get(id)?.flow.pending ?? 0;
+  }
+
+  closeAll(): void {
+    for (const { terminal } of this.sessions.values()) terminal.kill();
+  }
+
+  private session(id: string): Session {
+    const session = this.sessions.get(id);
+    if (!session) throw new InvalidInput('That terminal is closed.');
+    return session;
+  }
+}
