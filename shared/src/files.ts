@@ -1,3 +1,4 @@
+import type { ConnectionTarget } from './connections.ts';
 import type { CallOptions } from './rpc/protocol.ts';
 
 export type RemoteFileType = 'file' | 'directory' | 'symlink' | 'other';
@@ -66,3 +67,27 @@ export interface RemoteFileSystem {
   home(): Promise<string>;
   realpath(path: string): Promise<string>;
 }
+
+/**
+ * The file browser as the UI reaches it: every operation of {@link RemoteFileSystem}, with the
+ * node's connection target first.
+ */
+export type RemoteFilesService = {
+  [K in keyof RemoteFileSystem]: (
+    target: ConnectionTarget,
+    ...args: Parameters<RemoteFileSystem[K]>
+  ) => ReturnType<RemoteFileSystem[K]>;
+};
+
+export const FILES_METHODS = [
+  'list',
+  'stat',
+  'mkdir',
+  'rename',
+  'remove',
+  'chmod',
+  'readText',
+  'writeText',
+  'home',
+  'realpath',
+] as const satisfies readonly (keyof RemoteFilesService)[];

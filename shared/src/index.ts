@@ -11,3 +11,5 @@ export * from './platformService.ts';
 export * from './databases.ts';
 export * from './transfers.ts';
 export * from './files.ts';
+export * from './keys.ts';
+export * from './contract.ts';

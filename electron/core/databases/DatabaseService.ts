@@ -1,3 +1,4 @@
+import type { DatabasesApi } from '../../../shared/src/contract.ts';
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
@@ -54,7 +55,7 @@ async function isGzip(file: string): Promise<boolean> {
  * whole in memory or on the node's disk, the password travels only inside stdin to a private
  * option file, and the server's own error (with its line) is what the user sees.
  */
-export class DatabaseService {
+export class DatabaseService implements DatabasesApi {
   readonly events = new Emitter<DatabaseEvents>();
   private readonly keychainService: string;
 

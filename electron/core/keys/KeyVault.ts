@@ -3,6 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InvalidInput } from '../../../shared/src/errors.ts';
+import type { KeysService } from '../../../shared/src/keys.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import {
   KeyAlreadyInVault,
@@ -71,7 +72,7 @@ const MIN_IMPORTED_RSA_BITS = 1024;
  * would not fit the 2560 bytes Windows' Credential Manager allows a secret. Deleting a key deletes its keychain secret, so any copy of the
  * file left in a backup can no longer be opened. Metadata sits in `keys/index.json`.
  */
-export class KeyVault {
+export class KeyVault implements KeysService {
   static readonly DEFAULT_SERVICE = 'Enscale SSH';
 
   readonly #folder: string;
@@ -143,6 +144,32 @@ export class KeyVault {
   async privateKeyFor(id: string): Promise<Buffer> {
     const { info, pair } = await this.#load(id);
     return Buffer.from(writeOpenSshPrivateKey(pair, info.name), 'utf8');
+  }
+
+  /** Imports a key file read here, in the core: the renderer hands over only the path. */
+  async importFile({
+    path,
+    name,
+    passphrase,
+  }: {
+    path: string;
+    name?: string;
+    passphrase?: string;
+  }): Promise<KeyInfo> {
+    const bytes = await readFile(path).catch(() => {
+      throw new InvalidInput(`Cannot read the key file ${path}.`);
+    });
+    if (bytes.length > 64 * 1024) throw new InvalidInput(`${path} is too large to be a key file.`);
+    return this.importKey({ bytes, ...(name ? { name } : {}), ...(passphrase ? { passphrase } : {}) });
+  }
+
+  /** Writes the private key to a file the user chose (mode 600, atomically); it is never returned. */
+  async exportPrivateToFile(
+    id: string,
+    { format, path, passphrase }: { format: 'openssh' | 'ppk'; path: string; passphrase?: string },
+  ): Promise<void> {
+    const text = await this.exportPrivate(id, { format, ...(passphrase ? { passphrase } : {}) });
+    await writeFileAtomic(path, text, 0o600);
   }
 
   async fingerprints(id: string): Promise<Fingerprints> {

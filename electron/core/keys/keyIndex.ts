@@ -1,21 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import { KeyFileCorrupt } from './errors.ts';
-import type { Fingerprints, SshKeyType } from './sshKey.ts';
+import type { KeyInfo } from '../../../shared/src/keys.ts';
 
-/** What anyone may know about a vault key — the renderer sees exactly this, never the private half. */
-export interface KeyInfo {
-  readonly id: string;
-  readonly name: string;
-  readonly type: SshKeyType;
-  readonly bits: number;
-  readonly fingerprints: Fingerprints;
-  /** The OpenSSH one-liner, with the key's name as its comment. */
-  readonly publicKey: string;
-  /** ISO 8601. */
-  readonly createdAt: string;
-  readonly origin: 'generated' | 'imported';
-}
+export type { KeyInfo };
 
 interface IndexFile {
   readonly version: 1;

@@ -1,3 +1,4 @@
+import type { PlatformApi } from '../../../shared/src/contract.ts';
 import { join } from 'node:path';
 import { InvalidInput, PlatformUnreachable, SignedOut } from '../../../shared/src/errors.ts';
 import type { Account, DashboardKey, PlatformProfile } from '../../../shared/src/platform.ts';
@@ -40,7 +41,7 @@ const blobOf = (publicKey: string): string => publicKey.trim().split(/\s+/)[1] ?
  * keychain, never in a file), the environment list (cached, so the app keeps working offline), and
  * keeping this device's keys on the dashboard.
  */
-export class PlatformService {
+export class PlatformService implements PlatformApi {
   readonly events = new Emitter<PlatformEvents>();
   private readonly state: JsonFile<PlatformState>;
   private readonly cache: JsonFile<CachedEnvironments | null>;

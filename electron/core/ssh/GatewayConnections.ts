@@ -1,3 +1,4 @@
+import type { ConnectionsApi } from '../../../shared/src/contract.ts';
 import ssh2 from 'ssh2';
 import {
   AuthenticationFailed,
@@ -59,7 +60,7 @@ interface Entry {
  * target. Keepalive finds dead links; a dropped connection is re-established with backoff while it
  * has users, but never after an authentication or host-key refusal.
  */
-export class GatewayConnections {
+export class GatewayConnections implements ConnectionsApi {
   readonly events = new Emitter<ConnectionEvents>();
   private readonly entries = new Map<string, Entry>();
 

@@ -1,3 +1,4 @@
+import type { HostKeysApi } from '../../../shared/src/contract.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { PinnedHostKey } from '../../../shared/src/connections.ts';
@@ -35,7 +36,7 @@ function keyTypeOf(blob: Buffer): string {
  * Trust in servers' host keys, kept in an OpenSSH known_hosts file (`ssh-keygen -F` reads it).
  * A new key becomes a question for the UI; a changed key is refused with both fingerprints.
  */
-export class HostKeys {
+export class HostKeys implements HostKeysApi {
   readonly events = new Emitter<HostKeyEvents>();
   private readonly waiting = new Map<string, (decision: HostKeyDecision) => void>();
   // One write at a time: two remembered keys must not race each other's rename.

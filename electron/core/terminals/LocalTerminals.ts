@@ -1,3 +1,4 @@
+import type { TerminalApi } from '../../../shared/src/contract.ts';
 import { randomUUID } from 'node:crypto';
 import { homedir, userInfo } from 'node:os';
 import * as pty from 'node-pty';
@@ -34,7 +35,7 @@ interface Session {
  * Local terminal tabs through node-pty, with the same events and flow control as the SSH terminals,
  * so the renderer draws both the same way.
  */
-export class LocalTerminals {
+export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
   readonly events = new Emitter<TerminalEvents>();
   private readonly sessions = new Map<string, Session>();
   private readonly encoder = new TextEncoder();

@@ -1,3 +1,4 @@
+import type { TerminalApi } from '../../../shared/src/contract.ts';
 import { randomUUID } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
 import { InvalidInput } from '../../../shared/src/errors.ts';
@@ -22,7 +23,7 @@ const clampSize = ({ cols, rows }: TerminalSize): TerminalSize => ({
  * channel (`xterm-256color`) on the target's shared connection, with flow control towards the
  * screen. Exits report the remote status or the reason the link ended.
  */
-export class TerminalSessions {
+export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
   readonly events = new Emitter<TerminalEvents>();
   private readonly sessions = new Map<string, Session>();
 

@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import { CORE_METHODS, type CoreContract } from '../../shared/src/contract.ts';
+import { AuthenticationFailed } from '../../shared/src/errors.ts';
+import { expose, type Exposed } from '../../shared/src/rpc/RpcHost.ts';
+import { DatabaseService } from './databases/DatabaseService.ts';
+import { KeyVault } from './keys/KeyVault.ts';
+import { KeytarSecretStore, type SecretStore } from './keys/secretStore.ts';
+import { PlatformService } from './platform/PlatformService.ts';
+import { FilesService } from './sftp/FilesService.ts';
+import { GatewayConnections } from './ssh/GatewayConnections.ts';
+import { GatewaySftp } from './ssh/GatewaySftp.ts';
+import { HostKeys } from './ssh/HostKeys.ts';
+import { JsonFile } from './storage/JsonFile.ts';
+import { LocalTerminals } from './terminals/LocalTerminals.ts';
+import { TerminalSessions } from './terminals/TerminalSessions.ts';
+import { TransferEngine } from './transfers/TransferEngine.ts';
+
+export interface CoreOptions {
+  /** The app's data folder (a profile): keys, known_hosts, settings, caches. */
+  dataDir: string;
+  /** The OS keychain by default; tests may cap it like Windows' Credential Manager. */
+  secrets?: SecretStore;
+  /** Whether host-key questions can be asked (a window) or must fail (the CLI, scripts). */
+  interactive: boolean;
+  /** The keychain's service name; each test run uses its own. */
+  keychainService?: string;
+}
+
+interface DeviceSettings {
+  /** The vault key that signs in to the gateway; the newest key when unset. */
+  activeKeyId?: string;
+}
+
+/**
+ * The app's services, built once per process from a data folder and wired to each other. Hosts
+ * (Electron's utility process, the browser host, the CLI) serve `exposed()` over the RPC.
+ */
+export class Core {
+  readonly keys: KeyVault;
+  readonly platform: PlatformService;
+  readonly hostKeys: HostKeys;
+  readonly connections: GatewayConnections;
+  readonly terminals: TerminalSessions;
+  readonly localTerminals: LocalTerminals;
+  readonly files: FilesService;
+  readonly transfers: TransferEngine;
+  readonly databases: DatabaseService;
+  private readonly settings: JsonFile<DeviceSettings>;
+
+  constructor(options: CoreOptions) {
+    const secrets = options.secrets ?? new KeytarSecretStore();
+    const service = options.keychainService ?? 'Enscale SSH';
+    this.settings = new JsonFile(join(options.dataDir, 'device.json'), {});
+    this.keys = new KeyVault({ dataDir: options.dataDir, secrets, service });
+    this.platform = new PlatformService({
+      dataDir: options.dataDir,
+      secrets,
+      keys: this.keys,
+      keychainService: service,
+    });
+    this.hostKeys = new HostKeys(join(options.dataDir, 'known_hosts'));
+    this.connections = new GatewayConnections({
+      hostKeys: this.hostKeys,
+      interactive: options.interactive,
+      identity: async () => ({ privateKey: await this.keys.privateKeyFor(await this.activeKeyId()) }),
+    });
+    this.terminals = new TerminalSessions(this.connections);
+    this.localTerminals = new LocalTerminals();
+    const sftp = new GatewaySftp(this.connections);
+    this.files = new FilesService(sftp);
+    this.transfers = new TransferEngine(sftp);
+    this.databases = new DatabaseService({
+      connections: this.connections,
+      secrets,
+      keychainService: service,
+    });
+  }
+
+  /** The key used to sign in to gateways: the chosen one, or the newest. */
+  async activeKeyId(): Promise<string> {
+    const { activeKeyId } = await this.settings.read();
+    const keys = await this.keys.list();
+    if (activeKeyId && keys.some((key) => key.id === activeKeyId)) return activeKeyId;
+    const newest = [...keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    if (!newest)
+      throw new AuthenticationFailed('No SSH key on this device yet: generate or import one (Keys).');
+    return newest.id;
+  }
+
+  async setActiveKey(id: string): Promise<void> {
+    await this.keys.get(id);
+    await this.settings.update((settings) => ({ ...settings, activeKeyId: id }));
+  }
+
+  /** Every service with the methods its contract lets the far side call. */
+  exposed(): Record<keyof CoreContract, Exposed> {
+    return {
+      keys: expose(this.keys, CORE_METHODS.keys),
+      platform: expose(this.platform, CORE_METHODS.platform),
+      hostKeys: expose(this.hostKeys, CORE_METHODS.hostKeys),
+      connections: expose(this.connections, CORE_METHODS.connections),
+      terminals: expose(this.terminals, CORE_METHODS.terminals),
+      localTerminals: expose(this.localTerminals, CORE_METHODS.localTerminals),
+      files: expose(this.files, CORE_METHODS.files),
+      transfers: expose(this.transfers, CORE_METHODS.transfers),
+      databases: expose(this.databases, CORE_METHODS.databases),
+    };
+  }
+
+  close(): void {
+    this.localTerminals.closeAll();
+    this.connections.closeAll();
+  }
+}

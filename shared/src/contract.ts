@@ -1,0 +1,110 @@
+import type { ConnectionEvents } from './connections.ts';
+import type {
+  DatabaseCredentials,
+  DatabaseEvents,
+  SqlExportRequest,
+  SqlImportRequest,
+  SqlResult,
+} from './databases.ts';
+import { FILES_METHODS, type RemoteFilesService } from './files.ts';
+import type { HostKeyDecision, HostKeyEvents } from './hostKeys.ts';
+import { KEYS_METHODS, type KeysService } from './keys.ts';
+import type { Account, DashboardKey, PlatformProfile } from './platform.ts';
+import type { EnvironmentList, KeySyncResult, PlatformEvents, PlatformState } from './platformService.ts';
+import { RpcClient } from './rpc/RpcClient.ts';
+import type { EventSource } from './rpc/Emitter.ts';
+import type { CallOptions, RpcChannel } from './rpc/protocol.ts';
+import type { OpenTerminalRequest, TerminalEvents, TerminalSize } from './terminals.ts';
+import type { TransferEvents, TransferService } from './transfers.ts';
+
+export interface PlatformApi {
+  readonly events: EventSource<PlatformEvents>;
+  current(): Promise<PlatformState>;
+  useProfile(profile: PlatformProfile): Promise<void>;
+  signIn(login: string, password: string): Promise<Account>;
+  signOut(): Promise<void>;
+  environments(): Promise<EnvironmentList>;
+  startEnvironment(envName: string): Promise<void>;
+  stopEnvironment(envName: string): Promise<void>;
+  dashboardKeys(): Promise<DashboardKey[]>;
+  deleteDashboardKey(id: number): Promise<void>;
+  syncKey(localKeyId: string): Promise<KeySyncResult>;
+}
+
+/** Terminals through the gateway and local ones share one shape, so the screen draws both alike. */
+export interface TerminalApi<Request> {
+  readonly events: EventSource<TerminalEvents>;
+  open(request: Request): Promise<{ id: string }>;
+  write(id: string, data: string): Promise<void>;
+  resize(id: string, cols: number, rows: number): Promise<void>;
+  /** The screen has drawn this many more bytes; output resumes once it catches up. */
+  ack(id: string, bytes: number): Promise<void>;
+  close(id: string): Promise<void>;
+}
+
+export type LocalTerminalRequest = TerminalSize & { cwd?: string };
+
+export interface HostKeysApi {
+  readonly events: EventSource<HostKeyEvents>;
+  answer(id: string, decision: HostKeyDecision): Promise<void>;
+}
+
+export interface ConnectionsApi {
+  readonly events: EventSource<ConnectionEvents>;
+}
+
+export interface DatabasesApi {
+  readonly events: EventSource<DatabaseEvents>;
+  importSql(request: SqlImportRequest, options?: CallOptions): Promise<SqlResult>;
+  exportSql(request: SqlExportRequest, options?: CallOptions): Promise<SqlResult>;
+  savedCredentials(nodeKey: string): Promise<DatabaseCredentials | null>;
+  saveCredentials(nodeKey: string, credentials: DatabaseCredentials): Promise<void>;
+}
+
+/** Everything the core serves, by the name it is served under. */
+export interface CoreContract {
+  keys: KeysService;
+  platform: PlatformApi;
+  hostKeys: HostKeysApi;
+  connections: ConnectionsApi;
+  terminals: TerminalApi<OpenTerminalRequest>;
+  localTerminals: TerminalApi<LocalTerminalRequest>;
+  files: RemoteFilesService;
+  transfers: TransferService & { readonly events: EventSource<TransferEvents> };
+  databases: DatabasesApi;
+}
+
+const TERMINAL_METHODS = ['open', 'write', 'resize', 'ack', 'close'] as const;
+
+/** What the far side may call, per service: the contract, and nothing else of the classes behind it. */
+export const CORE_METHODS = {
+  keys: KEYS_METHODS,
+  platform: [
+    'current',
+    'useProfile',
+    'signIn',
+    'signOut',
+    'environments',
+    'startEnvironment',
+    'stopEnvironment',
+    'dashboardKeys',
+    'deleteDashboardKey',
+    'syncKey',
+  ],
+  hostKeys: ['answer'],
+  connections: [],
+  terminals: TERMINAL_METHODS,
+  localTerminals: TERMINAL_METHODS,
+  files: FILES_METHODS,
+  transfers: ['upload', 'download', 'wait', 'cancel', 'retry', 'answerConflict', 'jobs', 'clearFinished'],
+  databases: ['importSql', 'exportSql', 'savedCredentials', 'saveCredentials'],
+} as const satisfies { [K in keyof CoreContract]: readonly (keyof CoreContract[K] & string)[] };
+
+/** The typed client every host hands the UI (and the CLI): `window.enscale` is one of these. */
+export function createCoreClient(channel: RpcChannel): { client: RpcClient; core: CoreContract } {
+  const client = new RpcClient(channel);
+  const core = Object.fromEntries(
+    Object.keys(CORE_METHODS).map((name) => [name, client.service(name)]),
+  ) as unknown as CoreContract;
+  return { client, core };
+}
