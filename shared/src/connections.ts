@@ -14,7 +14,8 @@ export interface ConnectionTarget {
  * it may also have) and its fingerprint in either form.
  */
 export interface PinnedHostKey {
-  keyType: 'ssh-rsa' | 'ssh-ed25519' | 'ecdsa-sha2-nistp256';
+  /** When known, the client asks the server for this key type only. */
+  keyType?: 'ssh-rsa' | 'ssh-ed25519' | 'ecdsa-sha2-nistp256';
   md5?: string;
   sha256?: string;
 }

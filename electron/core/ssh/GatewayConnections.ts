@@ -31,7 +31,7 @@ export interface GatewayConnectionsOptions {
 }
 
 // Ask a server for the key type that was published, so a pin is compared with the right key.
-const HOST_KEY_ALGORITHMS: Record<PinnedHostKey['keyType'], ssh2.ServerHostKeyAlgorithm[]> = {
+const HOST_KEY_ALGORITHMS: Record<NonNullable<PinnedHostKey['keyType']>, ssh2.ServerHostKeyAlgorithm[]> = {
   'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
   'ssh-ed25519': ['ssh-ed25519'],
   'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
@@ -137,6 +137,7 @@ export class GatewayConnections implements ConnectionsApi {
     const { target } = entry;
     this.emit(entry, 'connecting');
     const identity = await this.options.identity();
+    const pinnedType = target.pinned?.keyType;
     const client = new ssh2.Client();
     let hostKeyError: unknown;
     try {
@@ -152,9 +153,7 @@ export class GatewayConnections implements ConnectionsApi {
           keepaliveInterval: this.options.keepaliveIntervalMs ?? 15_000,
           keepaliveCountMax: 3,
           readyTimeout: this.options.readyTimeoutMs ?? 20_000,
-          ...(target.pinned
-            ? { algorithms: { serverHostKey: HOST_KEY_ALGORITHMS[target.pinned.keyType] } }
-            : {}),
+          ...(pinnedType ? { algorithms: { serverHostKey: HOST_KEY_ALGORITHMS[pinnedType] } } : {}),
           hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
             this.options.hostKeys
               .verify({
