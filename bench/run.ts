@@ -8,9 +8,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gatewayBenchmark } from './gateway.ts';
+import { sftpBenchmark } from './sftp.ts';
 
 const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>>> = {
   gateway: gatewayBenchmark,
+  sftp: sftpBenchmark,
 };
 
 function commit(): string {

@@ -3,6 +3,7 @@ import { CORE_METHODS, type CoreContract } from '../../shared/src/contract.ts';
 import { AuthenticationFailed } from '../../shared/src/errors.ts';
 import { expose, type Exposed } from '../../shared/src/rpc/RpcHost.ts';
 import { DatabaseService } from './databases/DatabaseService.ts';
+import { ExecSessions } from './exec/ExecSessions.ts';
 import { KeyVault } from './keys/KeyVault.ts';
 import { KeytarSecretStore, type SecretStore } from './keys/secretStore.ts';
 import { PlatformService } from './platform/PlatformService.ts';
@@ -41,6 +42,7 @@ export class Core {
   readonly hostKeys: HostKeys;
   readonly connections: GatewayConnections;
   readonly terminals: TerminalSessions;
+  readonly exec: ExecSessions;
   readonly localTerminals: LocalTerminals;
   readonly files: FilesService;
   readonly transfers: TransferEngine;
@@ -65,6 +67,7 @@ export class Core {
       identity: async () => ({ privateKey: await this.keys.privateKeyFor(await this.activeKeyId()) }),
     });
     this.terminals = new TerminalSessions(this.connections);
+    this.exec = new ExecSessions(this.connections);
     this.localTerminals = new LocalTerminals();
     const sftp = new GatewaySftp(this.connections);
     this.files = new FilesService(sftp);
@@ -100,6 +103,7 @@ export class Core {
       hostKeys: expose(this.hostKeys, CORE_METHODS.hostKeys),
       connections: expose(this.connections, CORE_METHODS.connections),
       terminals: expose(this.terminals, CORE_METHODS.terminals),
+      exec: expose(this.exec, CORE_METHODS.exec),
       localTerminals: expose(this.localTerminals, CORE_METHODS.localTerminals),
       files: expose(this.files, CORE_METHODS.files),
       transfers: expose(this.transfers, CORE_METHODS.transfers),

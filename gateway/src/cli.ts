@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Sandbox, type SandboxReady } from './sandbox/Sandbox.ts';
+import { parseKeyTypes } from './ssh/KeyPolicy.ts';
 
 const USAGE = `Usage: enscale-gateway sandbox [options]
 
@@ -11,6 +12,8 @@ Options:
   --keep           keep the data folder on exit
   --api-port N     platform API port (default 8022; 0 picks a free port)
   --port N         SSH gateway port (default 3022; 0 picks a free port)
+  --key-types LIST user key types the gateway accepts: rsa (default, like the real
+                   service), or a comma list of rsa, ed25519, ecdsa. DSA never.
   --json           print exactly one JSON line on stdout when ready, nothing else
   -h, --help       this text
 `;
@@ -59,6 +62,7 @@ async function sandbox(args: string[]): Promise<number> {
       keep: { type: 'boolean', default: false },
       'api-port': { type: 'string' },
       port: { type: 'string' },
+      'key-types': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,6 +77,7 @@ async function sandbox(args: string[]): Promise<number> {
     keep: values.keep,
     apiPort: portOption(values['api-port'], 8022, '--api-port'),
     gatewayPort: portOption(values.port, 3022, '--port'),
+    ...(values['key-types'] ? { gatewayOptions: { keyTypes: parseKeyTypes(values['key-types']) } } : {}),
   });
   process.stdout.write((values.json ? JSON.stringify(started.ready) : summary(started.ready)) + '\n');
 

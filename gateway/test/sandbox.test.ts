@@ -229,6 +229,26 @@ describe('enscale-gateway sandbox when killed outright', () => {
   });
 });
 
+describe('enscale-gateway sandbox --key-types', () => {
+  it('refuses DSA with the reason', async () => {
+    const proc = spawn(process.execPath, [
+      BIN,
+      'sandbox',
+      '--json',
+      '--api-port',
+      '0',
+      '--port',
+      '0',
+      '--key-types',
+      'rsa,dsa',
+    ]);
+    let stderr = '';
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await exited(proc)).toBe(1);
+    expect(stderr).toMatch(/DSA keys cannot be enabled/);
+  });
+});
+
 describe('enscale-gateway sandbox without sshd', () => {
   it('fails at once naming the package to install', async () => {
     const proc = spawn(process.execPath, [BIN, 'sandbox', '--json', '--api-port', '0'], {

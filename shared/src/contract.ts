@@ -6,6 +6,7 @@ import type {
   SqlImportRequest,
   SqlResult,
 } from './databases.ts';
+import { EXEC_METHODS, type ExecApi } from './exec.ts';
 import { FILES_METHODS, type RemoteFilesService } from './files.ts';
 import type { HostKeyDecision, HostKeyEvents } from './hostKeys.ts';
 import { KEYS_METHODS, type KeysService } from './keys.ts';
@@ -68,6 +69,7 @@ export interface CoreContract {
   hostKeys: HostKeysApi;
   connections: ConnectionsApi;
   terminals: TerminalApi<OpenTerminalRequest>;
+  exec: ExecApi;
   localTerminals: TerminalApi<LocalTerminalRequest>;
   files: RemoteFilesService;
   transfers: TransferService & { readonly events: EventSource<TransferEvents> };
@@ -94,6 +96,7 @@ export const CORE_METHODS = {
   hostKeys: ['answer'],
   connections: [],
   terminals: TERMINAL_METHODS,
+  exec: EXEC_METHODS,
   localTerminals: TERMINAL_METHODS,
   files: FILES_METHODS,
   transfers: ['upload', 'download', 'wait', 'cancel', 'retry', 'answerConflict', 'jobs', 'clearFinished'],

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createPlatformApi } from '../api/PlatformApi.ts';
 import { ensureKeyFile } from '../keys/keyFiles.ts';
+import type { GatewayOptions } from '../ssh/GatewayOptions.ts';
+import { startSandboxGateway, type RunningSandboxGateway } from '../ssh/sandboxGateway.ts';
 import { SqliteStore } from '../store/SqliteStore.ts';
 import type { Store } from '../store/Store.ts';
 import { EnvironmentStatus } from '../store/types.ts';
@@ -22,6 +24,8 @@ export interface SandboxOptions {
   apiPort?: number;
   /** The SSH gateway's port; no gateway is started when absent. 0 picks a free port. */
   gatewayPort?: number;
+  /** The gateway's limits and key policy (e.g. `keyTypes`); the real service's defaults otherwise. */
+  gatewayOptions?: Partial<GatewayOptions>;
   host?: string;
   tools?: SystemTools;
 }
@@ -29,7 +33,10 @@ export interface SandboxOptions {
 export interface SandboxGatewayInfo {
   host: string;
   port: number;
+  /** The RSA host key's fingerprints: the key the real service shows and users pin. */
   hostKey: { sha256: string; md5: string };
+  /** The Ed25519 host key, also offered to clients that prefer it. */
+  hostKeyEd25519: { sha256: string; md5: string };
 }
 
 /** The `--json` ready line's object: everything a client or test needs to reach the sandbox. */
@@ -58,6 +65,7 @@ export class Sandbox {
     readonly children: ChildProcesses,
     private readonly api: FastifyInstance,
     private readonly apiLog: WriteStream,
+    private readonly gateway: RunningSandboxGateway | undefined,
     readonly ready: SandboxReady,
     readonly nodeAccessKeyPath: string,
     private readonly removeOnStop: boolean,
@@ -85,6 +93,7 @@ export class Sandbox {
     const apiLog = createWriteStream(join(logsDir, 'api.log'), { flags: 'a', mode: 0o600 });
     let nodes: SandboxNodes | undefined;
     let api: FastifyInstance | undefined;
+    let gateway: RunningSandboxGateway | undefined;
     try {
       await seedDemoData(store);
       const { privatePath, publicKey } = await nodeAccessKey(tools, join(dataDir, 'gateway'));
@@ -96,10 +105,23 @@ export class Sandbox {
       const address = api.server.address();
       const apiPort = typeof address === 'object' && address ? address.port : 0;
 
-      // GATEWAY HOOK: start the SSH gateway here when options.gatewayPort is set.
-      const gateway: SandboxGatewayInfo | null = null;
+      if (options.gatewayPort !== undefined) {
+        gateway = await startSandboxGateway(store, {
+          dataDir,
+          host,
+          port: options.gatewayPort,
+          nodeAccessKeyPath: privatePath,
+          ...(options.gatewayOptions ? { options: options.gatewayOptions } : {}),
+        });
+      }
 
-      const ready = await readyObject(store, nodes, `http://${host}:${apiPort}`, gateway, dataDir);
+      const ready = await readyObject(
+        store,
+        nodes,
+        `http://${host}:${apiPort}`,
+        gateway?.info ?? null,
+        dataDir,
+      );
       await writeFile(join(dataDir, 'ready.json'), JSON.stringify(ready, null, 2) + '\n', { mode: 0o600 });
       return new Sandbox(
         dataDir,
@@ -108,11 +130,13 @@ export class Sandbox {
         children,
         api,
         apiLog,
+        gateway,
         ready,
         privatePath,
         created && !options.keep,
       );
     } catch (error) {
+      await gateway?.close();
       await api?.close();
       await nodes?.stopAll();
       await children.stopAll();
@@ -129,7 +153,8 @@ export class Sandbox {
   }
 
   async stop(): Promise<void> {
-    // GATEWAY HOOK: close the SSH gateway first, so its node connections end before the nodes do.
+    // The gateway first, so its node connections end before the nodes do.
+    await this.gateway?.close();
     await this.api.close();
     await this.nodes.stopAll();
     await this.children.stopAll();

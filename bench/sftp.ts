@@ -1,0 +1,227 @@
+/**
+ * `npm run bench -- sftp`: through the sandbox gateway, the app's TransferEngine against OpenSSH's
+ * `sftp` over the same path (upload and download of one file), and the app's SQL import against
+ * `ssh NODEID-UID mysql shop < dump.sql`.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { Sandbox } from '../gateway/src/sandbox/Sandbox.ts';
+import { DatabaseService } from '../electron/core/databases/DatabaseService.ts';
+import { GatewayConnections } from '../electron/core/ssh/GatewayConnections.ts';
+import { GatewaySftp } from '../electron/core/ssh/GatewaySftp.ts';
+import { HostKeys } from '../electron/core/ssh/HostKeys.ts';
+import { TransferEngine } from '../electron/core/transfers/TransferEngine.ts';
+import { median, randomFile, run, sha256File, timed } from './support.ts';
+
+const MIB = 1 << 20;
+const FILE_MIB = Number(process.env['BENCH_SFTP_MB'] ?? 512);
+const DUMP_MB = Number(process.env['BENCH_SQL_MB'] ?? 100);
+const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
+
+async function writeDump(file: string, targetBytes: number): Promise<number> {
+  const out = createWriteStream(file);
+  out.write(
+    'DROP TABLE IF EXISTS bench_rows;\nCREATE TABLE bench_rows (id INT PRIMARY KEY, note VARCHAR(200));\n',
+  );
+  let written = 0;
+  let id = 0;
+  while (written < targetBytes) {
+    const values: string[] = [];
+    for (let i = 0; i < 1000; i++, id++) values.push(`(${id},'row ${id} ${'x'.repeat(60)}')`);
+    const line = `INSERT INTO bench_rows VALUES ${values.join(',')};\n`;
+    written += line.length;
+    if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  return id;
+}
+
+export async function sftpBenchmark(): Promise<Record<string, unknown>> {
+  const work = await mkdtemp(join(tmpdir(), 'bench-sftp-'));
+  const sandbox = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
+  const connections = new GatewayConnections({
+    hostKeys: new HostKeys(join(work, 'known_hosts')),
+    identity: async () => ({ privateKey: await readFile(join(work, 'id_rsa')) }),
+    interactive: false,
+  });
+  try {
+    const gateway = sandbox.ready.gateway;
+    if (!gateway) throw new Error('no gateway');
+    await run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-f', join(work, 'id_rsa')]);
+    const { parsePublicKey } = await import('../gateway/src/keys/publicKey.ts');
+    const parsed = parsePublicKey(await readFile(join(work, 'id_rsa.pub'), 'utf8'));
+    await sandbox.store.addKey({
+      uid: 4856,
+      title: 'bench',
+      algorithm: parsed.algorithm,
+      bits: parsed.bits,
+      publicKey: parsed.openssh,
+      fingerprintSha256: parsed.fingerprintSha256,
+      fingerprintMd5: parsed.fingerprintMd5,
+    });
+    const target = {
+      gateway: { host: gateway.host, port: gateway.port },
+      username: '518839-4856',
+      pinned: { keyType: 'ssh-rsa' as const, sha256: gateway.hostKey.sha256 },
+    };
+    const { stdout: scan } = await run('ssh-keyscan', [
+      '-p',
+      String(gateway.port),
+      '-t',
+      'rsa',
+      gateway.host,
+    ]);
+    const knownHosts = join(work, 'openssh_known_hosts');
+    await writeFile(knownHosts, scan);
+    const sshArgs = [
+      '-i',
+      join(work, 'id_rsa'),
+      '-o',
+      'IdentitiesOnly=yes',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      `UserKnownHostsFile=${knownHosts}`,
+      '-o',
+      'StrictHostKeyChecking=yes',
+      '-o',
+      'LogLevel=ERROR',
+    ];
+
+    const source = join(work, 'payload.bin');
+    await randomFile(source, FILE_MIB * MIB);
+    const hash = await sha256File(source);
+    const engine = new TransferEngine(new GatewaySftp(connections));
+    const ours = { up: [] as number[], down: [] as number[] };
+    const openssh = { up: [] as number[], down: [] as number[] };
+    for (let i = 0; i < REPEATS; i++) {
+      ours.up.push(
+        await timed(async () => {
+          const job = await engine.upload({
+            target,
+            localPath: source,
+            remotePath: 'bench.bin',
+            conflict: 'overwrite',
+          });
+          await engine.wait(job.id);
+        }),
+      );
+      const back = join(work, 'back.bin');
+      ours.down.push(
+        await timed(async () => {
+          const job = await engine.download({
+            target,
+            localPath: back,
+            remotePath: 'bench.bin',
+            conflict: 'overwrite',
+          });
+          await engine.wait(job.id);
+        }),
+      );
+      if ((await sha256File(back)) !== hash) throw new Error('TransferEngine download differs');
+      await rm(back);
+      const batch = join(work, 'batch');
+      await writeFile(batch, `put ${source} bench-openssh.bin\n`);
+      openssh.up.push(
+        await timed(() =>
+          run('sftp', [...sshArgs, '-P', String(gateway.port), '-b', batch, `518839-4856@${gateway.host}`]),
+        ),
+      );
+      await writeFile(batch, `get bench-openssh.bin ${back}\n`);
+      openssh.down.push(
+        await timed(() =>
+          run('sftp', [...sshArgs, '-P', String(gateway.port), '-b', batch, `518839-4856@${gateway.host}`]),
+        ),
+      );
+      if ((await sha256File(back)) !== hash) throw new Error('OpenSSH download differs');
+      await rm(back);
+      console.error(
+        `bench sftp: round ${i + 1} ours ${ours.up.at(-1)}/${ours.down.at(-1)} ms, openssh ${openssh.up.at(-1)}/${openssh.down.at(-1)} ms`,
+      );
+    }
+    const rate = (ms: number[]) => Math.round((FILE_MIB / (median(ms) / 1000)) * 10) / 10;
+
+    // SQL: the same dump through the app's DatabaseService and through `ssh … mysql`.
+    const dump = join(work, 'dump.sql');
+    const rows = await writeDump(dump, DUMP_MB * 1e6);
+    const db = sandbox.ready.database;
+    if (!db) throw new Error('no database node');
+    const credentials = { database: db.name, user: db.user, password: db.password };
+    const databases = new DatabaseService({
+      connections,
+      secrets: { get: async () => null, set: async () => undefined, delete: async () => false },
+    });
+    const sqlOurs: number[] = [];
+    const sqlOpenssh: number[] = [];
+    for (let i = 0; i < REPEATS; i++) {
+      sqlOurs.push(
+        await timed(() =>
+          databases.importSql({
+            target: { ...target, username: '518840-4856' },
+            nodeType: 'mariadb',
+            file: dump,
+            credentials,
+          }),
+        ),
+      );
+      sqlOpenssh.push(
+        await timed(
+          () =>
+            new Promise<void>((resolve, reject) => {
+              const ssh = spawn(
+                'ssh',
+                [
+                  ...sshArgs,
+                  '-p',
+                  String(gateway.port),
+                  `518840-4856@${gateway.host}`,
+                  `MYSQL_PWD=${db.password} mysql -u ${db.user} ${db.name}`,
+                ],
+                {
+                  stdio: ['pipe', 'ignore', 'inherit'],
+                },
+              );
+              ssh.once('exit', (code) =>
+                code === 0 ? resolve() : reject(new Error(`ssh mysql exited ${code}`)),
+              );
+              void readFile(dump).then((data) => ssh.stdin.end(data));
+            }),
+        ),
+      );
+      const count = Number((await sandbox.nodes.database.query('SELECT COUNT(*) FROM bench_rows')).trim());
+      if (count !== rows) throw new Error(`imported ${count} rows, expected ${rows}`);
+    }
+    const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    return {
+      benchmark: 'sftp',
+      fileMiB: FILE_MIB,
+      repeats: REPEATS,
+      path: 'OpenSSH or TransferEngine → sandbox gateway (NODEID-UID) → node sshd',
+      transferEngine: { uploadMiBs: rate(ours.up), downloadMiBs: rate(ours.down) },
+      opensshSftp: { uploadMiBs: rate(openssh.up), downloadMiBs: rate(openssh.down) },
+      sqlImport: {
+        dumpMB: DUMP_MB,
+        rows,
+        oursMs: Math.round(median(sqlOurs)),
+        opensshMysqlMs: Math.round(median(sqlOpenssh)),
+      },
+      ratios: {
+        uploadOursVsOpenssh: ratio(rate(ours.up), rate(openssh.up)),
+        downloadOursVsOpenssh: ratio(rate(ours.down), rate(openssh.down)),
+        sqlImportTimeOursVsOpenssh: ratio(median(sqlOurs), median(sqlOpenssh)),
+      },
+      targets: {
+        uploadOursVsOpenssh: '>= 1.0',
+        downloadOursVsOpenssh: '>= 1.0',
+        sqlImportTimeOursVsOpenssh: '<= 1.1',
+      },
+    };
+  } finally {
+    connections.closeAll();
+    await sandbox.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,107 @@
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * What the gateway records. Every event carries the connection id so that one login, its
+ * channels and its disconnect can be read together. Never secrets: no passwords (they are not
+ * even read), no key material beyond fingerprints, no environment variable values.
+ */
+export type AuditEvent =
+  | { event: 'connect'; conn: string; ip: string; port: number; client?: string }
+  | { event: 'refused'; conn: string; ip: string; reason: string }
+  | {
+      event: 'auth';
+      conn: string;
+      result: 'success' | 'failure';
+      method: string;
+      user: string;
+      reason?: string;
+      keyType?: string;
+      keyBits?: number;
+      fingerprint?: string;
+      uid?: number;
+      mode?: 'menu' | 'direct';
+      nodeId?: number;
+      attempt?: number;
+    }
+  | {
+      event: 'channel';
+      conn: string;
+      uid: number;
+      mode: 'menu' | 'direct';
+      nodeId?: number;
+      channel: 'shell' | 'exec' | 'sftp' | 'subsystem' | 'direct-tcpip' | 'menu';
+      command?: string;
+      target?: string;
+      pty?: boolean;
+      env?: string[];
+      bytesToNode: number;
+      bytesFromNode: number;
+      exitStatus?: number;
+      exitSignal?: string;
+      error?: string;
+      durationMs: number;
+    }
+  | {
+      event: 'upstream';
+      conn?: string;
+      nodeId: number;
+      result: 'host-key-mismatch' | 'unreachable';
+      detail: string;
+    }
+  | { event: 'disconnect'; conn: string; uid?: number; reason: string; durationMs: number };
+
+/** Where audit events go. The gateway only ever calls `record`. */
+export interface AuditSink {
+  record(event: AuditEvent): void;
+}
+
+/**
+ * Audit events as JSON lines appended to one file. Each event is a single `write(2)` of one
+ * complete line on a descriptor opened with O_APPEND, so concurrent writers (two gateways on one
+ * file, or a log shipper reading it) never see a torn or interleaved line. Writes are
+ * synchronous on purpose: an event is on disk before the action it describes continues, and the
+ * volume is a handful of lines per connection, never per data packet.
+ */
+export class JsonLinesAuditLog implements AuditSink {
+  private fd: number | undefined;
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.fd = openSync(path, 'a', 0o600);
+  }
+
+  record(event: AuditEvent): void {
+    if (this.fd === undefined) return;
+    const line = JSON.stringify({ ts: new Date().toISOString(), ...event }) + '\n';
+    writeSync(this.fd, line);
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** Keeps events in memory; for tests and for embedding where no file is wanted. */
+export class MemoryAuditLog implements AuditSink {
+  readonly events: AuditEvent[] = [];
+
+  record(event: AuditEvent): void {
+    this.events.push(event);
+  }
+}
+
+/** Sends each event to several sinks, e.g. the file and a test's memory log. */
+export class TeeAuditLog implements AuditSink {
+  private readonly sinks: readonly AuditSink[];
+
+  constructor(...sinks: AuditSink[]) {
+    this.sinks = sinks;
+  }
+
+  record(event: AuditEvent): void {
+    for (const sink of this.sinks) sink.record(event);
+  }
+}

@@ -1,0 +1,200 @@
+import type { Socket } from 'node:net';
+import type { AuthContext, Connection } from 'ssh2';
+import type { Store } from '../store/Store.ts';
+import type { AuditSink } from './AuditLog.ts';
+import { ChannelOpenFailureReason, rejectChannelOpen } from './channelOpenFailure.ts';
+import { serveDirectSession } from './directSession.ts';
+import { serveDirectTcpip } from './directTcpip.ts';
+import type { GatewayOptions } from './GatewayOptions.ts';
+import type { GatewayUser } from './gatewayUser.ts';
+import { describeUserName } from './gatewayUser.ts';
+import { serveMenuSession } from './menu/MenuSession.ts';
+import type { ConnectionContext } from './nodeChannel.ts';
+import type { AuthDecision, PublicKeyAuthenticator } from './PublicKeyAuthenticator.ts';
+import type { UpstreamPool } from './UpstreamPool.ts';
+
+export interface ClientConnectionDeps {
+  store: Store;
+  authenticator: PublicKeyAuthenticator;
+  pool: UpstreamPool;
+  audit: AuditSink;
+  options: GatewayOptions;
+}
+
+/** How long a client has to close its side after the gateway said goodbye. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** Called back by the connection so the server can keep its per-source and per-state counts. */
+export interface ConnectionObserver {
+  onAuthenticated(): void;
+  /** A refused attempt; the server turns connections with these into per-source penalties. */
+  onAuthFailure(): void;
+}
+
+/**
+ * One client connection after the SSH handshake: authentication with its attempt limit, then
+ * the channels of a menu (`UID`) or direct (`NODEID-UID`) login, and the idle timeout.
+ */
+export class ClientConnection {
+  private failures = 0;
+  private user: GatewayUser | undefined;
+  private endReason: string | undefined;
+  private lastActivity = Date.now();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly startedAt = Date.now();
+
+  constructor(
+    readonly id: string,
+    private readonly connection: Connection,
+    /** The TCP socket under `connection`, to cut when a client does not take part in closing. */
+    private readonly socket: Socket,
+    private readonly deps: ClientConnectionDeps,
+    private readonly observer: ConnectionObserver,
+  ) {
+    connection.on('authentication', (ctx: AuthContext) => void this.authenticate(ctx));
+    connection.on('ready', () => this.onReady());
+    // Every error ends in 'close', which is audited; only the reason is worth keeping.
+    connection.on('error', (error: Error & { level?: string }) => {
+      if (error.level !== 'client-timeout') return;
+      // ssh2 has already sent its disconnect; a client that answers nothing will not close either.
+      this.endReason ??= 'no answer to keepalives';
+      this.cutAfterGrace();
+    });
+    connection.once('close', () => this.onClose());
+  }
+
+  /** Disconnects the client with SSH_MSG_DISCONNECT (a clean "closed by remote host"). */
+  end(reason: string): void {
+    this.endReason ??= reason;
+    this.connection.end();
+    this.cutAfterGrace();
+  }
+
+  /**
+   * After our SSH_MSG_DISCONNECT the socket closes once the client closes its side; a frozen or
+   * hostile client never does, so the socket is destroyed after a short grace.
+   */
+  private cutAfterGrace(): void {
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  get authenticated(): boolean {
+    return this.user !== undefined;
+  }
+
+  private async authenticate(ctx: AuthContext): Promise<void> {
+    // Requests the client sent before our disconnect reached it are not answered or counted.
+    if (this.failures >= this.deps.options.maxAuthTries) return;
+    let decision: AuthDecision;
+    try {
+      decision = await this.deps.authenticator.decide(ctx);
+    } catch {
+      // The store failing is not the user's fault: refuse this attempt without counting it.
+      ctx.reject(['publickey']);
+      return;
+    }
+    if (this.failures >= this.deps.options.maxAuthTries) return;
+    const base = {
+      event: 'auth' as const,
+      conn: this.id,
+      method: ctx.method,
+      user: describeUserName(ctx.username),
+    };
+    switch (decision.verdict) {
+      case 'ignore':
+        ctx.reject(['publickey']);
+        return;
+      case 'key-ok':
+        ctx.accept();
+        return;
+      case 'accept':
+        this.user = decision.user;
+        this.deps.audit.record({
+          ...base,
+          result: 'success',
+          ...decision.key,
+          uid: decision.user.uid,
+          mode: decision.user.mode,
+          ...(decision.user.mode === 'direct' ? { nodeId: decision.user.nodeId } : {}),
+        });
+        ctx.accept();
+        return;
+      case 'reject': {
+        this.failures++;
+        this.observer.onAuthFailure();
+        this.deps.audit.record({
+          ...base,
+          result: 'failure',
+          reason: decision.reason,
+          ...(decision.key ?? {}),
+          ...(decision.user ? { uid: decision.user.uid } : {}),
+          attempt: this.failures,
+        });
+        ctx.reject(['publickey']);
+        if (this.failures >= this.deps.options.maxAuthTries) {
+          this.end(`too many authentication failures (${this.failures})`);
+        }
+        return;
+      }
+    }
+  }
+
+  private onReady(): void {
+    const user = this.user;
+    if (!user) {
+      this.end('authenticated without a user');
+      return;
+    }
+    this.observer.onAuthenticated();
+    this.scheduleIdleCheck();
+    const context: ConnectionContext = {
+      conn: this.id,
+      uid: user.uid,
+      store: this.deps.store,
+      pool: this.deps.pool,
+      audit: this.deps.audit,
+      touch: () => {
+        this.lastActivity = Date.now();
+      },
+    };
+    this.connection.on('session', (accept) => {
+      const session = accept();
+      if (user.mode === 'menu') serveMenuSession(session, context);
+      else serveDirectSession(session, context, user.nodeId);
+    });
+    this.connection.on('tcpip', (accept, reject, info) => {
+      if (user.mode === 'menu') {
+        rejectChannelOpen(
+          this.connection,
+          reject,
+          ChannelOpenFailureReason.AdministrativelyProhibited,
+          `port forwarding needs the NODEID-${user.uid} login`,
+        );
+        return;
+      }
+      void serveDirectTcpip(this.connection, accept, reject, info, context, user.nodeId);
+    });
+  }
+
+  private scheduleIdleCheck(): void {
+    const idleMs = this.deps.options.idleTimeoutMs;
+    if (idleMs <= 0) return;
+    const wait = Math.max(0, this.lastActivity + idleMs - Date.now());
+    this.idleTimer = setTimeout(() => {
+      if (Date.now() - this.lastActivity >= idleMs) this.end(`idle timeout (${idleMs} ms without traffic)`);
+      else this.scheduleIdleCheck();
+    }, wait);
+    this.idleTimer.unref();
+  }
+
+  private onClose(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.deps.audit.record({
+      event: 'disconnect',
+      conn: this.id,
+      ...(this.user ? { uid: this.user.uid } : {}),
+      reason: this.endReason ?? 'client disconnected',
+      durationMs: Date.now() - this.startedAt,
+    });
+  }
+}

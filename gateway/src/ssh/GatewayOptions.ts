@@ -1,0 +1,109 @@
+import type { AllowedKeyType } from './KeyPolicy.ts';
+
+/**
+ * Everything about the gateway that a deployment (or a test) may want to tune. Defaults follow
+ * the real service and the bastions it is compared with (OpenSSH, Warpgate); tests pass small
+ * values so that limits can be observed in milliseconds instead of minutes.
+ */
+export interface GatewayOptions {
+  /** Key types accepted for user authentication. DSA is never accepted, whatever this says. */
+  keyTypes: readonly AllowedKeyType[];
+  /** Smallest RSA modulus accepted, in bits. */
+  minRsaBits: number;
+  /** Failed authentication attempts after which a connection is dropped (OpenSSH MaxAuthTries). */
+  maxAuthTries: number;
+  /** Time a connection has to authenticate before it is dropped (OpenSSH LoginGraceTime). */
+  loginGraceMs: number;
+  /** Connections that have not authenticated yet, over which new ones are refused (MaxStartups). */
+  maxUnauthenticated: number;
+  /** Per-source lockout: this many failed connections within `penaltyWindowMs`… */
+  penaltyFailures: number;
+  penaltyWindowMs: number;
+  /** …block further connections from that address for this long. */
+  penaltyBlockMs: number;
+  /** SSH-level keepalive towards clients after authentication; 0 disables it. */
+  keepaliveIntervalMs: number;
+  /** Unanswered keepalives after which a client is considered gone. */
+  keepaliveCountMax: number;
+  /** A connection without any channel traffic for this long is closed; 0 disables it. */
+  idleTimeoutMs: number;
+  /** How long to wait for a node's sshd to answer before telling the user it is unreachable. */
+  upstreamConnectTimeoutMs: number;
+  /** Channels multiplexed on one pooled node connection (sshd's MaxSessions defaults to 10). */
+  upstreamChannelsPerConnection: number;
+  /** A pooled node connection with no channels is closed after this long. */
+  upstreamIdleMs: number;
+  /** Identification string sent to clients (`SSH-2.0-…`). */
+  ident: string;
+}
+
+export const DEFAULT_GATEWAY_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
+  keyTypes: Object.freeze(['rsa'] as const),
+  minRsaBits: 2048,
+  maxAuthTries: 6,
+  loginGraceMs: 30_000,
+  maxUnauthenticated: 64,
+  penaltyFailures: 5,
+  penaltyWindowMs: 15 * 60_000,
+  penaltyBlockMs: 30 * 60_000,
+  keepaliveIntervalMs: 15_000,
+  keepaliveCountMax: 3,
+  idleTimeoutMs: 60 * 60_000,
+  upstreamConnectTimeoutMs: 3_000,
+  upstreamChannelsPerConnection: 8,
+  upstreamIdleMs: 60_000,
+  ident: 'EnscaleSSHGateway_1.0',
+});
+
+/** Thrown when an option makes no sense; the message names the option and what it needs. */
+export class GatewayOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GatewayOptionsError';
+  }
+}
+
+const NON_NEGATIVE: readonly (keyof GatewayOptions)[] = [
+  'loginGraceMs',
+  'penaltyWindowMs',
+  'penaltyBlockMs',
+  'keepaliveIntervalMs',
+  'keepaliveCountMax',
+  'idleTimeoutMs',
+  'upstreamIdleMs',
+];
+const POSITIVE: readonly (keyof GatewayOptions)[] = [
+  'minRsaBits',
+  'maxAuthTries',
+  'maxUnauthenticated',
+  'penaltyFailures',
+  'upstreamConnectTimeoutMs',
+  'upstreamChannelsPerConnection',
+];
+
+/** Fills in defaults and checks every number, so a typo fails at start-up rather than at 3 a.m. */
+export function resolveGatewayOptions(partial: Partial<GatewayOptions> = {}): GatewayOptions {
+  const options: GatewayOptions = { ...DEFAULT_GATEWAY_OPTIONS, ...stripUndefined(partial) };
+  for (const name of NON_NEGATIVE) {
+    const value = options[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new GatewayOptionsError(`Gateway option ${name} must be a number ≥ 0, got ${String(value)}.`);
+    }
+  }
+  for (const name of POSITIVE) {
+    const value = options[name];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new GatewayOptionsError(`Gateway option ${name} must be a number > 0, got ${String(value)}.`);
+    }
+  }
+  if (options.keyTypes.length === 0) {
+    throw new GatewayOptionsError(
+      'Gateway option keyTypes must name at least one key type (rsa, ed25519, ecdsa).',
+    );
+  }
+  return options;
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,232 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
+import ssh2 from 'ssh2';
+import type { Connection, ClientInfo } from 'ssh2';
+import type { Store } from '../store/Store.ts';
+import type { AuditSink } from './AuditLog.ts';
+import { ClientConnection } from './ClientConnection.ts';
+import { resolveGatewayOptions } from './GatewayOptions.ts';
+import type { GatewayOptions } from './GatewayOptions.ts';
+import type { HostKeySet } from './hostKeys.ts';
+import { KeyPolicy } from './KeyPolicy.ts';
+import { PublicKeyAuthenticator } from './PublicKeyAuthenticator.ts';
+import { SourcePenalties } from './SourcePenalties.ts';
+import { UpstreamPool } from './UpstreamPool.ts';
+
+export interface GatewayServerDeps {
+  store: Store;
+  hostKeys: HostKeySet;
+  /** Private key (OpenSSH format) that every node's sshd accepts for its service user. */
+  nodeAccessKey: string | Buffer;
+  audit: AuditSink;
+  options?: Partial<GatewayOptions>;
+}
+
+/** Where the gateway listens, as handed to clients and the sandbox's ready line. */
+export interface GatewayAddress {
+  host: string;
+  port: number;
+}
+
+/** A TCP connection from accept until close, before and after the SSH handshake. */
+interface Admission {
+  /** Connection id for the audit log, given at accept so that even a silent socket has one. */
+  id: string;
+  socket: Socket;
+  ip: string;
+  authenticated: boolean;
+  failedAttempts: number;
+  graceExpired: boolean;
+  graceTimer: NodeJS.Timeout;
+  client: ClientConnection | undefined;
+}
+
+/**
+ * The SSH gateway: port 3022 of the real service in miniature. It owns the TCP listener so that
+ * limits ssh2 does not have are applied before any SSH work is done for a connection — per-source
+ * lockout, a cap on connections still authenticating, the login grace time — and hands accepted
+ * sockets to ssh2 for the protocol.
+ */
+export class GatewayServer {
+  readonly options: GatewayOptions;
+  private readonly ssh: ssh2.Server;
+  private readonly tcp: NetServer;
+  private readonly pool: UpstreamPool;
+  private readonly penalties: SourcePenalties;
+  private readonly authenticator: PublicKeyAuthenticator;
+  private readonly admissions = new Map<string, Admission>();
+  private unauthenticated = 0;
+  private closing = false;
+
+  constructor(private readonly deps: GatewayServerDeps) {
+    this.options = resolveGatewayOptions(deps.options);
+    const options = this.options;
+    this.authenticator = new PublicKeyAuthenticator(
+      deps.store,
+      new KeyPolicy(options.keyTypes, options.minRsaBits),
+    );
+    this.penalties = new SourcePenalties({
+      failures: options.penaltyFailures,
+      windowMs: options.penaltyWindowMs,
+      blockMs: options.penaltyBlockMs,
+    });
+    this.pool = new UpstreamPool({
+      privateKey: deps.nodeAccessKey,
+      audit: deps.audit,
+      connectTimeoutMs: options.upstreamConnectTimeoutMs,
+      channelsPerConnection: options.upstreamChannelsPerConnection,
+      idleMs: options.upstreamIdleMs,
+      keepaliveIntervalMs: options.keepaliveIntervalMs,
+    });
+    this.ssh = new ssh2.Server(
+      {
+        hostKeys: [deps.hostKeys.rsa.privateKey, deps.hostKeys.ed25519.privateKey],
+        ident: options.ident,
+        // ssh2 starts keepalives only after authentication; the grace timer covers the time before.
+        keepaliveInterval: options.keepaliveIntervalMs > 0 ? options.keepaliveIntervalMs : 2 ** 31 - 1,
+        keepaliveCountMax: options.keepaliveCountMax,
+      },
+      (connection, info) => this.onHandshake(connection, info),
+    );
+    this.tcp = createServer({ noDelay: true }, (socket) => this.onSocket(socket));
+  }
+
+  listen(port: number, host = '127.0.0.1'): Promise<GatewayAddress> {
+    return new Promise((resolve, reject) => {
+      this.tcp.once('error', reject);
+      this.tcp.listen(port, host, () => {
+        this.tcp.off('error', reject);
+        const address = this.tcp.address() as AddressInfo;
+        resolve({ host, port: address.port });
+      });
+    });
+  }
+
+  /**
+   * Stops listening, disconnects every client with SSH_MSG_DISCONNECT (clients report "closed by
+   * remote host", not a reset), and closes the pooled node connections.
+   */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const listenerClosed = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    const socketsClosed = [...this.admissions.values()].map(
+      (admission) =>
+        new Promise<void>((resolve) => {
+          if (admission.socket.destroyed) return resolve();
+          admission.socket.once('close', () => resolve());
+          if (admission.client) admission.client.end('gateway shutting down');
+          else admission.socket.end();
+          // A client that never acknowledges must not keep the gateway from stopping.
+          setTimeout(() => admission.socket.destroy(), 2_000).unref();
+        }),
+    );
+    await Promise.all(socketsClosed);
+    await this.pool.close();
+    await listenerClosed;
+  }
+
+  private onSocket(socket: Socket): void {
+    const ip = normalizeAddress(socket.remoteAddress);
+    const key = `${socket.remoteAddress}:${socket.remotePort}`;
+    const blockedFor = this.penalties.blockedFor(ip);
+    const refusal = this.closing
+      ? 'gateway shutting down'
+      : blockedFor > 0
+        ? `source blocked for ${Math.ceil(blockedFor / 1000)} s after repeated failed logins`
+        : this.unauthenticated >= this.options.maxUnauthenticated
+          ? `too many unauthenticated connections (${this.unauthenticated})`
+          : undefined;
+    if (refusal) {
+      this.deps.audit.record({ event: 'refused', conn: newConnectionId(), ip, reason: refusal });
+      socket.on('error', () => undefined);
+      socket.destroy();
+      return;
+    }
+    this.unauthenticated++;
+    const admission: Admission = {
+      id: newConnectionId(),
+      socket,
+      ip,
+      authenticated: false,
+      failedAttempts: 0,
+      graceExpired: false,
+      client: undefined,
+      graceTimer: setTimeout(() => {
+        admission.graceExpired = true;
+        if (admission.client) {
+          admission.client.end('login grace time exceeded');
+        } else {
+          // Not even an SSH identification arrived: no SSH goodbye is possible, only a close.
+          this.deps.audit.record({
+            event: 'disconnect',
+            conn: admission.id,
+            reason: 'login grace time exceeded before the SSH handshake',
+            durationMs: this.options.loginGraceMs,
+          });
+          socket.destroy();
+        }
+      }, this.options.loginGraceMs),
+    };
+    admission.graceTimer.unref();
+    this.admissions.set(key, admission);
+    socket.once('close', () => {
+      clearTimeout(admission.graceTimer);
+      this.admissions.delete(key);
+      if (admission.authenticated) return;
+      this.unauthenticated--;
+      if (admission.failedAttempts > 0 || admission.graceExpired) this.penalties.recordFailure(ip);
+    });
+    this.ssh.injectSocket(socket);
+  }
+
+  private onHandshake(connection: Connection, info: ClientInfo): void {
+    const admission = this.admissions.get(`${info.ip}:${info.port}`);
+    if (!admission) {
+      connection.end();
+      return;
+    }
+    const id = admission.id;
+    this.deps.audit.record({
+      event: 'connect',
+      conn: id,
+      ip: admission.ip,
+      port: info.port,
+      client: info.header.versions.software.slice(0, 120),
+    });
+    admission.client = new ClientConnection(
+      id,
+      connection,
+      admission.socket,
+      {
+        store: this.deps.store,
+        authenticator: this.authenticator,
+        pool: this.pool,
+        audit: this.deps.audit,
+        options: this.options,
+      },
+      {
+        onAuthenticated: () => {
+          admission.authenticated = true;
+          clearTimeout(admission.graceTimer);
+          this.unauthenticated--;
+          this.penalties.recordSuccess(admission.ip);
+        },
+        onAuthFailure: () => {
+          admission.failedAttempts++;
+        },
+      },
+    );
+  }
+}
+
+function newConnectionId(): string {
+  return randomBytes(6).toString('hex');
+}
+
+/** `::ffff:127.0.0.1` and `127.0.0.1` are one source for the lockout. */
+function normalizeAddress(address: string | undefined): string {
+  if (!address) return 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}

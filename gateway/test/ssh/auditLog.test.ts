@@ -1,0 +1,73 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JsonLinesAuditLog, MemoryAuditLog, TeeAuditLog } from '../../src/ssh/AuditLog.ts';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'audit-test-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('audit log', () => {
+  it('writes one JSON object per line with a timestamp, readable only by the owner', () => {
+    const path = join(tempDir(), 'gateway', 'audit.log');
+    const log = new JsonLinesAuditLog(path);
+    log.record({ event: 'connect', conn: 'c1', ip: '127.0.0.1', port: 5000 });
+    log.record({ event: 'disconnect', conn: 'c1', reason: 'client disconnected', durationMs: 5 });
+    log.close();
+    log.record({ event: 'disconnect', conn: 'ignored after close', reason: '', durationMs: 0 });
+    const lines = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(lines.map((line) => JSON.parse(line) as { event: string; ts: string })).toEqual([
+      expect.objectContaining({
+        event: 'connect',
+        conn: 'c1',
+        ts: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+      expect.objectContaining({ event: 'disconnect', conn: 'c1' }),
+    ]);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('never tears or interleaves lines when several processes append at once', async () => {
+    const path = join(tempDir(), 'audit.log');
+    const writer = `
+      const { JsonLinesAuditLog } = await import(${JSON.stringify(join(import.meta.dirname, '../../src/ssh/AuditLog.ts'))});
+      const log = new JsonLinesAuditLog(process.argv[1]);
+      const padding = 'x'.repeat(3000);
+      for (let i = 0; i < 500; i++) log.record({ event: 'refused', conn: process.argv[2] + '-' + i, ip: padding, reason: 'load' });
+      log.close();
+    `;
+    const tsx = join(import.meta.dirname, '../../../node_modules/.bin/tsx');
+    await Promise.all(
+      ['a', 'b', 'c', 'd'].map(
+        (name) =>
+          new Promise<void>((resolve, reject) => {
+            const child = spawn(tsx, ['--input-type=module', '-e', writer, path, name], { stdio: 'inherit' });
+            child.once('exit', (code) =>
+              code === 0 ? resolve() : reject(new Error(`writer ${name} exited ${code}`)),
+            );
+          }),
+      ),
+    );
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(2000);
+    const conns = new Set(lines.map((line) => (JSON.parse(line) as { conn: string }).conn));
+    expect(conns.size).toBe(2000);
+  });
+
+  it('fans out to several sinks', () => {
+    const a = new MemoryAuditLog();
+    const b = new MemoryAuditLog();
+    new TeeAuditLog(a, b).record({ event: 'refused', conn: 'x', ip: '1.2.3.4', reason: 'test' });
+    expect(a.events).toEqual(b.events);
+    expect(a.events).toHaveLength(1);
+  });
+});

@@ -1,0 +1,151 @@
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DatabaseService } from '../../../electron/core/databases/DatabaseService.ts';
+import { KeytarSecretStore } from '../../../electron/core/keys/secretStore.ts';
+import { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
+import type { DatabaseCredentials } from '../../../shared/src/databases.ts';
+import { Cancelled, SqlFailed } from '../../../shared/src/errors.ts';
+import { startSandboxAccount, type SandboxAccount } from '../support/sandboxAccount.ts';
+
+let account: SandboxAccount;
+let connections: GatewayConnections;
+let databases: DatabaseService;
+let credentials: DatabaseCredentials;
+const target = () => account.target('518840-4856');
+
+/** A dump of `rows` rows in one table, written in multi-row INSERTs as mysqldump does. */
+async function writeDump(file: string, table: string, rows: number): Promise<void> {
+  const out = createWriteStream(file);
+  out.write(
+    `DROP TABLE IF EXISTS ${table};\nCREATE TABLE ${table} (id INT PRIMARY KEY, note VARCHAR(100));\n`,
+  );
+  for (let start = 0; start < rows; start += 1000) {
+    const values = [];
+    for (let id = start; id < Math.min(rows, start + 1000); id++)
+      values.push(`(${id},'row ${id} — ünïcode \\'quoted\\'')`);
+    if (!out.write(`INSERT INTO ${table} VALUES ${values.join(',')};\n`))
+      await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve) => out.end(resolve));
+}
+
+beforeAll(async () => {
+  account = await startSandboxAccount();
+  connections = new GatewayConnections({
+    hostKeys: account.hostKeys,
+    identity: async () => ({ privateKey: account.privateKey }),
+    interactive: false,
+  });
+  databases = new DatabaseService({
+    connections,
+    secrets: new KeytarSecretStore(),
+    keychainService: `enscale-ssh-test-db-${process.pid}`,
+  });
+  const db = account.sandbox.ready.database!;
+  credentials = { database: db.name, user: db.user, password: db.password };
+});
+afterAll(async () => {
+  connections?.closeAll();
+  await account?.stop();
+});
+
+const count = async (table: string) =>
+  Number((await account.sandbox.nodes.database.query(`SELECT COUNT(*) FROM ${table}`)).trim());
+
+describe('SQL import and export through the gateway', () => {
+  it('imports a .sql file with progress, and every row arrives', async () => {
+    const file = join(account.dir, 'orders.sql');
+    await writeDump(file, 'orders', 50_000);
+    const progress: number[] = [];
+    const stop = databases.events.on('progress', (p) => progress.push(p.bytes));
+    const result = await databases.importSql({ target: target(), nodeType: 'mariadb', file, credentials });
+    stop();
+    expect(await count('orders')).toBe(50_000);
+    expect(result.bytes).toBe(readFileSync(file).length);
+    expect(progress.at(-1)).toBe(result.bytes);
+    const note = await account.sandbox.nodes.database.query('SELECT note FROM orders WHERE id = 7');
+    expect(note.trim()).toBe("row 7 — ünïcode 'quoted'");
+  });
+
+  it('imports a .sql.gz file', async () => {
+    const plain = join(account.dir, 'gz.sql');
+    await writeDump(plain, 'customers', 3_000);
+    const file = join(account.dir, 'customers.sql.gz');
+    writeFileSync(file, gzipSync(readFileSync(plain)));
+    await databases.importSql({ target: target(), nodeType: 'mariadb', file, credentials });
+    expect(await count('customers')).toBe(3_000);
+  });
+
+  it('reports the server’s error and its line for a broken dump', async () => {
+    const file = join(account.dir, 'broken.sql');
+    writeFileSync(
+      file,
+      'CREATE TABLE ok_before (id INT);\nINSERT INTO ok_before VALUES (1);\nINSERT INTO nowhere VALUES (;\nCREATE TABLE never (id INT);\n',
+    );
+    const error = await databases
+      .importSql({ target: target(), nodeType: 'mariadb', file, credentials })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SqlFailed);
+    expect(error).toMatchObject({ details: { line: 3 } });
+    expect((error as Error).message).toMatch(/at line 3; the statements before it were applied: ERROR 1064/);
+    expect(await count('ok_before')).toBe(1);
+  });
+
+  it('refuses a wrong password with the server’s words', async () => {
+    const file = join(account.dir, 'tiny.sql');
+    writeFileSync(file, 'SELECT 1;\n');
+    await expect(
+      databases.importSql({
+        target: target(),
+        nodeType: 'mariadb',
+        file,
+        credentials: { ...credentials, password: 'wrong' },
+      }),
+    ).rejects.toThrow(/Access denied for user 'shop'/);
+  });
+
+  it('never puts the password on a command line', async () => {
+    const audit = readFileSync(join(account.sandbox.dataDir, 'gateway', 'audit.log'), 'utf8');
+    expect(audit).toContain('mysql --defaults-extra-file');
+    expect(audit).not.toContain(credentials.password);
+  });
+
+  it('cancels an import mid-way', async () => {
+    const file = join(account.dir, 'big.sql');
+    await writeDump(file, 'big', 400_000);
+    const controller = new AbortController();
+    const stop = databases.events.on('progress', (p) => {
+      if (p.bytes > p.total / 4) controller.abort();
+    });
+    await expect(
+      databases.importSql(
+        { target: target(), nodeType: 'mariadb', file, credentials },
+        { signal: controller.signal },
+      ),
+    ).rejects.toBeInstanceOf(Cancelled);
+    stop();
+  });
+
+  it('exports a database to a local file, gzipped on request', async () => {
+    const file = join(account.dir, 'export.sql.gz');
+    const result = await databases.exportSql({
+      target: target(),
+      nodeType: 'mariadb',
+      file,
+      gzip: true,
+      credentials,
+    });
+    const dump = gunzipSync(readFileSync(file)).toString('utf8');
+    expect(dump).toContain('CREATE TABLE `orders`');
+    expect(dump).toContain("(49999,'row 49999");
+    expect(result.bytes).toBe(Buffer.byteLength(dump));
+  });
+
+  it('remembers a node’s credentials in the keychain', async () => {
+    await databases.saveCredentials('sandbox:518840', credentials);
+    expect(await databases.savedCredentials('sandbox:518840')).toEqual(credentials);
+    expect(await databases.savedCredentials('sandbox:1')).toBeNull();
+  });
+});
