@@ -10,7 +10,7 @@ import { FlowControl } from '../terminals/FlowControl.ts';
 interface Session {
   /** The channel once open; stdin that arrives earlier waits on it, in order. */
   opened: Promise<ClientChannel>;
-  flow?: FlowControl;
+  flow?: FlowControl<'stdout' | 'stderr'>;
 }
 
 /**
@@ -87,9 +87,8 @@ export class ExecSessions implements ExecApi {
     opened: (channel: ClientChannel) => void,
   ): Promise<ExecResult> {
     const release = this.connections.retain(target);
-    // One flow control for both streams (they share the channel's window); `stream` tags each chunk.
-    let stream: keyof ExecEvents = 'stdout';
-    session.flow = new FlowControl(
+    // One flow control for both streams (they share the channel's window); each chunk keeps its stream.
+    session.flow = new FlowControl<'stdout' | 'stderr'>(
       {
         pause: () => {
           channel.pause();
@@ -100,13 +99,10 @@ export class ExecSessions implements ExecApi {
           channel.stderr.resume();
         },
       },
-      (data) => this.events.emit(stream, { id, data }),
+      (data, stream) => this.events.emit(stream, { id, data }),
     );
     const flow = session.flow;
-    const push = (from: keyof ExecEvents) => (data: Buffer) => {
-      stream = from;
-      flow.push(data);
-    };
+    const push = (from: 'stdout' | 'stderr') => (data: Buffer) => flow.push(data, from);
     channel.on('data', push('stdout'));
     channel.stderr.on('data', push('stderr'));
     opened(channel);
@@ -120,7 +116,8 @@ export class ExecSessions implements ExecApi {
       channel.once('close', () => {
         signal?.removeEventListener('abort', abort);
         release();
-        resolve(result);
+        // The result comes after all the output, at the reader's pace.
+        void flow.drained().then(() => resolve(result));
       });
     });
   }

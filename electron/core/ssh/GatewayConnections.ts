@@ -37,6 +37,12 @@ const HOST_KEY_ALGORITHMS: Record<NonNullable<PinnedHostKey['keyType']>, ssh2.Se
   'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
 };
 
+const PIN_PROBE_ORDER: NonNullable<PinnedHostKey['keyType']>[] = [
+  'ssh-ed25519',
+  'ssh-rsa',
+  'ecdsa-sha2-nistp256',
+];
+
 /** Errors after which trying again cannot help: a person must act first. */
 const isPermanent = (error: unknown): boolean =>
   error instanceof AuthenticationFailed ||
@@ -53,6 +59,8 @@ interface Entry {
   /** Open users (terminals, SFTP) of this connection; with none, a drop is not retried. */
   users: number;
   closed: boolean;
+  /** For a pin without a key type: the type that turned out to match. */
+  learnedKeyType?: NonNullable<PinnedHostKey['keyType']>;
 }
 
 /**
@@ -137,44 +145,10 @@ export class GatewayConnections implements ConnectionsApi {
     const { target } = entry;
     this.emit(entry, 'connecting');
     const identity = await this.options.identity();
-    const pinnedType = target.pinned?.keyType;
-    const client = new ssh2.Client();
-    let hostKeyError: unknown;
+    let client: ssh2.Client;
     try {
-      await new Promise<void>((resolve, reject) => {
-        client.once('ready', () => resolve());
-        client.once('error', (error) => reject(hostKeyError ?? error));
-        client.connect({
-          host: target.gateway.host,
-          port: target.gateway.port,
-          username: target.username,
-          privateKey: identity.privateKey,
-          ...(identity.passphrase ? { passphrase: identity.passphrase } : {}),
-          keepaliveInterval: this.options.keepaliveIntervalMs ?? 15_000,
-          keepaliveCountMax: 3,
-          readyTimeout: this.options.readyTimeoutMs ?? 20_000,
-          ...(pinnedType ? { algorithms: { serverHostKey: HOST_KEY_ALGORITHMS[pinnedType] } } : {}),
-          hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-            this.options.hostKeys
-              .verify({
-                host: target.gateway.host,
-                port: target.gateway.port,
-                key,
-                interactive: this.options.interactive,
-                ...(target.pinned ? { pinned: target.pinned } : {}),
-              })
-              .then(
-                () => verify(true),
-                (error: unknown) => {
-                  hostKeyError = error;
-                  verify(false);
-                },
-              );
-          },
-        });
-      });
+      client = await this.handshake(entry, identity);
     } catch (error) {
-      client.end();
       const typed = describeConnectError(error, target);
       this.emit(entry, 'failed', typed.message);
       throw typed;
@@ -188,6 +162,82 @@ export class GatewayConnections implements ConnectionsApi {
     // Errors after ready arrive before 'close'; the drop handler reports them.
     client.on('error', () => undefined);
     return client;
+  }
+
+  /**
+   * Connects with the target's pin. A pin published without its key type (a fingerprint typed by
+   * hand) is tried against each key type the server may hold — ssh2 would otherwise settle on the
+   * server's first choice, which need not be the published key — and the type that matches is kept.
+   */
+  private async handshake(
+    entry: Entry,
+    identity: Awaited<ReturnType<IdentityProvider>>,
+  ): Promise<ssh2.Client> {
+    const pinned = entry.target.pinned;
+    if (!pinned || pinned.keyType) return this.connectOnce(entry.target, identity, pinned);
+    const types = entry.learnedKeyType ? [entry.learnedKeyType] : PIN_PROBE_ORDER;
+    for (const keyType of types) {
+      try {
+        const client = await this.connectOnce(entry.target, identity, { ...pinned, keyType });
+        entry.learnedKeyType = keyType;
+        return client;
+      } catch (error) {
+        // This key type is not the published key, or the server has none of it: try the next.
+        if (error instanceof HostKeyChanged || /no matching host key/i.test((error as Error).message))
+          continue;
+        throw error;
+      }
+    }
+    const published = pinned.sha256 ?? `MD5:${pinned.md5}`;
+    throw new HostKeyChanged(
+      `None of the host keys of ${connectionKey(entry.target).split('@')[1]} is the pinned ${published}. ` +
+        'Someone may be intercepting the connection, or the fingerprint is mistyped.',
+      { expected: published },
+    );
+  }
+
+  private connectOnce(
+    target: ConnectionTarget,
+    identity: Awaited<ReturnType<IdentityProvider>>,
+    pinned: PinnedHostKey | undefined,
+  ): Promise<ssh2.Client> {
+    const client = new ssh2.Client();
+    let hostKeyError: unknown;
+    return new Promise<ssh2.Client>((resolve, reject) => {
+      client.once('ready', () => resolve(client));
+      client.once('error', (error) => {
+        client.end();
+        reject(hostKeyError ?? error);
+      });
+      client.connect({
+        host: target.gateway.host,
+        port: target.gateway.port,
+        username: target.username,
+        privateKey: identity.privateKey,
+        ...(identity.passphrase ? { passphrase: identity.passphrase } : {}),
+        keepaliveInterval: this.options.keepaliveIntervalMs ?? 15_000,
+        keepaliveCountMax: 3,
+        readyTimeout: this.options.readyTimeoutMs ?? 20_000,
+        ...(pinned?.keyType ? { algorithms: { serverHostKey: HOST_KEY_ALGORITHMS[pinned.keyType] } } : {}),
+        hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+          this.options.hostKeys
+            .verify({
+              host: target.gateway.host,
+              port: target.gateway.port,
+              key,
+              interactive: this.options.interactive,
+              ...(pinned ? { pinned } : {}),
+            })
+            .then(
+              () => verify(true),
+              (error: unknown) => {
+                hostKeyError = error;
+                verify(false);
+              },
+            );
+        },
+      });
+    });
   }
 
   private dropped(entry: Entry, client: ssh2.Client): void {

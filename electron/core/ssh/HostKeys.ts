@@ -55,10 +55,7 @@ export class HostKeys implements HostKeysApi {
     if (check.pinned && (check.pinned.sha256 || check.pinned.md5)) {
       const matches = check.pinned.sha256 ? check.pinned.sha256 === sha256 : check.pinned.md5 === md5;
       if (matches) return;
-      // A pin of a known type is the whole truth about that server. A pin without a type may name
-      // another of the server's keys than the one it offered: then known_hosts decides as usual.
-      if (check.pinned.keyType)
-        throw this.changed(token, check.pinned.sha256 ?? `MD5:${check.pinned.md5}`, sha256);
+      throw this.changed(token, check.pinned.sha256 ?? `MD5:${check.pinned.md5}`, sha256);
     }
 
     const entries = parseKnownHosts(await this.read());

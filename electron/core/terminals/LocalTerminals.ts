@@ -5,13 +5,20 @@ import * as pty from 'node-pty';
 import { InvalidInput } from '../../../shared/src/errors.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { TerminalEvents, TerminalSize } from '../../../shared/src/terminals.ts';
-import { FlowControl, type PausableSource } from './FlowControl.ts';
+import { FlowControl } from './FlowControl.ts';
 
 export interface LocalTerminalRequest extends TerminalSize {
   /** A program to run instead of the user's shell (tests, "open here"). */
   command?: { file: string; args: string[] };
   cwd?: string;
 }
+
+/**
+ * Output held for a slow screen before the pty is paused. node-pty drops a paused pty's remaining
+ * output 200 ms after its process exits; holding this much here makes that loss need a screen that
+ * stalls for longer than it takes a process to print 16 MiB and exit.
+ */
+const LOCAL_QUEUE_BYTES = 16 * 1024 * 1024;
 
 /** The user's login shell, as the OS records it; `$SHELL`, then a safe default. */
 export function defaultShell(): string {
@@ -24,38 +31,6 @@ export function defaultShell(): string {
     }
   })();
   return process.env['SHELL'] || recorded || '/bin/sh';
-}
-
-/**
- * Pauses a pty for flow control, but never past its process's end: node-pty destroys the pty
- * 200 ms after the process exits, and output still waiting behind a pause would be lost. While
- * paused it checks whether the process is gone and, if so, lets the rest (at most the kernel's
- * pty buffer) through.
- */
-class PtySource implements PausableSource {
-  private timer: NodeJS.Timeout | undefined;
-  private processGone = false;
-
-  constructor(private readonly terminal: pty.IPty) {}
-
-  pause(): void {
-    if (this.processGone || this.timer) return;
-    this.terminal.pause();
-    this.timer = setInterval(() => {
-      try {
-        process.kill(this.terminal.pid, 0);
-      } catch {
-        this.processGone = true;
-        this.resume();
-      }
-    }, 50);
-  }
-
-  resume(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.terminal.resume();
-  }
 }
 
 interface Session {
@@ -82,13 +57,17 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
       cwd: request.cwd ?? homedir(),
       env: { ...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor' } as Record<string, string>,
     });
-    const flow = new FlowControl(new PtySource(terminal), (data) => this.events.emit('data', { id, data }));
+    const flow = new FlowControl(terminal, (data) => this.events.emit('data', { id, data }), {
+      maxQueuedBytes: LOCAL_QUEUE_BYTES,
+    });
     this.sessions.set(id, { terminal, flow });
     terminal.onData((text) => flow.push(this.encoder.encode(text)));
     terminal.onExit(({ exitCode, signal }) => {
-      flow.acknowledge(Number.MAX_SAFE_INTEGER);
-      this.sessions.delete(id);
-      this.events.emit('exit', { id, code: exitCode, signal: signal ? String(signal) : null });
+      // Everything the process wrote goes to the screen, at the screen's pace, before its exit.
+      void flow.drained().then(() => {
+        this.sessions.delete(id);
+        this.events.emit('exit', { id, code: exitCode, signal: signal ? String(signal) : null });
+      });
     });
     return { id };
   }
@@ -109,7 +88,11 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
   }
 
   async close(id: string): Promise<void> {
-    this.sessions.get(id)?.terminal.kill();
+    const session = this.sessions.get(id);
+    if (!session) return;
+    session.terminal.kill();
+    // Nobody is left to read what is still queued.
+    session.flow.flush();
   }
 
   pending(id: string): number {

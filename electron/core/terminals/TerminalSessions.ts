@@ -53,10 +53,13 @@ export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
       signal = exitSignal ?? null;
     });
     channel.once('close', () => {
-      this.sessions.delete(id);
       release();
-      const reason = code === null && signal === null ? 'The connection closed.' : undefined;
-      this.events.emit('exit', { id, code, signal, ...(reason ? { reason } : {}) });
+      // The exit comes after the output that preceded it, at the screen's pace.
+      void flow.drained().then(() => {
+        this.sessions.delete(id);
+        const reason = code === null && signal === null ? 'The connection closed.' : undefined;
+        this.events.emit('exit', { id, code, signal, ...(reason ? { reason } : {}) });
+      });
     });
     return { id };
   }
@@ -79,6 +82,8 @@ export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
     const session = this.sessions.get(id);
     if (!session) return;
     session.channel.close();
+    // Nobody is left to read what is still queued.
+    session.flow.flush();
   }
 
   /** Bytes sent to the screen and not yet acknowledged (for tests and diagnostics). */

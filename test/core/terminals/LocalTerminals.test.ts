@@ -54,7 +54,10 @@ describe('local terminals (node-pty)', () => {
     const { id } = await terminals.open({
       cols: 80,
       rows: 24,
-      command: { file: '/bin/sh', args: ['-c', `head -c ${total} /dev/zero | tr '\\0' y`] },
+      // node-pty drops a pty's last output when its process exits while the event loop is more than
+      // 200 ms behind (its DESTROY_SOCKET_TIMEOUT_MS) — node-pty's race, not flow control's — so the
+      // command lingers a moment after writing.
+      command: { file: '/bin/sh', args: ['-c', `head -c ${total} /dev/zero | tr '\\0' y; sleep 1`] },
     });
     let received = 0;
     let maxPending = 0;

@@ -1,0 +1,35 @@
+/** A command line the CLI cannot run as written: shown with the usage, exit status 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `Usage: enscale-ssh [--profile DIR] [--json] COMMAND
+
+  platform use enscale                      use Enscale (its gateway key is pinned)
+  platform use API_URL --gateway HOST:PORT [--fingerprint SHA256:…]
+                                            use another Jelastic platform
+  platform show                             the platform and the signed-in account
+  login LOGIN                               sign in (password from the terminal, or stdin)
+  logout
+  keys list
+  keys generate [--name N] [--bits 2048|3072|4096]
+  keys import FILE [--name N] [--passphrase-stdin]
+  keys export ID --public [--out FILE]
+  keys export ID --format openssh|ppk --out FILE [--passphrase-stdin]
+  keys sync ID                              put the key on the dashboard
+  keys delete ID
+  envs                                      environments, status, nodes and node IDs
+  ssh NODE [-- COMMAND…]                    run a command (exit status passed through) or a shell
+  menu                                      the gateway's interactive menu
+  put NODE LOCAL REMOTE                     upload (resumes a partial upload)
+  get NODE REMOTE LOCAL                     download (resumes a partial download)
+  sql import NODE FILE --db NAME --user USER
+  sql export NODE FILE --db NAME --user USER   (.gz: compressed; password as for login)
+
+Options:
+  --profile DIR   the data folder (keys, known_hosts, settings); default: the per-user one
+  --json          print one JSON document (not for ssh and menu, whose output is the node's)
+  -h, --help      this text
+
+See docs/cli.md for examples.
+`;

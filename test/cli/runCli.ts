@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/enscale-ssh.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout as bytes, for byte-exact checks. */
+  raw: Buffer;
+}
+
+/**
+ * Runs the real command (`node bin/enscale-ssh.js --profile DIR …`) as a user would, with its own
+ * keychain service; `input` goes to stdin, which is then closed.
+ */
+export function runCli(
+  profile: string,
+  args: string[],
+  input?: string | Buffer,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, '--profile', profile, ...args], {
+      env: {
+        ...process.env,
+        ENSCALE_SSH_KEYCHAIN_SERVICE: `enscale-ssh-test-cli-${process.pid}`,
+        ...env,
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const raw = Buffer.concat(out);
+      resolve({ code, stdout: raw.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), raw });
+    });
+    // The command may end without reading stdin; that is not an error of the test.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+/** The command's one JSON document. */
+export const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
+
+const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
+
+/** The command line that runs the CLI on a profile, for a shell (`script -c`). */
+export const cliCommand = (profile: string): string =>
+  [process.execPath, BIN, '--profile', profile].map(shellQuote).join(' ');
+
+/**
+ * Runs a command line on a pseudo-terminal (util-linux `script`), typing `input` into it; the
+ * status is the command's (`-e`).
+ */
+export function runInPty(commandLine: string, input: string): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qefc', commandLine, '/dev/null'], {
+      env: {
+        ...process.env,
+        ENSCALE_SSH_KEYCHAIN_SERVICE: `enscale-ssh-test-cli-${process.pid}`,
+        TERM: 'xterm',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const raw = Buffer.concat(out);
+      resolve({ code, stdout: raw.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), raw });
+    });
+    child.stdin.on('error', () => undefined);
+    // Typed once the session is up; `script` passes it on as keystrokes. Stdin stays open: its
+    // end would reach the pty as end-of-file before the shell has read the line.
+    child.stdout.once('data', () => child.stdin.write(input));
+  });
+}
