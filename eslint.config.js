@@ -36,7 +36,7 @@ const layers = {
     why: 'The renderer is DOM + React only; it talks to the core through window.enscale.',
   },
   core: {
-    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts'],
+    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/webhost/**/*.ts'],
     patterns: [
       {
         group: ['**/renderer/**', '**/electron/main/**', '**/electron/preload/**'],

@@ -23,6 +23,7 @@ const TOOLS = [
   ['dbus-run-session', 'dbus-daemon'],
   ['dbus-send', 'dbus-bin'],
   ['gnome-keyring-daemon', 'gnome-keyring'],
+  ['chromium', 'chromium'],
 ];
 
 const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];

@@ -17,6 +17,7 @@ PACKAGES=(
   dbus-bin         # dbus-send: the keychain tests lock a keyring of their own
   gnome-keyring    # a real Secret Service (the Linux keychain keytar talks to) for the KeyVault tests
   libsecret-1-dev  # headers keytar compiles against during npm ci (it ships no usable prebuilt binary here)
+  chromium   # the browser the end-to-end tests drive (/usr/bin/chromium)
 )
 
 missing=()

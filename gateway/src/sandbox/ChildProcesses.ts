@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, accessSync, constants } from 'node:fs';
+import { openSync, closeSync, accessSync, constants, readdirSync, readFileSync } from 'node:fs';
 
 export interface Child {
   readonly name: string;
@@ -69,11 +69,23 @@ export class ChildProcesses {
     return child;
   }
 
-  /** SIGTERM, then SIGKILL if it has not ended within the grace period. */
+  /**
+   * SIGTERM, then SIGKILL if it has not ended within the grace period. What the server started
+   * goes too (sshd's per-connection processes and their shells, which sshd itself leaves running),
+   * as when a container stops.
+   */
   async stop(child: Child): Promise<void> {
     const entry = this.children.get(child.pid);
     if (!entry || child.hasExited()) return;
+    const descendants = descendantsOf(child.pid);
     entry.process.kill('SIGTERM');
+    for (const pid of descendants) {
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
     const timer = setTimeout(() => entry.process.kill('SIGKILL'), GRACE_MS);
     await child.exited;
     clearTimeout(timer);
@@ -86,4 +98,29 @@ export class ChildProcesses {
   pids(): number[] {
     return [...this.children.keys()];
   }
+}
+
+/** Every process below `pid`, read from /proc (Linux); none elsewhere. */
+function descendantsOf(pid: number): number[] {
+  if (process.platform !== 'linux') return [];
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const child of parents.get(parent) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
 }

@@ -1,4 +1,4 @@
-import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,14 +55,15 @@ const count = async (table: string) =>
   Number((await account.sandbox.nodes.database.query(`SELECT COUNT(*) FROM ${table}`)).trim());
 
 describe('SQL import and export through the gateway', () => {
-  it('imports a .sql file with progress, and every row arrives', async () => {
+  it('imports a 100 MB .sql file with progress, and every row arrives', async () => {
     const file = join(account.dir, 'orders.sql');
-    await writeDump(file, 'orders', 50_000);
+    await writeDump(file, 'orders', 2_500_000);
+    expect(statSync(file).size).toBeGreaterThan(100_000_000);
     const progress: number[] = [];
     const stop = databases.events.on('progress', (p) => progress.push(p.bytes));
     const result = await databases.importSql({ target: target(), nodeType: 'mariadb', file, credentials });
     stop();
-    expect(await count('orders')).toBe(50_000);
+    expect(await count('orders')).toBe(2_500_000);
     expect(result.bytes).toBe(readFileSync(file).length);
     expect(progress.at(-1)).toBe(result.bytes);
     const note = await account.sandbox.nodes.database.query('SELECT note FROM orders WHERE id = 7');
@@ -139,7 +140,7 @@ describe('SQL import and export through the gateway', () => {
     });
     const dump = gunzipSync(readFileSync(file)).toString('utf8');
     expect(dump).toContain('CREATE TABLE `orders`');
-    expect(dump).toContain("(49999,'row 49999");
+    expect(dump).toContain("(2499999,'row 2499999");
     expect(result.bytes).toBe(Buffer.byteLength(dump));
   });
 

@@ -1,0 +1,75 @@
+import type { Sandbox, SandboxReady } from '@enscale-ssh/gateway';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PlatformProfile } from '../../shared/src/platform.ts';
+import { Core } from '../core/Core.ts';
+import type { WebHostCommandLine } from './options.ts';
+import { WebHost } from './WebHost.ts';
+
+export interface RunningWebHost {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly temporaryProfile: boolean;
+  /** The sandbox's ready object, or null without `--sandbox`. */
+  readonly sandbox: SandboxReady | null;
+  stop(): Promise<void>;
+}
+
+/** The platform profile that points the core at the embedded sandbox, its gateway key pinned. */
+export function sandboxProfile(ready: SandboxReady): PlatformProfile {
+  if (!ready.gateway) throw new Error('The sandbox started without its gateway.');
+  return {
+    kind: 'sandbox',
+    label: 'Sandbox',
+    apiUrl: ready.api,
+    gateway: { host: ready.gateway.host, port: ready.gateway.port },
+    gatewayKey: { keyType: 'ssh-rsa', sha256: ready.gateway.hostKey.sha256 },
+  };
+}
+
+/**
+ * Starts the core on its profile, the sandbox when asked, and the web host in front of the core.
+ * Whatever started is stopped again if a later step fails.
+ */
+export async function serve(options: WebHostCommandLine, keychainService?: string): Promise<RunningWebHost> {
+  const temporaryProfile = options.profile === undefined;
+  const dataDir = options.profile ?? (await mkdtemp(join(tmpdir(), 'enscale-web-')));
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const core = new Core({ dataDir, interactive: true, ...(keychainService ? { keychainService } : {}) });
+  let sandbox: Sandbox | undefined;
+  let web: WebHost | undefined;
+
+  const stop = async () => {
+    await web?.close();
+    core.close();
+    // The keychain outlives the folder: a temporary profile takes its entries along.
+    if (temporaryProfile) await forgetSecrets(core);
+    await sandbox?.stop();
+    if (temporaryProfile) await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    if (options.sandbox) {
+      // Loaded only when asked for: it brings the platform's servers and their dependencies.
+      const { Sandbox } = await import('@enscale-ssh/gateway');
+      sandbox = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
+      await core.platform.useProfile(sandboxProfile(sandbox.ready));
+    }
+    web = await WebHost.start({ services: core.exposed(), staticDir: options.staticDir, port: options.port });
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  return { url: web.url, dataDir, temporaryProfile, sandbox: sandbox?.ready ?? null, stop };
+}
+
+/** Deletes the profile's keys (and so their keychain entries) and its session; best effort. */
+async function forgetSecrets(core: Core): Promise<void> {
+  try {
+    for (const key of await core.keys.list()) await core.keys.delete(key.id).catch(() => undefined);
+    await core.platform.signOut();
+  } catch {
+    // No keychain, no entries to forget.
+  }
+}
