@@ -89,7 +89,11 @@ export async function sftpBenchmark(): Promise<Record<string, unknown>> {
     const source = join(work, 'payload.bin');
     await randomFile(source, FILE_MIB * MIB);
     const hash = await sha256File(source);
-    const engine = new TransferEngine(new GatewaySftp(connections));
+    // BENCH_CHUNK / BENCH_WINDOW try other request sizes and depths than the engine's defaults.
+    const engine = new TransferEngine(new GatewaySftp(connections), {
+      ...(process.env['BENCH_CHUNK'] ? { chunkSize: Number(process.env['BENCH_CHUNK']) } : {}),
+      ...(process.env['BENCH_WINDOW'] ? { window: Number(process.env['BENCH_WINDOW']) } : {}),
+    });
     const ours = { up: [] as number[], down: [] as number[] };
     const openssh = { up: [] as number[], down: [] as number[] };
     for (let i = 0; i < REPEATS; i++) {
