@@ -2,14 +2,14 @@ import type { ClientChannel, ServerChannel, Session } from 'ssh2';
 import type { AuditEvent } from './AuditLog.ts';
 import { relaySession } from './channelRelay.ts';
 import type { RelayOutcome } from './channelRelay.ts';
-import {
+import { channelFailureMessage, forAudit, openNodeSession, refuse } from './nodeChannel.ts';
+import type {
+  ConnectionContext,
+  SessionRequest,
+  TerminalRequest,
   EnvironmentRequest,
-  channelFailureMessage,
-  forAudit,
-  openNodeSession,
-  refuse,
 } from './nodeChannel.ts';
-import type { ConnectionContext, SessionRequest, TerminalRequest } from './nodeChannel.ts';
+import { collectSessionSetup } from './sessionSetup.ts';
 import { authorizeNode } from './nodeAuthorization.ts';
 import type { UpstreamLease } from './UpstreamPool.ts';
 
@@ -22,31 +22,10 @@ type ChannelAudit = Extract<AuditEvent, { event: 'channel' }>;
  * channel sees the environment's current state.
  */
 export function serveDirectSession(session: Session, context: ConnectionContext, nodeId: number): void {
-  let terminal: TerminalRequest | undefined;
-  const env = new EnvironmentRequest();
   let upstream: ClientChannel | undefined;
-
-  session.on('pty', (accept, _reject, info) => {
-    terminal = {
-      term: info.term,
-      cols: info.cols,
-      rows: info.rows,
-      width: info.width,
-      height: info.height,
-      modes: info.modes,
-    };
-    accept?.();
-  });
-  session.on('window-change', (accept, _reject, info) => {
-    if (terminal)
-      Object.assign(terminal, { cols: info.cols, rows: info.rows, width: info.width, height: info.height });
-    upstream?.setWindow(info.rows, info.cols, info.height, info.width);
-    accept?.();
-  });
-  session.on('env', (accept, reject, info) => {
-    if (env.add(info.key, info.val)) accept?.();
-    else reject?.();
-  });
+  const setup = collectSessionSetup(session, (rows, cols, height, width) =>
+    upstream?.setWindow(rows, cols, height, width),
+  );
   session.on('signal', (accept, _reject, info) => {
     try {
       upstream?.signal(info.name);
@@ -59,7 +38,7 @@ export function serveDirectSession(session: Session, context: ConnectionContext,
   const start = (request: SessionRequest, channel: ServerChannel | undefined) => {
     // ssh2 hands out no channel when the client already gave up on the session.
     if (!channel) return;
-    void runSession(channel, request, context, nodeId, terminal, env, (opened) => {
+    void runSession(channel, request, context, nodeId, setup.terminal(), setup.env, (opened) => {
       upstream = opened;
     });
   };

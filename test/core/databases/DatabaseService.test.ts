@@ -4,7 +4,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseService } from '../../../electron/core/databases/DatabaseService.ts';
 import { KeytarSecretStore } from '../../../electron/core/keys/secretStore.ts';
-import { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
+import type { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
 import type { DatabaseCredentials } from '../../../shared/src/databases.ts';
 import { Cancelled, SqlFailed } from '../../../shared/src/errors.ts';
 import { startSandboxAccount, type SandboxAccount } from '../support/sandboxAccount.ts';
@@ -33,11 +33,7 @@ async function writeDump(file: string, table: string, rows: number): Promise<voi
 
 beforeAll(async () => {
   account = await startSandboxAccount();
-  connections = new GatewayConnections({
-    hostKeys: account.hostKeys,
-    identity: async () => ({ privateKey: account.privateKey }),
-    interactive: false,
-  });
+  connections = account.connections();
   databases = new DatabaseService({
     connections,
     secrets: new KeytarSecretStore(),

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlatformClient } from '../../../electron/core/platform/PlatformClient.ts';
+import { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
 import { HostKeys } from '../../../electron/core/ssh/HostKeys.ts';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 
@@ -18,6 +19,8 @@ export interface SandboxAccount {
   /** A known_hosts that already trusts the gateway (pinned by the fingerprint the sandbox printed). */
   hostKeys: HostKeys;
   target(username: string): ConnectionTarget;
+  /** Gateway connections signing in with the account's key, no one to ask about host keys. */
+  connections(): GatewayConnections;
   stop(): Promise<void>;
 }
 
@@ -30,11 +33,19 @@ export async function startSandboxAccount(): Promise<SandboxAccount> {
   const { session } = await platform.signIn('demo@sandbox.local', 'demo');
   await platform.addKey(session, 'core tests', readFileSync(`${keyPath}.pub`, 'utf8'));
   const gateway = sandbox.ready.gateway!;
+  const privateKey = readFileSync(keyPath, 'utf8');
+  const hostKeys = new HostKeys(join(dir, 'known_hosts'));
   return {
     sandbox,
     dir,
-    privateKey: readFileSync(keyPath, 'utf8'),
-    hostKeys: new HostKeys(join(dir, 'known_hosts')),
+    privateKey,
+    hostKeys,
+    connections: () =>
+      new GatewayConnections({
+        hostKeys,
+        identity: async () => ({ privateKey }),
+        interactive: false,
+      }),
     target: (username) => ({
       gateway: { host: gateway.host, port: gateway.port },
       username,

@@ -1,35 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalTerminals } from '../../../electron/core/terminals/LocalTerminals.ts';
+import { exitOf as exitOfTerminal, outputUntil } from '../support/terminalOutput.ts';
 import { TERMINAL_HIGH_WATER_BYTES, TERMINAL_CHUNK_BYTES } from '../../../shared/src/terminals.ts';
 
 const terminals = new LocalTerminals();
 afterAll(() => terminals.closeAll());
 
-function output(id: string, until: RegExp): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const decoder = new TextDecoder();
-    const stop = terminals.events.on('data', (event) => {
-      if (event.id !== id) return;
-      text += decoder.decode(event.data, { stream: true });
-      void terminals.ack(id, event.data.length);
-      if (until.test(text)) {
-        stop();
-        resolve(text);
-      }
-    });
-  });
-}
-
-const exitOf = (id: string) =>
-  new Promise<{ code: number | null }>((resolve) => {
-    const stop = terminals.events.on('exit', (event) => {
-      if (event.id === id) {
-        stop();
-        resolve(event);
-      }
-    });
-  });
+const output = (id: string, until: RegExp) => outputUntil(terminals, id, until);
+const exitOf = (id: string) => exitOfTerminal(terminals, id);
 
 describe('local terminals (node-pty)', () => {
   it('runs a real shell in a pty with the requested size', async () => {

@@ -4,6 +4,7 @@ import { TerminalSessions } from '../../../electron/core/terminals/TerminalSessi
 import { AuthenticationFailed, HostKeyUnknown } from '../../../shared/src/errors.ts';
 import { TERMINAL_CHUNK_BYTES, TERMINAL_HIGH_WATER_BYTES } from '../../../shared/src/terminals.ts';
 import { startSandboxAccount, type SandboxAccount } from '../support/sandboxAccount.ts';
+import { exitOf as exitOfTerminal, outputUntil } from '../support/terminalOutput.ts';
 
 let account: SandboxAccount;
 let connections: GatewayConnections;
@@ -11,11 +12,7 @@ let terminals: TerminalSessions;
 
 beforeAll(async () => {
   account = await startSandboxAccount();
-  connections = new GatewayConnections({
-    hostKeys: account.hostKeys,
-    identity: async () => ({ privateKey: account.privateKey }),
-    interactive: false,
-  });
+  connections = account.connections();
   terminals = new TerminalSessions(connections);
 });
 afterAll(async () => {
@@ -23,32 +20,8 @@ afterAll(async () => {
   await account?.stop();
 });
 
-/** Collects a terminal's output, acknowledging it as a screen would, until `until` matches. */
-function output(id: string, until: RegExp): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const decoder = new TextDecoder();
-    const stop = terminals.events.on('data', (event) => {
-      if (event.id !== id) return;
-      text += decoder.decode(event.data, { stream: true });
-      void terminals.ack(id, event.data.length);
-      if (until.test(text)) {
-        stop();
-        resolve(text);
-      }
-    });
-  });
-}
-
-const exitOf = (id: string) =>
-  new Promise<{ code: number | null }>((resolve) => {
-    const stop = terminals.events.on('exit', (event) => {
-      if (event.id === id) {
-        stop();
-        resolve(event);
-      }
-    });
-  });
+const output = (id: string, until: RegExp) => outputUntil(terminals, id, until);
+const exitOf = (id: string) => exitOfTerminal(terminals, id);
 
 describe('terminals through the gateway', () => {
   it('opens a node shell and runs what is typed', async () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilesService } from '../../../electron/core/sftp/FilesService.ts';
-import { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
+import type { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
 import { GatewaySftp } from '../../../electron/core/ssh/GatewaySftp.ts';
 import { TerminalSessions } from '../../../electron/core/terminals/TerminalSessions.ts';
 import { startSandboxAccount, type SandboxAccount } from '../support/sandboxAccount.ts';
+import { exitOf, outputUntil } from '../support/terminalOutput.ts';
 
 let account: SandboxAccount;
 let connections: GatewayConnections;
@@ -12,11 +13,7 @@ let files: FilesService;
 
 beforeAll(async () => {
   account = await startSandboxAccount();
-  connections = new GatewayConnections({
-    hostKeys: account.hostKeys,
-    identity: async () => ({ privateKey: account.privateKey }),
-    interactive: false,
-  });
+  connections = account.connections();
   terminals = new TerminalSessions(connections);
   files = new FilesService(new GatewaySftp(connections));
 });
@@ -25,20 +22,11 @@ afterAll(async () => {
   await account?.stop();
 });
 
-function answer(id: string, command: string, expected: RegExp): Promise<void> {
-  return new Promise((resolve) => {
-    let text = '';
-    const stop = terminals.events.on('data', (event) => {
-      if (event.id !== id) return;
-      text += new TextDecoder().decode(event.data);
-      void terminals.ack(id, event.data.length);
-      if (expected.test(text)) {
-        stop();
-        resolve();
-      }
-    });
-    void terminals.write(id, command);
-  });
+/** Types a command and waits for the expected output. */
+async function answer(id: string, command: string, expected: RegExp): Promise<void> {
+  const seen = outputUntil(terminals, id, expected);
+  await terminals.write(id, command);
+  await seen;
 }
 
 describe('after the node’s sshd restarts', () => {
@@ -48,14 +36,7 @@ describe('after the node’s sshd restarts', () => {
     await answer(first.id, 'echo before-$((1+1))\n', /before-2/);
     expect((await files.list(target, '.')).map((e) => e.name)).toContain('README.txt');
 
-    const ended = new Promise<{ code: number | null; reason?: string }>((resolve) => {
-      const stop = terminals.events.on('exit', (event) => {
-        if (event.id === first.id) {
-          stop();
-          resolve(event);
-        }
-      });
-    });
+    const ended = exitOf(terminals, first.id);
     // Stop and start the environment's nodes: new sshd processes, same host keys, new ports.
     await account.sandbox.nodes.stop('shop');
     const exit = await ended;

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
+import type { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
 import { GatewaySftp } from '../../../electron/core/ssh/GatewaySftp.ts';
 import { TransferEngine } from '../../../electron/core/transfers/TransferEngine.ts';
 import { startSandboxAccount, type SandboxAccount } from '../support/sandboxAccount.ts';
@@ -13,11 +13,7 @@ let engine: TransferEngine;
 
 beforeAll(async () => {
   account = await startSandboxAccount();
-  connections = new GatewayConnections({
-    hostKeys: account.hostKeys,
-    identity: async () => ({ privateKey: account.privateKey }),
-    interactive: false,
-  });
+  connections = account.connections();
   engine = new TransferEngine(new GatewaySftp(connections));
 });
 afterAll(async () => {

@@ -2,7 +2,8 @@ import type { ClientChannel, ServerChannel, Session } from 'ssh2';
 import { EnvironmentStatus } from '../../store/types.ts';
 import type { EnvironmentRecord, NodeRecord } from '../../store/types.ts';
 import { relayTerminal } from '../channelRelay.ts';
-import { EnvironmentRequest, channelFailureMessage, openNodeSession, refuse } from '../nodeChannel.ts';
+import { channelFailureMessage, openNodeSession, refuse, type EnvironmentRequest } from '../nodeChannel.ts';
+import { collectSessionSetup } from '../sessionSetup.ts';
 import type { ConnectionContext, TerminalRequest } from '../nodeChannel.ts';
 import { authorizeNode, notRunningMessage } from '../nodeAuthorization.ts';
 import type { UpstreamLease } from '../UpstreamPool.ts';
@@ -19,31 +20,10 @@ type View = { at: 'environments' } | { at: 'nodes'; envName: string };
  * served here — they need the `NODEID-UID` login, and the user is told so.
  */
 export function serveMenuSession(session: Session, context: ConnectionContext): void {
-  let terminal: TerminalRequest | undefined;
-  const env = new EnvironmentRequest();
   let menu: TerminalMenu | undefined;
-
-  session.on('pty', (accept, _reject, info) => {
-    terminal = {
-      term: info.term,
-      cols: info.cols,
-      rows: info.rows,
-      width: info.width,
-      height: info.height,
-      modes: info.modes,
-    };
-    accept?.();
-  });
-  session.on('window-change', (accept, _reject, info) => {
-    if (terminal)
-      Object.assign(terminal, { cols: info.cols, rows: info.rows, width: info.width, height: info.height });
-    menu?.resize(info.rows, info.cols, info.height, info.width);
-    accept?.();
-  });
-  session.on('env', (accept, reject, info) => {
-    if (env.add(info.key, info.val)) accept?.();
-    else reject?.();
-  });
+  const setup = collectSessionSetup(session, (rows, cols, height, width) =>
+    menu?.resize(rows, cols, height, width),
+  );
   session.on('signal', (accept, _reject, info) => {
     menu?.signal(info.name);
     accept?.();
@@ -51,6 +31,7 @@ export function serveMenuSession(session: Session, context: ConnectionContext): 
   session.on('shell', (accept) => {
     const channel = accept() as ServerChannel | undefined;
     if (!channel) return;
+    const terminal = setup.terminal();
     if (!terminal) {
       refuse(
         channel,
@@ -59,7 +40,7 @@ export function serveMenuSession(session: Session, context: ConnectionContext): 
       );
       return;
     }
-    menu = new TerminalMenu(channel, context, terminal, env);
+    menu = new TerminalMenu(channel, context, terminal, setup.env);
     void menu.run();
   });
   // Accepted first, then refused with a message: a plain failure would leave sftp/scp printing
