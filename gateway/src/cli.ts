@@ -50,6 +50,14 @@ function summary(ready: SandboxReady): string {
       `    Password: ${ready.database.password}`,
     );
   }
+  if (ready.gateway) {
+    const { host, port } = ready.gateway;
+    lines.push(
+      '  Try it (after adding your public key: addsshkey, or enscale-ssh keys sync; RSA keys by default):',
+      `    ssh -p ${port} 518839-4856@${host}        a node, as scripts do`,
+      `    ssh -t -p ${port} 4856@${host}            the gateway's menu`,
+    );
+  }
   lines.push(`  Data folder:   ${ready.data}`, 'Press Ctrl-C to stop.');
   return lines.join('\n');
 }
