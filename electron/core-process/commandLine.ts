@@ -1,0 +1,28 @@
+import { parseArgs } from 'node:util';
+
+export interface CoreProcessOptions {
+  /** The app's data folder: keys, known_hosts, settings. */
+  dataDir: string;
+  keychainService: string | undefined;
+}
+
+/** What main passes when it forks the core: `--data-dir DIR [--keychain-service NAME]`. */
+export function parseCoreProcessArgs(argv: string[]): CoreProcessOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: { 'data-dir': { type: 'string' }, 'keychain-service': { type: 'string' } },
+  });
+  const dataDir = values['data-dir'];
+  if (!dataDir) throw new Error('The core process needs --data-dir.');
+  return { dataDir, keychainService: values['keychain-service'] || undefined };
+}
+
+/** What main tells the core process over its parent port. */
+export type CoreProcessCommand = { kind: 'connect' } | { kind: 'stop' };
+
+export function isCoreProcessCommand(value: unknown): value is CoreProcessCommand {
+  const kind = (value as { kind?: unknown } | null)?.kind;
+  return kind === 'connect' || kind === 'stop';
+}

@@ -1,0 +1,58 @@
+import type { MessageEvent, MessagePortMain } from 'electron';
+import { mkdirSync } from 'node:fs';
+import { RpcHost } from '../../shared/src/rpc/RpcHost.ts';
+import { Core } from '../core/Core.ts';
+import { isCoreProcessCommand, parseCoreProcessArgs } from './commandLine.ts';
+import { messagePortMainChannel } from './portChannel.ts';
+
+// The core in Electron's utility process: SSH crypto, transfers and local shells run here, so they
+// never block the window or main. Main forks this file, then sends `connect` with one end of a
+// MessageChannelMain for each page load (the other end went to that page), and `stop` on quit.
+// Only types come from `electron`; the utility process reaches its parent through process.parentPort.
+
+const options = parseCoreProcessArgs(process.argv.slice(2));
+mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+const core = new Core({
+  dataDir: options.dataDir,
+  interactive: true,
+  ...(options.keychainService ? { keychainService: options.keychainService } : {}),
+});
+const services = core.exposed();
+const hosts = new Set<RpcHost>();
+
+function serve(port: MessagePortMain): void {
+  const rpc = new RpcHost(messagePortMainChannel(port), services);
+  hosts.add(rpc);
+  // A page that reloads or closes drops its port; what it opened stays open in the core.
+  port.once('close', () => {
+    rpc.close();
+    hosts.delete(rpc);
+  });
+}
+
+process.parentPort.on('message', (event: MessageEvent) => {
+  const command: unknown = event.data;
+  if (!isCoreProcessCommand(command)) return;
+  if (command.kind === 'connect') {
+    const [port] = event.ports;
+    if (port) serve(port);
+    return;
+  }
+  for (const rpc of hosts) rpc.close();
+  hosts.clear();
+  core.close();
+  process.exit(0);
+});
+
+const report = (error: unknown) =>
+  process.stderr.write(`core: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+// Something unexpected leaves the core in an unknown state: it stops, main logs what is written here
+// and starts a fresh core for the page.
+const fail = (error: unknown) => {
+  report(error);
+  core.close();
+  process.exit(1);
+};
+process.on('uncaughtException', fail);
+process.on('unhandledRejection', fail);
+console.log(`core: ready (data folder ${options.dataDir})`);

@@ -1,0 +1,70 @@
+import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import type { LogFile } from './policy/logFile.ts';
+
+export interface CoreProcessOptions {
+  /** The bundled `electron/core-process` entry. */
+  entry: string;
+  dataDir: string;
+  keychainService: string | undefined;
+  log: LogFile;
+  /** Called when the core stopped without being asked to: pages should reconnect. */
+  onUnexpectedExit: (code: number) => void;
+}
+
+const STOP_GRACE_MS = 3000;
+
+/**
+ * The core in an Electron utility process, started on the first connection and again after a crash.
+ * Each page load gets its own MessageChannelMain: one end to the core, the other to the page.
+ */
+export class CoreProcess {
+  private child: UtilityProcess | undefined;
+  private stopping = false;
+
+  constructor(private readonly options: CoreProcessOptions) {}
+
+  /** Hands a fresh port to the core to `contents` (whose sender main has already validated). */
+  connect(contents: WebContents): void {
+    const child = this.child ?? this.start();
+    const { port1, port2 } = new MessageChannelMain();
+    child.postMessage({ kind: 'connect' }, [port1]);
+    contents.postMessage('enscale:port', null, [port2]);
+  }
+
+  /** Asks the core to close its connections and exit; kills it if it does not in time. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const child = this.child;
+    if (!child?.pid) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        resolve();
+      }, STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.postMessage({ kind: 'stop' });
+    });
+  }
+
+  private start(): UtilityProcess {
+    const { entry, dataDir, keychainService, log } = this.options;
+    const args = ['--data-dir', dataDir, ...(keychainService ? ['--keychain-service', keychainService] : [])];
+    const child = utilityProcess.fork(entry, args, { serviceName: 'Enscale SSH core', stdio: 'pipe' });
+    const forward = (level: 'info' | 'error') => (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.write(level, line);
+    };
+    child.stdout?.on('data', forward('info'));
+    child.stderr?.on('data', forward('error'));
+    child.once('spawn', () => log.write('info', `core process ${child.pid ?? '?'} started`));
+    child.once('exit', (code) => {
+      if (this.child === child) this.child = undefined;
+      log.write(code === 0 ? 'info' : 'error', `core process exited with status ${code}`);
+      if (!this.stopping) this.options.onUnexpectedExit(code);
+    });
+    this.child = child;
+    return child;
+  }
+}

@@ -1,0 +1,116 @@
+import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { registerAppScheme, serveApp } from './appProtocol.ts';
+import { CoreProcess } from './coreProcess.ts';
+import { denyAllPermissions, lockDownWebContents } from './hardening.ts';
+import { installMenu } from './menu.ts';
+import { openLogFile } from './policy/logFile.ts';
+import { isTrustedSender } from './policy/sender.ts';
+import { WindowStateFile } from './policy/windowState.ts';
+import { createMainWindow } from './window.ts';
+
+// The desktop app's main process: thin wiring. Bundled by scripts/launch-desktop.mjs into
+// out/desktop/main.mjs next to preload.cjs and core-process.mjs; the app's root (the repository
+// in development, app.asar when packaged) is two folders up.
+
+const PRODUCT_NAME = 'Enscale SSH';
+const here = import.meta.dirname;
+const appRoot = resolve(here, '..', '..');
+const rendererDir = join(appRoot, 'renderer', 'dist');
+const iconFile = join(appRoot, 'build', 'icon.png');
+
+app.setName(PRODUCT_NAME);
+// One data folder under the product's name, whatever the package is called; a profile may be given
+// for development and tests.
+const dataDir = process.env.ENSCALE_SSH_PROFILE
+  ? resolve(process.env.ENSCALE_SSH_PROFILE)
+  : join(app.getPath('appData'), PRODUCT_NAME);
+app.setPath('userData', dataDir);
+const logsDir = join(dataDir, 'logs');
+app.setAppLogsPath(logsDir);
+const log = openLogFile(logsDir, 'main.log');
+
+const report = (what: string) => (error: unknown) =>
+  log.write('error', `${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+process.on('uncaughtException', report('uncaught exception'));
+process.on('unhandledRejection', report('unhandled rejection'));
+
+if (!app.requestSingleInstanceLock()) {
+  // Another instance owns the profile (its keys, known_hosts, logs): it shows its window instead.
+  app.quit();
+} else {
+  registerAppScheme();
+  lockDownWebContents(log);
+  log.write('info', `starting ${PRODUCT_NAME} ${app.getVersion()} (Electron ${process.versions.electron})`);
+
+  const core = new CoreProcess({
+    entry: join(here, 'core-process.mjs'),
+    dataDir,
+    keychainService: process.env.ENSCALE_SSH_KEYCHAIN_SERVICE || undefined,
+    log,
+    // The pages' ports died with it; reloading makes each page ask for a new one.
+    onUnexpectedExit: () => {
+      for (const window of BrowserWindow.getAllWindows()) window.webContents.reload();
+    },
+  });
+
+  ipcMain.on('enscale:connect', (event) => {
+    const frame = event.senderFrame;
+    const trusted = isTrustedSender(frame && { url: frame.url, isMainFrame: frame.parent === null });
+    if (!trusted) {
+      log.write('warn', `refused a core connection from ${frame?.url ?? 'a frame that is gone'}`);
+      return;
+    }
+    core.connect(event.sender);
+  });
+
+  let mainWindow: BrowserWindow | undefined;
+  const openWindow = async () => {
+    mainWindow = await createMainWindow({
+      preload: join(here, 'preload.cjs'),
+      icon: existsSync(iconFile) ? iconFile : undefined,
+      state: new WindowStateFile(join(dataDir, 'window-state.json')),
+      log,
+    });
+    mainWindow.on('closed', () => (mainWindow = undefined));
+  };
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return void openWindow().catch(report('window'));
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow().catch(report('window'));
+  });
+
+  let quitting = false;
+  app.on('before-quit', (event) => {
+    if (quitting) return;
+    // The core closes its SSH connections and local shells before the app goes.
+    event.preventDefault();
+    quitting = true;
+    core
+      .stop()
+      .catch(report('core stop'))
+      .finally(() => app.quit());
+  });
+
+  app
+    .whenReady()
+    .then(async () => {
+      denyAllPermissions(session.defaultSession, log);
+      serveApp(rendererDir);
+      installMenu({ platform: process.platform, appName: PRODUCT_NAME, devTools: !app.isPackaged }, logsDir);
+      await openWindow();
+    })
+    .catch((error: unknown) => {
+      report('start')(error);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,98 @@
+// `npm run start:desktop`: bundles electron/main, electron/preload and electron/core-process into
+// out/desktop and runs them in Electron. `--build-only` bundles and stops (npm run dist does that
+// first); `--out DIR` bundles elsewhere. Arguments after `--` go to the app.
+//
+// Electron's npm package installs without its binary here (the download is blocked), and
+// `require('electron')` would try to download it on the spot; so the binary is looked up the way
+// that package does it (its path.txt, or ELECTRON_OVERRIDE_DIST_PATH) without downloading, and a
+// missing one is said in one line.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** The Electron executable to run, or null when it is not installed. */
+function electronBinary() {
+  let packageDir;
+  try {
+    packageDir = dirname(createRequire(join(root, 'package.json')).resolve('electron/package.json'));
+  } catch {
+    return null;
+  }
+  const pathFile = join(packageDir, 'path.txt');
+  const name = existsSync(pathFile) ? readFileSync(pathFile, 'utf8').trim() : '';
+  const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+  const candidate = override
+    ? join(override, name || 'electron')
+    : name
+      ? join(packageDir, 'dist', name)
+      : '';
+  return candidate && existsSync(candidate) ? candidate : null;
+}
+
+/** The three bundles. Dependencies stay in node_modules (native modules cannot be bundled). */
+async function bundle(outDir) {
+  const { build } = await import('esbuild');
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    target: 'node22',
+  };
+  await Promise.all([
+    build({
+      ...common,
+      entryPoints: ['electron/main/main.ts'],
+      outfile: join(outDir, 'main.mjs'),
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+    }),
+    build({
+      ...common,
+      entryPoints: ['electron/core-process/main.ts'],
+      outfile: join(outDir, 'core-process.mjs'),
+      platform: 'node',
+      format: 'esm',
+      packages: 'external',
+    }),
+    // A sandboxed preload is one CommonJS file that may require only `electron`: no Node modules.
+    build({
+      ...common,
+      entryPoints: ['electron/preload/preload.ts'],
+      outfile: join(outDir, 'preload.cjs'),
+      platform: 'browser',
+      format: 'cjs',
+      target: 'chrome140',
+      external: ['electron'],
+    }),
+  ]);
+}
+
+const { values, positionals } = parseArgs({
+  args: process.argv.slice(2),
+  allowPositionals: true,
+  options: { 'build-only': { type: 'boolean' }, out: { type: 'string' } },
+});
+const outDir = resolve(root, values.out ?? join('out', 'desktop'));
+
+if (values['build-only']) {
+  await bundle(outDir);
+  process.stdout.write(`Bundled the desktop app into ${outDir}\n`);
+} else {
+  const electron = electronBinary();
+  if (!electron) {
+    process.stderr.write(
+      "Electron's binary is not installed on this machine (it could not be downloaded): run the app in a browser with `npm run start:web` instead.\n",
+    );
+    process.exit(1);
+  }
+  await bundle(outDir);
+  const child = spawn(electron, [join(outDir, 'main.mjs'), ...positionals], { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}

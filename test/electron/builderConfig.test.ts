@@ -1,0 +1,82 @@
+import { Ajv } from 'ajv';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const config = parse(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(
+  readFileSync(join(ROOT, 'node_modules/app-builder-lib/scheme.json'), 'utf8'),
+) as object;
+const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+
+type Target = string | { target: string; arch?: string[] };
+const targets = (platform: string) =>
+  ((config[platform] as { target: Target[] }).target ?? []).map((entry) =>
+    typeof entry === 'string' ? entry : entry.target,
+  );
+
+describe('electron-builder.yml', () => {
+  it('is valid by electron-builder’s own schema', () => {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    const valid = validate(config);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('names the app', () => {
+    expect(config.productName).toBe('Enscale SSH');
+    expect(config.appId).toMatch(/^[a-z]+(\.[a-z0-9-]+)+$/);
+  });
+
+  it('builds NSIS for Windows, dmg and zip for macOS, AppImage and deb for Linux', () => {
+    expect(targets('win')).toEqual(['nsis']);
+    expect(targets('mac').sort()).toEqual(['dmg', 'zip']);
+    expect(targets('linux').sort()).toEqual(['AppImage', 'deb']);
+  });
+
+  it('unpacks the native modules from the asar', () => {
+    const unpack = config.asarUnpack as string[];
+    expect(config.asar).toBe(true);
+    for (const entry of [
+      '**/*.node',
+      'node_modules/keytar/**',
+      'node_modules/node-pty/**',
+      'node_modules/cpu-features/**',
+      'node_modules/ssh2/lib/protocol/crypto/build/**',
+    ]) {
+      expect(unpack).toContain(entry);
+    }
+  });
+
+  it('packages the bundles it starts from, and the icon drawn in build/', () => {
+    expect((config.extraMetadata as { main: string }).main).toBe('out/desktop/main.mjs');
+    expect(config.files).toEqual(expect.arrayContaining(['out/desktop/**', 'renderer/dist/**']));
+    const png = readFileSync(join(ROOT, 'build/icon.png'));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // IHDR: width and height, big-endian, at bytes 16 and 20.
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1024, 1024]);
+    expect(readFileSync(join(ROOT, 'build/icon.svg'), 'utf8')).toMatch(/^<svg[^>]+viewBox="0 0 1024 1024"/);
+  });
+
+  it('turns off the fuses that would let the binary run other code', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+    });
+  });
+
+  it('is what `npm run dist` runs, after bundling', () => {
+    expect(packageJson.scripts.dist).toBe('electron-builder');
+    expect(packageJson.scripts.predist).toBe('node scripts/launch-desktop.mjs --build-only');
+    expect(packageJson.devDependencies.electron).toMatch(/^\^45\./);
+  });
+});
