@@ -133,7 +133,14 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (error) {
-    process.stderr.write(`enscale-gateway: ${error instanceof Error ? error.message : String(error)}\n`);
+    const e = error as NodeJS.ErrnoException & { port?: number };
+    const message =
+      e.code === 'EADDRINUSE'
+        ? `Port ${e.port ?? ''} is already in use (another sandbox?). Stop it, or pass --api-port / --port with another port (0 picks a free one).`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    process.stderr.write(`enscale-gateway: ${message}\n`);
     return 1;
   }
 }

@@ -249,6 +249,31 @@ describe('enscale-gateway sandbox --key-types', () => {
   });
 });
 
+describe('enscale-gateway sandbox on a port in use', () => {
+  it('says so and how to pick another', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const proc = spawn(process.execPath, [
+      BIN,
+      'sandbox',
+      '--json',
+      '--api-port',
+      String(port),
+      '--port',
+      '0',
+    ]);
+    let stderr = '';
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await exited(proc)).toBe(1);
+    blocker.close();
+    expect(stderr).toContain(`Port ${port} is already in use`);
+    expect(stderr).toMatch(/0 picks a free one/);
+  });
+});
+
 describe('enscale-gateway sandbox without sshd', () => {
   it('fails at once naming the package to install', async () => {
     const proc = spawn(process.execPath, [BIN, 'sandbox', '--json', '--api-port', '0'], {
