@@ -23,6 +23,11 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
+/** The Content-Type for a file of the built renderer, by its extension. */
+export function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
 /**
  * What the page gets when there is no built renderer yet. Plain HTML: the policy forbids inline
  * scripts and styles, and it needs neither.
@@ -100,7 +105,7 @@ export async function serveStatic(
   const { size } = await stat(resolved.file);
   response.writeHead(200, {
     ...headers,
-    'Content-Type': CONTENT_TYPES[extname(resolved.file).toLowerCase()] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(resolved.file),
     'Content-Length': String(size),
   });
   if (request.method === 'HEAD') {

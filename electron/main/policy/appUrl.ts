@@ -1,5 +1,4 @@
-import { extname } from 'node:path';
-import { resolveStaticPath } from '../../webhost/staticFiles.ts';
+import { contentTypeOf, resolveStaticPath } from '../../webhost/staticFiles.ts';
 
 /** The app's own scheme: the page is served from `app://enscale/`, never from `file://`. */
 export const APP_SCHEME = 'app';
@@ -9,26 +8,6 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 export type AppFile = { file: string; contentType: string } | { status: 400 | 404 };
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-};
 
 /**
  * The file of the built renderer (`root`) an `app://` request names, or why there is none: another
@@ -44,6 +23,6 @@ export async function resolveAppFile(root: string, requestUrl: string): Promise<
   if ('status' in resolved) return resolved;
   return {
     file: resolved.file,
-    contentType: CONTENT_TYPES[extname(resolved.file).toLowerCase()] ?? 'application/octet-stream',
+    contentType: contentTypeOf(resolved.file),
   };
 }
