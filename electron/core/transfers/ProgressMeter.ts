@@ -13,6 +13,8 @@ export class ProgressMeter {
   private sampleAt: number;
   private sampleBytes: number;
   private rate = 0;
+  private startAt: number;
+  private startBytes: number;
 
   constructor(
     private bytes: number,
@@ -23,6 +25,8 @@ export class ProgressMeter {
     this.sampleAt = now();
     this.sampleBytes = bytes;
     this.lastEmit = this.sampleAt;
+    this.startAt = this.sampleAt;
+    this.startBytes = bytes;
   }
 
   /** Starts a new run (after a retry) from `bytes` already in place. */
@@ -32,6 +36,8 @@ export class ProgressMeter {
     this.sampleAt = this.now();
     this.sampleBytes = bytes;
     this.lastEmit = this.sampleAt;
+    this.startAt = this.sampleAt;
+    this.startBytes = bytes;
     this.rate = 0;
   }
 
@@ -59,7 +65,10 @@ export class ProgressMeter {
   }
 
   snapshot(id: string): TransferProgress {
-    const rate = Math.round(this.rate);
+    // Until the first full sample, the average so far: a fast transfer's events still carry a rate.
+    const elapsed = this.now() - this.startAt;
+    const average = elapsed > 0 ? ((this.bytes - this.startBytes) * 1000) / elapsed : 0;
+    const rate = Math.round(this.rate > 0 ? this.rate : average);
     const left = Math.max(this.total - this.bytes, 0);
     return {
       id,
