@@ -1,3 +1,4 @@
+import { shellWords } from '../../shared/src/shellQuote.ts';
 import { constants } from 'node:os';
 import { InvalidInput } from '../../shared/src/errors.ts';
 
@@ -21,7 +22,5 @@ export const droppedMessage = 'The connection closed before the command ended.';
 export function remoteCommand(words: string[]): string {
   if (words.length === 0) throw new InvalidInput('No command to run.');
   if (words.length === 1) return words[0] ?? '';
-  return words
-    .map((word) => (/^[A-Za-z0-9_./=:,+@%^-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`))
-    .join(' ');
+  return shellWords(words);
 }

@@ -13,3 +13,4 @@ export * from './transfers.ts';
 export * from './files.ts';
 export * from './keys.ts';
 export * from './contract.ts';
+export * from './shellQuote.ts';

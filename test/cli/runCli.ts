@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { shellQuote } from '../../shared/src/shellQuote.ts';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/enscale-ssh.js', import.meta.url));
@@ -30,25 +31,32 @@ export function runCli(
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const raw = Buffer.concat(out);
-      resolve({ code, stdout: raw.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), raw });
-    });
+    collect(child, resolve, reject);
     // The command may end without reading stdin; that is not an error of the test.
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }
 
+/** Gathers a child's output and status into a CliResult. */
+function collect(
+  child: ChildProcessWithoutNullStreams,
+  resolve: (result: CliResult) => void,
+  reject: (error: Error) => void,
+): void {
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+  child.on('error', reject);
+  child.on('close', (code) => {
+    const raw = Buffer.concat(out);
+    resolve({ code, stdout: raw.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), raw });
+  });
+}
+
 /** The command's one JSON document. */
 export const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
-
-const shellQuote = (word: string) => `'${word.replace(/'/g, `'\\''`)}'`;
 
 /** The command line that runs the CLI on a profile, for a shell (`script -c`). */
 export const cliCommand = (profile: string): string =>
@@ -68,15 +76,7 @@ export function runInPty(commandLine: string, input: string): Promise<CliResult>
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const raw = Buffer.concat(out);
-      resolve({ code, stdout: raw.toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), raw });
-    });
+    collect(child, resolve, reject);
     child.stdin.on('error', () => undefined);
     // Typed once the session is up; `script` passes it on as keystrokes. Stdin stays open: its
     // end would reach the pty as end-of-file before the shell has read the line.

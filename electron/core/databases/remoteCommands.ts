@@ -1,8 +1,6 @@
+import { shellQuote } from '../../../shared/src/shellQuote.ts';
 import { InvalidInput } from '../../../shared/src/errors.ts';
 import type { DatabaseCredentials, DatabaseEngine } from '../../../shared/src/databases.ts';
-
-/** Single-quotes a word for a POSIX shell. */
-export const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'`;
 
 const NAME = /^[A-Za-z0-9_$-]{1,64}$/;
 

@@ -41,14 +41,11 @@ export function relaySession(
     upstream.pipe(client, { end: false });
     upstream.stderr.pipe(client.stderr, { end: false });
 
-    let settled = false;
-    const settle = () => {
-      if (settled) return;
-      settled = true;
+    const settle = once(() => {
       if (exit && 'status' in exit) outcome.exitStatus = exit.status;
       if (exit && 'signal' in exit) outcome.exitSignal = exit.signal;
       resolve(outcome);
-    };
+    });
     const upstreamDone = Promise.all([closed(upstream), closed(upstream.stderr)]);
     void upstreamDone.then(async () => {
       // A client still writing to a node channel that is gone would never get a write callback.
@@ -77,16 +74,13 @@ export function relayStream(
     const outcome = countBytes(client, upstream, onActivity);
     client.pipe(upstream);
     upstream.pipe(client);
-    let settled = false;
-    const settle = () => {
-      if (settled) return;
-      settled = true;
+    const settle = once(() => {
       client.unpipe(upstream);
       upstream.unpipe(client);
       client.close();
       upstream.close();
       resolve(outcome);
-    };
+    });
     client.once('close', settle);
     upstream.once('close', () => {
       // Let what the node sent last reach the client before the channel goes.
@@ -109,16 +103,13 @@ export function relayTerminal(
     client.pipe(upstream, { end: false });
     upstream.pipe(client, { end: false });
     upstream.stderr.pipe(client.stderr, { end: false });
-    let settled = false;
-    const settle = () => {
-      if (settled) return;
-      settled = true;
+    const settle = once(() => {
       client.unpipe(upstream);
       upstream.unpipe(client);
       upstream.stderr.unpipe(client.stderr);
       upstream.close();
       resolve(outcome);
-    };
+    });
     upstream.once('close', settle);
     client.once('close', settle);
   });
@@ -178,4 +169,14 @@ export function drained(stream: Writable, owner: Readable | Writable = stream): 
     owner.once('close', done);
     stream.write(Buffer.alloc(0), () => done());
   });
+}
+
+/** Runs `action` the first time only: several events may each end a relay. */
+function once(action: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    action();
+  };
 }
