@@ -25,7 +25,7 @@ const layers = {
     why: 'shared/ runs in Node and in the browser alike: no platform modules.',
   },
   renderer: {
-    files: ['renderer/**/*.{ts,tsx}'],
+    files: ['renderer/src/**/*.{ts,tsx}'],
     patterns: [
       {
         group: ['**/electron/**', '**/gateway/**', '@enscale-ssh/gateway'],
@@ -108,6 +108,11 @@ export default tseslint.config(
         })),
       ],
     },
+  },
+  {
+    // The renderer runs in a page: the browser's globals, not Node's.
+    files: ['renderer/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
   },
   {
     // A test that finds something missing should fail at that line; `!` says so briefly.

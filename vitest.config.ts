@@ -7,9 +7,21 @@ export default defineConfig({
       {
         test: {
           name: 'app',
-          include: ['test/**/*.test.ts', 'shared/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
           pool: 'forks',
           testTimeout: 60_000,
+        },
+      },
+      {
+        // The React UI in Debian's Chromium against `start:web --sandbox`: each file starts its own
+        // host, sandbox and browser, so setup and the UI's waits get more room (hang guards only).
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
         },
       },
     ],

@@ -1,4 +1,4 @@
-// `npm run start:desktop`: bundles electron/main, electron/preload and electron/core-process into
+// `npm start` / `npm run start:desktop`: builds the renderer and bundles electron/main, electron/preload and electron/core-process into
 // out/desktop and runs them in Electron. `--build-only` bundles and stops (npm run dist does that
 // first); `--out DIR` bundles elsewhere. Arguments after `--` go to the app.
 //
@@ -34,7 +34,12 @@ function electronBinary() {
 }
 
 /** The three bundles. Dependencies stay in node_modules (native modules cannot be bundled). */
-async function bundle(outDir) {
+async function bundle(outDir, { renderer }) {
+  // The renderer (React) is built by Vite into renderer/dist, where main's app:// protocol reads it.
+  if (renderer) {
+    const vite = await import('vite');
+    await vite.build({ configFile: join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  }
   const { build } = await import('esbuild');
   const common = {
     absWorkingDir: root,
@@ -76,23 +81,31 @@ async function bundle(outDir) {
 const { values, positionals } = parseArgs({
   args: process.argv.slice(2),
   allowPositionals: true,
-  options: { 'build-only': { type: 'boolean' }, out: { type: 'string' } },
+  options: {
+    'build-only': { type: 'boolean' },
+    out: { type: 'string' },
+    sandbox: { type: 'boolean' },
+    // Bundles only the Electron side (the tests: renderer/dist may be in use by other tests).
+    'skip-renderer': { type: 'boolean' },
+  },
 });
 const outDir = resolve(root, values.out ?? join('out', 'desktop'));
 
 if (values['build-only']) {
-  await bundle(outDir);
+  await bundle(outDir, { renderer: !values['skip-renderer'] });
   process.stdout.write(`Bundled the desktop app into ${outDir}\n`);
 } else {
   const electron = electronBinary();
   if (!electron) {
     process.stderr.write(
-      "Electron's binary is not installed on this machine (it could not be downloaded): run the app in a browser with `npm run start:web` instead.\n",
+      "Electron's binary is not installed on this machine (it could not be downloaded): run the app in a browser with `npm run start:web -- --sandbox` instead.\n",
     );
     process.exit(1);
   }
-  await bundle(outDir);
-  const child = spawn(electron, [join(outDir, 'main.mjs'), ...positionals], { stdio: 'inherit' });
+  await bundle(outDir, { renderer: true });
+  // --sandbox (what `npm start` passes): the embedded sandbox is the platform on first run.
+  const env = values.sandbox ? { ...process.env, ENSCALE_SSH_SANDBOX: '1' } : process.env;
+  const child = spawn(electron, [join(outDir, 'main.mjs'), ...positionals], { stdio: 'inherit', env });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }

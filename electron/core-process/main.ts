@@ -1,7 +1,9 @@
 import type { MessageEvent, MessagePortMain } from 'electron';
+import type { Sandbox } from '@enscale-ssh/gateway';
 import { mkdirSync } from 'node:fs';
 import { RpcHost } from '../../shared/src/rpc/RpcHost.ts';
 import { Core } from '../core/Core.ts';
+import { sandboxProfile } from '../core/platform/sandboxProfile.ts';
 import { isCoreProcessCommand, parseCoreProcessArgs } from './commandLine.ts';
 import { messagePortMainChannel } from './portChannel.ts';
 
@@ -18,6 +20,16 @@ const core = new Core({
   ...(options.keychainService ? { keychainService: options.keychainService } : {}),
 });
 const services = core.exposed();
+// Development builds run the platform in miniature beside the core, fresh on every start (as the
+// browser host's --sandbox does): its demo account is signed into again and the key synced again.
+const sandbox = options.sandbox ? await startSandbox() : undefined;
+
+async function startSandbox(): Promise<Sandbox> {
+  const { Sandbox } = await import('@enscale-ssh/gateway');
+  const started = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
+  await core.platform.offerPreset(sandboxProfile(started.ready));
+  return started;
+}
 const hosts = new Set<RpcHost>();
 
 function serve(port: MessagePortMain): void {
@@ -41,7 +53,7 @@ process.parentPort.on('message', (event: MessageEvent) => {
   for (const rpc of hosts) rpc.close();
   hosts.clear();
   core.close();
-  process.exit(0);
+  void (sandbox?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
 });
 
 const report = (error: unknown) =>

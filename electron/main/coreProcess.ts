@@ -6,6 +6,8 @@ export interface CoreProcessOptions {
   entry: string;
   dataDir: string;
   keychainService: string | undefined;
+  /** Runs the embedded sandbox beside the core and offers it as a platform (development builds). */
+  sandbox: boolean;
   log: LogFile;
   /** Called when the core stopped without being asked to: pages should reconnect. */
   onUnexpectedExit: (code: number) => void;
@@ -50,8 +52,13 @@ export class CoreProcess {
   }
 
   private start(): UtilityProcess {
-    const { entry, dataDir, keychainService, log } = this.options;
-    const args = ['--data-dir', dataDir, ...(keychainService ? ['--keychain-service', keychainService] : [])];
+    const { entry, dataDir, keychainService, sandbox, log } = this.options;
+    const args = [
+      '--data-dir',
+      dataDir,
+      ...(keychainService ? ['--keychain-service', keychainService] : []),
+      ...(sandbox ? ['--sandbox'] : []),
+    ];
     const child = utilityProcess.fork(entry, args, { serviceName: 'Enscale SSH core', stdio: 'pipe' });
     const forward = (level: 'info' | 'error') => (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.write(level, line);

@@ -1,15 +1,28 @@
 import { app, shell, type Session, type WebContents } from 'electron';
 import { APP_ORIGIN } from './policy/appUrl.ts';
 import { externalUrl } from './policy/externalLinks.ts';
+import { isPermissionGranted } from './policy/permissions.ts';
 import type { LogFile } from './policy/logFile.ts';
 
-/** Every permission (camera, notifications, clipboard reads, geolocation, devices…) is refused. */
-export function denyAllPermissions(session: Session, log: LogFile): void {
-  session.setPermissionRequestHandler((_contents, permission, callback) => {
-    log.write('warn', `permission request refused: ${permission}`);
-    callback(false);
+/**
+ * Every permission (camera, notifications, geolocation, devices…) is refused, but the clipboard for
+ * the app's own page (`policy/permissions.ts`).
+ */
+export function restrictPermissions(session: Session, log: LogFile): void {
+  session.setPermissionRequestHandler((contents, permission, callback, details) => {
+    const granted = isPermissionGranted(permission, {
+      url: details.requestingUrl,
+      isMainFrame: details.isMainFrame,
+    });
+    if (!granted) log.write('warn', `permission request refused: ${permission}`);
+    callback(granted);
   });
-  session.setPermissionCheckHandler(() => false);
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionGranted(permission, {
+      url: details.requestingUrl ?? requestingOrigin,
+      isMainFrame: details.isMainFrame,
+    }),
+  );
   session.setDevicePermissionHandler(() => false);
   // Downloads are the core's business (SFTP); the page starts none.
   session.on('will-download', (event) => event.preventDefault());

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { registerAppScheme, serveApp } from './appProtocol.ts';
 import { CoreProcess } from './coreProcess.ts';
-import { denyAllPermissions, lockDownWebContents } from './hardening.ts';
+import { restrictPermissions, lockDownWebContents } from './hardening.ts';
 import { installMenu } from './menu.ts';
 import { openLogFile } from './policy/logFile.ts';
 import { isTrustedSender } from './policy/sender.ts';
@@ -48,6 +48,8 @@ if (!app.requestSingleInstanceLock()) {
     entry: join(here, 'core-process.mjs'),
     dataDir,
     keychainService: process.env.ENSCALE_SSH_KEYCHAIN_SERVICE || undefined,
+    // `npm start` (a development build) sets this: the sandbox is the platform on first run.
+    sandbox: !app.isPackaged && process.env.ENSCALE_SSH_SANDBOX === '1',
     log,
     // The pages' ports died with it; reloading makes each page ask for a new one.
     onUnexpectedExit: () => {
@@ -104,7 +106,7 @@ if (!app.requestSingleInstanceLock()) {
   app
     .whenReady()
     .then(async () => {
-      denyAllPermissions(session.defaultSession, log);
+      restrictPermissions(session.defaultSession, log);
       serveApp(rendererDir);
       installMenu({ platform: process.platform, appName: PRODUCT_NAME, devTools: !app.isPackaged }, logsDir);
       await openWindow();

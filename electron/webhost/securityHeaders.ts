@@ -8,6 +8,8 @@ export function securityHeaders(origin: string): Record<string, string> {
     'Content-Security-Policy': [
       "default-src 'self'",
       "script-src 'self'",
+      // As in the desktop window: xterm.js creates <style> elements; scripts stay the app's own.
+      "style-src 'self' 'unsafe-inline'",
       `connect-src 'self' ${wsOrigin}`,
       "object-src 'none'",
       "base-uri 'none'",

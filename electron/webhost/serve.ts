@@ -2,8 +2,8 @@ import type { Sandbox, SandboxReady } from '@enscale-ssh/gateway';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PlatformProfile } from '../../shared/src/platform.ts';
 import { Core } from '../core/Core.ts';
+import { sandboxProfile } from '../core/platform/sandboxProfile.ts';
 import type { WebHostCommandLine } from './options.ts';
 import { WebHost } from './WebHost.ts';
 
@@ -14,18 +14,6 @@ export interface RunningWebHost {
   /** The sandbox's ready object, or null without `--sandbox`. */
   readonly sandbox: SandboxReady | null;
   stop(): Promise<void>;
-}
-
-/** The platform profile that points the core at the embedded sandbox, its gateway key pinned. */
-export function sandboxProfile(ready: SandboxReady): PlatformProfile {
-  if (!ready.gateway) throw new Error('The sandbox started without its gateway.');
-  return {
-    kind: 'sandbox',
-    label: 'Sandbox',
-    apiUrl: ready.api,
-    gateway: { host: ready.gateway.host, port: ready.gateway.port },
-    gatewayKey: { keyType: 'ssh-rsa', sha256: ready.gateway.hostKey.sha256 },
-  };
 }
 
 /**
@@ -54,7 +42,7 @@ export async function serve(options: WebHostCommandLine, keychainService?: strin
       // Loaded only when asked for: it brings the platform's servers and their dependencies.
       const { Sandbox } = await import('@enscale-ssh/gateway');
       sandbox = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
-      await core.platform.useProfile(sandboxProfile(sandbox.ready));
+      await core.platform.offerPreset(sandboxProfile(sandbox.ready));
     }
     web = await WebHost.start({ services: core.exposed(), staticDir: options.staticDir, port: options.port });
   } catch (error) {

@@ -21,6 +21,8 @@ import type { TransferEvents, TransferService } from './transfers.ts';
 export interface PlatformApi {
   readonly events: EventSource<PlatformEvents>;
   current(): Promise<PlatformState>;
+  /** The platforms to offer on first run: Enscale, and the embedded sandbox when the host runs one. */
+  presets(): Promise<PlatformProfile[]>;
   useProfile(profile: PlatformProfile): Promise<void>;
   signIn(login: string, password: string): Promise<Account>;
   signOut(): Promise<void>;
@@ -83,6 +85,7 @@ export const CORE_METHODS = {
   keys: KEYS_METHODS,
   platform: [
     'current',
+    'presets',
     'useProfile',
     'signIn',
     'signOut',

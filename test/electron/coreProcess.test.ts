@@ -48,10 +48,15 @@ describe('the MessagePortMain adapter', () => {
 
 describe('the core process', () => {
   it('reads its data folder and keychain service from the command line', () => {
-    expect(parseCoreProcessArgs(['--data-dir', '/d'])).toEqual({ dataDir: '/d', keychainService: undefined });
-    expect(parseCoreProcessArgs(['--data-dir', '/d', '--keychain-service', 'k'])).toEqual({
+    expect(parseCoreProcessArgs(['--data-dir', '/d'])).toEqual({
+      dataDir: '/d',
+      keychainService: undefined,
+      sandbox: false,
+    });
+    expect(parseCoreProcessArgs(['--data-dir', '/d', '--keychain-service', 'k', '--sandbox'])).toEqual({
       dataDir: '/d',
       keychainService: 'k',
+      sandbox: true,
     });
     expect(() => parseCoreProcessArgs([])).toThrow(/--data-dir/);
     expect(() => parseCoreProcessArgs(['--data-dir', '/d', '--inspect'])).toThrow();

@@ -27,7 +27,7 @@ describe('npm run start:desktop', () => {
   it('bundles main, the core process and a sandbox-ready preload', async () => {
     const out = await mkdtemp(join(tmpdir(), 'enscale-desktop-bundle-'));
     try {
-      const run = spawnSync(process.execPath, [LAUNCHER, '--build-only', '--out', out], {
+      const run = spawnSync(process.execPath, [LAUNCHER, '--build-only', '--skip-renderer', '--out', out], {
         cwd: ROOT,
         encoding: 'utf8',
         timeout: 60_000,

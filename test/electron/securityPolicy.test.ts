@@ -6,6 +6,7 @@ import { securityHeaders } from '../../electron/webhost/securityHeaders.ts';
 import { APP_ENTRY, APP_ORIGIN, resolveAppFile } from '../../electron/main/policy/appUrl.ts';
 import { appResponseHeaders, CONTENT_SECURITY_POLICY } from '../../electron/main/policy/contentSecurity.ts';
 import { externalUrl } from '../../electron/main/policy/externalLinks.ts';
+import { isPermissionGranted } from '../../electron/main/policy/permissions.ts';
 import { isTrustedSender } from '../../electron/main/policy/sender.ts';
 import { secureWebPreferences } from '../../electron/main/policy/webPreferences.ts';
 
@@ -47,7 +48,10 @@ describe('the content security policy', () => {
   const policy = directives(CONTENT_SECURITY_POLICY);
 
   it('allows no inline or evaluated script and no remote origin', () => {
-    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-inline|unsafe-eval|unsafe-hashes|wasm-unsafe-eval/);
+    // Inline styles only (xterm.js creates <style> elements); never inline or evaluated script.
+    const withoutStyles = CONTENT_SECURITY_POLICY.replace("style-src 'self' 'unsafe-inline'", '');
+    expect(withoutStyles).not.toMatch(/unsafe-inline|unsafe-eval|unsafe-hashes|wasm-unsafe-eval/);
+    expect(policy.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|wss?:|\*|data:|blob:|filesystem:/);
     expect(policy.get('default-src')).toEqual(["'self'"]);
     expect(policy.get('script-src')).toEqual(["'self'"]);
@@ -104,6 +108,36 @@ describe('links opened outside the app', () => {
     `https://example.org/${'a'.repeat(3000)}`,
   ])('refuses %s', (url) => {
     expect(externalUrl(url)).toBeNull();
+  });
+});
+
+describe('permissions', () => {
+  const page = { url: `${APP_ORIGIN}/index.html`, isMainFrame: true };
+
+  it('gives the app’s own page the clipboard and nothing else', () => {
+    expect(isPermissionGranted('clipboard-read', page)).toBe(true);
+    expect(isPermissionGranted('clipboard-sanitized-write', page)).toBe(true);
+    for (const permission of [
+      'media',
+      'notifications',
+      'geolocation',
+      'openExternal',
+      'fullscreen',
+      'hid',
+      'usb',
+    ])
+      expect(isPermissionGranted(permission, page)).toBe(false);
+  });
+
+  it('refuses the clipboard to frames and origins that are not the app’s page', () => {
+    expect(isPermissionGranted('clipboard-read', { ...page, isMainFrame: false })).toBe(false);
+    expect(isPermissionGranted('clipboard-read', { url: 'https://example.com/', isMainFrame: true })).toBe(
+      false,
+    );
+    expect(isPermissionGranted('clipboard-read', { url: 'file:///etc/passwd', isMainFrame: true })).toBe(
+      false,
+    );
+    expect(isPermissionGranted('clipboard-read', null)).toBe(false);
   });
 });
 

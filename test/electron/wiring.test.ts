@@ -30,8 +30,9 @@ describe('electron/main wires every safeguard', () => {
   it.each([
     ["'will-navigate'", /\.on\('will-navigate',\s*\(event\)\s*=>\s*\{[^}]*event\.preventDefault\(\)/],
     ['setWindowOpenHandler', /setWindowOpenHandler\([\s\S]*?action: 'deny'/],
-    ['setPermissionRequestHandler', /setPermissionRequestHandler\([\s\S]*?callback\(false\)/],
-    ['setPermissionCheckHandler', /setPermissionCheckHandler\(\(\) => false\)/],
+    ['setPermissionRequestHandler', /setPermissionRequestHandler\([\s\S]*?callback\(granted\)/],
+    ['setPermissionCheckHandler', /setPermissionCheckHandler\([\s\S]*?isPermissionGranted\(/],
+    ['the permission policy', /const granted = isPermissionGranted\(/],
     ['requestSingleInstanceLock', /app\.requestSingleInstanceLock\(\)/],
     ['utilityProcess.fork', /utilityProcess\.fork\(/],
     ['MessageChannelMain', /new MessageChannelMain\(\)/],

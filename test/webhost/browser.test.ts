@@ -122,7 +122,7 @@ describe('the browser host in Chromium', () => {
 
     expect(response!.status()).toBe(200);
     expect(response!.headers()['content-security-policy']).toBe(
-      `default-src 'self'; script-src 'self'; connect-src 'self' ws://${new URL(web.origin).host}; ` +
+      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://${new URL(web.origin).host}; ` +
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     );
     await page.locator('#status', { hasText: 'Signed in as' }).waitFor();

@@ -178,7 +178,7 @@ describe('the browser host', () => {
     // No renderer is built in a fresh checkout: the page says so and how to fix it.
     expect(page.body).toContain('the renderer is not built yet');
     expect(page.headers['content-security-policy']).toBe(
-      `default-src 'self'; script-src 'self'; connect-src 'self' ws://${new URL(web.origin).host}; ` +
+      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://${new URL(web.origin).host}; ` +
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
     );
     expect(page.headers['referrer-policy']).toBe('no-referrer');

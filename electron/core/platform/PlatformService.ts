@@ -1,7 +1,12 @@
 import type { PlatformApi } from '../../../shared/src/contract.ts';
 import { join } from 'node:path';
 import { InvalidInput, PlatformUnreachable, SignedOut } from '../../../shared/src/errors.ts';
-import type { Account, DashboardKey, PlatformProfile } from '../../../shared/src/platform.ts';
+import {
+  ENSCALE,
+  type Account,
+  type DashboardKey,
+  type PlatformProfile,
+} from '../../../shared/src/platform.ts';
 import type {
   EnvironmentList,
   KeySyncResult,
@@ -46,6 +51,8 @@ export class PlatformService implements PlatformApi {
   private readonly state: JsonFile<PlatformState>;
   private readonly cache: JsonFile<CachedEnvironments | null>;
   private readonly keychainService: string;
+  /** The platforms the first-run screen offers besides Custom; a host may add its embedded sandbox. */
+  private readonly offered: PlatformProfile[] = [ENSCALE];
 
   constructor(private readonly options: PlatformServiceOptions) {
     this.state = new JsonFile(join(options.dataDir, 'platform.json'), { profile: null, account: null });
@@ -55,6 +62,24 @@ export class PlatformService implements PlatformApi {
 
   async current(): Promise<PlatformState> {
     return this.state.read();
+  }
+
+  async presets(): Promise<PlatformProfile[]> {
+    return [...this.offered];
+  }
+
+  /**
+   * Offers a platform this host runs itself (the embedded sandbox), first in the list. It becomes
+   * the platform on first run; a profile still pointing at an earlier run of the same kind (the
+   * sandbox's ports change every run) moves to this one, which signs its old session out.
+   */
+  async offerPreset(profile: PlatformProfile): Promise<void> {
+    const index = this.offered.findIndex((p) => p.kind === profile.kind);
+    if (index >= 0) this.offered.splice(index, 1);
+    this.offered.unshift(profile);
+    const { profile: current } = await this.state.read();
+    if (!current || (current.kind === profile.kind && current.apiUrl !== profile.apiUrl))
+      await this.useProfile(profile);
   }
 
   /** Chooses the platform; switching to another one signs out of the previous one. */

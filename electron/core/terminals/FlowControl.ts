@@ -17,6 +17,11 @@ export interface FlowControlOptions {
    * left paused when its process ends — node-pty then drops what is left — so it gets room.
    */
   maxQueuedBytes?: number;
+  /**
+   * When gathered output goes out: after the current I/O phase by default, so the many small
+   * packets one socket read holds (an sshd pty sends ~1.4 KB each) travel as one message.
+   */
+  schedule?: (flush: () => void) => void;
 }
 
 /**
@@ -32,6 +37,10 @@ export class FlowControl<Tag = undefined> {
   private paused = false;
   private readonly maxQueued: number;
   private readonly waiters: (() => void)[] = [];
+  /** Output taken from the source since the last flush: merged into chunks, then queued. */
+  private staged: { parts: Uint8Array[]; bytes: number; tag: Tag } | undefined;
+  private flushScheduled = false;
+  private readonly schedule: (flush: () => void) => void;
 
   constructor(
     private readonly source: PausableSource,
@@ -39,6 +48,7 @@ export class FlowControl<Tag = undefined> {
     options: FlowControlOptions = {},
   ) {
     this.maxQueued = options.maxQueuedBytes ?? 0;
+    this.schedule = options.schedule ?? ((flush) => setImmediate(flush));
   }
 
   /** Bytes sent to the screen and not yet acknowledged. */
@@ -46,18 +56,45 @@ export class FlowControl<Tag = undefined> {
     return this.unacknowledged;
   }
 
-  /** Takes output from the source; `tag` travels with it (e.g. stdout or stderr). */
+  /**
+   * Takes output from the source; `tag` travels with it (e.g. stdout or stderr). Output with the
+   * same tag that arrives before the next flush goes to the screen as one chunk (up to 100 KB).
+   */
   push(data: Uint8Array, ...[tag]: Tag extends undefined ? [] : [Tag]): void {
-    for (let at = 0; at < data.length; at += TERMINAL_CHUNK_BYTES) {
-      // A copy: the source may reuse its buffer, and the chunk may cross a message port.
-      const chunk = new Uint8Array(data.subarray(at, Math.min(at + TERMINAL_CHUNK_BYTES, data.length)));
-      this.queue.push({ chunk, tag: tag as Tag });
-      this.queued += Math.min(TERMINAL_CHUNK_BYTES, data.length - at);
-    }
-    this.drain();
-    if (!this.paused && this.queued > this.maxQueued) {
-      this.paused = true;
-      this.source.pause();
+    if (data.length === 0) return;
+    if (this.staged && this.staged.tag !== tag) this.stage();
+    // A copy: the source may reuse its buffer, and the chunk may cross a message port.
+    const copy = new Uint8Array(data);
+    if (this.staged) {
+      this.staged.parts.push(copy);
+      this.staged.bytes += copy.length;
+    } else this.staged = { parts: [copy], bytes: copy.length, tag: tag as Tag };
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    this.schedule(() => {
+      this.flushScheduled = false;
+      this.stage();
+      this.drain();
+      if (!this.paused && this.queued > this.maxQueued) {
+        this.paused = true;
+        this.source.pause();
+      }
+    });
+  }
+
+  /** Moves gathered output to the queue, cut into chunks the screen takes at once. */
+  private stage(): void {
+    const staged = this.staged;
+    if (!staged) return;
+    this.staged = undefined;
+    const [first] = staged.parts;
+    const whole = first && staged.parts.length === 1 ? first : concat(staged.parts, staged.bytes);
+    for (let at = 0; at < whole.length; at += TERMINAL_CHUNK_BYTES) {
+      // Each chunk owns its buffer: a message port would otherwise copy all of `whole` each time.
+      const end = Math.min(at + TERMINAL_CHUNK_BYTES, whole.length);
+      const chunk = at === 0 && end === whole.length ? whole : whole.slice(at, end);
+      this.queue.push({ chunk, tag: staged.tag });
+      this.queued += chunk.length;
     }
   }
 
@@ -75,12 +112,13 @@ export class FlowControl<Tag = undefined> {
    * reported after the output that preceded it. `flush()` forces it (the screen went away).
    */
   drained(): Promise<void> {
-    if (this.queue.length === 0) return Promise.resolve();
+    if (this.queue.length === 0 && !this.staged) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   /** Sends everything still waiting, whatever the screen has acknowledged. */
   flush(): void {
+    this.stage();
     this.drain(Number.POSITIVE_INFINITY);
   }
 
@@ -91,6 +129,16 @@ export class FlowControl<Tag = undefined> {
       this.unacknowledged += chunk.length;
       this.send(chunk, tag);
     }
-    if (this.queue.length === 0) for (const resolve of this.waiters.splice(0)) resolve();
+    if (this.queue.length === 0 && !this.staged) for (const resolve of this.waiters.splice(0)) resolve();
   }
+}
+
+function concat(parts: Uint8Array[], bytes: number): Uint8Array {
+  const whole = new Uint8Array(bytes);
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part, at);
+    at += part.length;
+  }
+  return whole;
 }

@@ -7,6 +7,9 @@
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
+  // xterm.js writes its theme and cell sizes into <style> elements it creates; styles cannot run
+  // code, and scripts stay limited to the app's own files.
+  "style-src 'self' 'unsafe-inline'",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

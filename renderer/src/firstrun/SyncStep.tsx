@@ -1,0 +1,66 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Button, ProgressBar } from 'react-aria-components';
+import type { KeyInfo } from '../../../shared/src/keys.ts';
+import type { KeySyncResult } from '../../../shared/src/platformService.ts';
+import { errorMessage } from '../app/errorMessage.ts';
+import { useCore } from '../host/HostContext.tsx';
+import { InlineError } from '../ui/fields.tsx';
+
+/** Step 4: the key's public half on the dashboard (added only if it is not there yet). */
+export function SyncStep(props: { keyInfo: KeyInfo; onDone: () => void }) {
+  const core = useCore();
+  const [result, setResult] = useState<KeySyncResult>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const sync = useCallback(async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      setResult(await core.platform.syncKey(props.keyInfo.id));
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  }, [core, props.keyInfo.id]);
+
+  useEffect(() => {
+    void sync();
+  }, [sync]);
+
+  return (
+    <div className="step">
+      <p>
+        Key <strong>{props.keyInfo.name}</strong>{' '}
+        <code className="fingerprint">{props.keyInfo.fingerprints.sha256}</code>
+      </p>
+      {busy && (
+        <ProgressBar isIndeterminate aria-label="Adding the key to the dashboard" className="progress">
+          <span>Adding the public key to the dashboard…</span>
+          <div className="bar">
+            <div className="fill indeterminate" />
+          </div>
+        </ProgressBar>
+      )}
+      {result && (
+        <p role="status">
+          {result.added
+            ? `Added to the dashboard as “${result.key.title}”.`
+            : `Already on the dashboard as “${result.key.title}”.`}
+        </p>
+      )}
+      <InlineError message={error} />
+      <div className="row">
+        {error && (
+          <Button onPress={() => void sync()} isDisabled={busy}>
+            Retry
+          </Button>
+        )}
+        <Button className="react-aria-Button primary" onPress={props.onDone} isDisabled={!result}>
+          Show environments
+        </Button>
+      </div>
+    </div>
+  );
+}

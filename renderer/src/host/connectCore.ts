@@ -1,0 +1,79 @@
+import { createCoreClient, type CoreContract } from '../../../shared/src/contract.ts';
+import { connectBrowserCore } from '../../../shared/src/rpc/browserCore.ts';
+import { messagePortChannel } from '../../../shared/src/rpc/messagePortChannel.ts';
+
+/** What the desktop preload exposes (electron/preload/preload.ts); absent in a browser. */
+export interface DesktopBridge {
+  connect(): void;
+  getPathForFile(file: File): string;
+}
+
+declare global {
+  interface Window {
+    /** The typed core, once connected: the one way the renderer reaches the rest of the app. */
+    enscale?: CoreContract;
+    enscaleDesktop?: DesktopBridge;
+  }
+}
+
+/** The page's link to the core, whichever shell hosts it. */
+export interface Host {
+  readonly kind: 'desktop' | 'browser';
+  readonly core: CoreContract;
+  /** The local path of a dropped or picked file, when the shell can tell (the desktop app). */
+  pathForFile(file: File): string | undefined;
+  /** Called once if the link to the core ends (the browser host stopped). */
+  onLost(listener: (reason: string) => void): void;
+}
+
+const PORT_MESSAGE = 'enscale:port';
+
+/** The desktop shell hands the page a MessagePort to the core through the preload. */
+function connectDesktop(bridge: DesktopBridge): Promise<Host> {
+  return new Promise((resolve) => {
+    const onMessage = (event: MessageEvent) => {
+      const [port] = event.ports;
+      if (event.data !== PORT_MESSAGE || event.origin !== location.origin || !port) return;
+      window.removeEventListener('message', onMessage);
+      const { core } = createCoreClient(messagePortChannel(port));
+      resolve({
+        kind: 'desktop',
+        core,
+        pathForFile: (file) => bridge.getPathForFile(file) || undefined,
+        // Main reloads the page when the core process restarts; nothing to watch here.
+        onLost: () => undefined,
+      });
+    };
+    window.addEventListener('message', onMessage);
+    bridge.connect();
+  });
+}
+
+/** The browser host serves the page with a token in its URL and the core on a WebSocket beside it. */
+async function connectBrowser(): Promise<Host> {
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  let lost: ((reason: string) => void) | undefined;
+  let lostReason: string | undefined;
+  const core = await connectBrowserCore(`ws://${location.host}/rpc`, token, {
+    onClose: () => {
+      lostReason = 'The app core stopped (the browser host is no longer running). Start it again and reload.';
+      lost?.(lostReason);
+    },
+  });
+  return {
+    kind: 'browser',
+    core,
+    pathForFile: () => undefined,
+    onLost(listener) {
+      lost = listener;
+      if (lostReason) listener(lostReason);
+    },
+  };
+}
+
+/** Connects to the core and makes it `window.enscale`. */
+export async function connectCore(): Promise<Host> {
+  const host = window.enscaleDesktop ? await connectDesktop(window.enscaleDesktop) : await connectBrowser();
+  window.enscale = host.core;
+  return host;
+}

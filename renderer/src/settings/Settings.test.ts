@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS, readSettings, SettingsStore, type SettingsStorage } from './Settings.ts';
+
+class MemoryStorage implements SettingsStorage {
+  readonly items = new Map<string, string>();
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.items.set(key, value);
+  }
+}
+
+describe('terminal settings', () => {
+  it('fills in defaults and clamps what is out of range', () => {
+    expect(readSettings(null)).toEqual(DEFAULT_SETTINGS);
+    const read = readSettings({
+      fontSize: 400,
+      scrollback: -3,
+      theme: 'neon',
+      cursorStyle: 'bar',
+      copyOnSelect: 'yes',
+    });
+    expect(read.fontSize).toBe(32);
+    expect(read.scrollback).toBe(0);
+    expect(read.theme).toBe('system');
+    expect(read.cursorStyle).toBe('bar');
+    expect(read.copyOnSelect).toBe(DEFAULT_SETTINGS.copyOnSelect);
+    expect(readSettings({ fontFamily: 'x'.repeat(500) }).fontFamily).toBe(DEFAULT_SETTINGS.fontFamily);
+  });
+
+  it('persists changes, tells subscribers, and survives a damaged entry', () => {
+    const storage = new MemoryStorage();
+    storage.setItem('enscale.terminalSettings', '{not json');
+    const store = new SettingsStore(storage);
+    expect(store.get()).toEqual(DEFAULT_SETTINGS);
+    let told = 0;
+    const unsubscribe = store.subscribe(() => (told += 1));
+    store.update({ fontSize: 18, renderer: 'dom' });
+    unsubscribe();
+    store.update({ fontSize: 19 });
+    expect(told).toBe(1);
+    expect(new SettingsStore(storage).get()).toMatchObject({ fontSize: 19, renderer: 'dom' });
+  });
+});

@@ -1,0 +1,215 @@
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { Terminal } from '@xterm/xterm';
+import { useEffect, useRef, useState } from 'react';
+import { Button, Input, SearchField } from 'react-aria-components';
+import type { TerminalSize } from '../../../shared/src/terminals.ts';
+import { useColorScheme, useSettings } from '../settings/SettingsContext.tsx';
+import type { TerminalSettings } from '../settings/Settings.ts';
+import { TerminalConnection, type TerminalStatus } from './TerminalConnection.ts';
+import type { TerminalHub } from './TerminalHub.ts';
+import { hasHardwareWebgl } from './gpu.ts';
+import { safeExternalUrl } from './links.ts';
+import { DARK_THEME, LIGHT_THEME } from './themes.ts';
+import { ReconnectOverlay } from './ReconnectOverlay.tsx';
+
+export interface TerminalViewProps<Request> {
+  hub: TerminalHub<Request>;
+  request: (size: TerminalSize) => Request;
+  /** Names the terminal for screen readers, e.g. "Terminal on node 518839". */
+  label: string;
+  active: boolean;
+  onStatus: (status: TerminalStatus) => void;
+  onClose: () => void;
+}
+
+const optionsFrom = (settings: TerminalSettings, scheme: 'light' | 'dark') => ({
+  fontFamily: settings.fontFamily,
+  fontSize: settings.fontSize,
+  scrollback: settings.scrollback,
+  cursorStyle: settings.cursorStyle,
+  cursorBlink: settings.cursorBlink,
+  theme: scheme === 'dark' ? DARK_THEME : LIGHT_THEME,
+});
+
+function openLink(text: string): void {
+  const url = safeExternalUrl(text);
+  // The desktop shell hands http(s) windows to the system browser after its own check.
+  if (url) window.open(url, '_blank', 'noopener,noreferrer');
+}
+
+/** Loads the WebGL renderer when the setting and the machine allow; xterm's DOM renderer stays otherwise. */
+function useRenderer(term: Terminal | undefined, renderer: TerminalSettings['renderer']): void {
+  useEffect(() => {
+    if (!term || renderer === 'dom') return;
+    if (renderer === 'auto' && !hasHardwareWebgl(document)) return;
+    let addon: WebglAddon | undefined;
+    try {
+      addon = new WebglAddon();
+      addon.onContextLoss(() => addon?.dispose());
+      term.loadAddon(addon);
+    } catch {
+      addon?.dispose();
+      addon = undefined;
+    }
+    return () => addon?.dispose();
+  }, [term, renderer]);
+}
+
+/** An xterm.js terminal bound to one terminal in the core, with fit, search, links and PuTTY habits. */
+export function TerminalView<Request>(props: TerminalViewProps<Request>) {
+  const settings = useSettings();
+  const scheme = useColorScheme(settings.theme);
+  const host = useRef<HTMLDivElement>(null);
+  const [status, setStatus] = useState<TerminalStatus>({ state: 'connecting' });
+  const [connection, setConnection] = useState<TerminalConnection<Request>>();
+  const [searching, setSearching] = useState(false);
+  const [query, setQuery] = useState('');
+  const latest = useRef(props);
+  latest.current = props;
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
+
+  const [parts, setParts] = useState<{ term: Terminal; fit: FitAddon; search: SearchAddon }>();
+  const schemeRef = useRef(scheme);
+  schemeRef.current = scheme;
+
+  useRenderer(parts?.term, settings.renderer);
+
+  useEffect(() => {
+    if (!parts) return;
+    parts.term.options = optionsFrom(settings, scheme);
+    parts.fit.fit();
+  }, [parts, settings, scheme]);
+
+  useEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    const term = new Terminal({
+      ...optionsFrom(settingsRef.current, schemeRef.current),
+      // OSC 8 hyperlinks: opened only after the same check as plain links.
+      linkHandler: { activate: (_event, text) => openLink(text), allowNonHttpProtocols: false },
+    });
+    const fit = new FitAddon();
+    const search = new SearchAddon();
+    term.loadAddon(fit);
+    term.loadAddon(search);
+    term.loadAddon(new WebLinksAddon((_event, uri) => openLink(uri)));
+    setParts({ term, fit, search });
+    term.open(element);
+    fit.fit();
+    const link = new TerminalConnection(props.hub, props.request, term, (next) => {
+      setStatus(next);
+      latest.current.onStatus(next);
+    });
+    setConnection(link);
+    const input = term.onData((data) => link.input(data));
+    const binary = term.onBinary((data) => link.input(data));
+    const resized = term.onResize(({ cols, rows }) => link.resize(cols, rows));
+    const selection = term.onSelectionChange(() => {
+      if (settingsRef.current.copyOnSelect && term.hasSelection())
+        void navigator.clipboard?.writeText(term.getSelection()).catch(() => undefined);
+    });
+    term.attachCustomKeyEventHandler((event) => {
+      if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
+      const key = event.key.toUpperCase();
+      if (key === 'F') {
+        setSearching(true);
+        return false;
+      }
+      if (key === 'C' && term.hasSelection()) {
+        void navigator.clipboard?.writeText(term.getSelection()).catch(() => undefined);
+        return false;
+      }
+      if (key === 'V') {
+        void navigator.clipboard?.readText().then(
+          (text) => term.paste(text),
+          () => undefined,
+        );
+        return false;
+      }
+      // The workbench's own shortcuts (new tab, close, switch) pass through to the window.
+      return !['T', 'W', 'PAGEUP', 'PAGEDOWN', 'TAB'].includes(key);
+    });
+    const onContextMenu = (event: MouseEvent) => {
+      if (!settingsRef.current.rightClickPaste) return;
+      event.preventDefault();
+      void navigator.clipboard?.readText().then(
+        (text) => term.paste(text),
+        () => undefined,
+      );
+    };
+    element.addEventListener('contextmenu', onContextMenu);
+    let frame = 0;
+    const observer = new ResizeObserver(() => {
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        if (element.offsetParent !== null) fit.fit();
+      });
+    });
+    observer.observe(element);
+    void link.open();
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+      element.removeEventListener('contextmenu', onContextMenu);
+      input.dispose();
+      binary.dispose();
+      resized.dispose();
+      selection.dispose();
+      link.close();
+      term.dispose();
+      setParts(undefined);
+    };
+    // The terminal lives as long as its tab: its hub and request never change.
+  }, []);
+
+  useEffect(() => {
+    if (!props.active || !parts) return;
+    parts.fit.fit();
+    parts.term.focus();
+  }, [props.active, parts]);
+
+  const find = (backwards: boolean) => {
+    if (!query || !parts) return;
+    if (backwards) parts.search.findPrevious(query);
+    else parts.search.findNext(query);
+  };
+  const closeSearch = () => {
+    setSearching(false);
+    parts?.search.clearDecorations();
+    parts?.term.focus();
+  };
+
+  return (
+    <div className="terminal-view">
+      {searching && (
+        <div className="terminal-search" role="search">
+          <SearchField
+            aria-label="Find in terminal"
+            value={query}
+            onChange={setQuery}
+            autoFocus
+            onSubmit={() => find(false)}
+            onKeyDown={(event) => {
+              if (event.key === 'Escape') closeSearch();
+            }}
+          >
+            <Input placeholder="Find" />
+          </SearchField>
+          <Button onPress={() => find(true)}>Previous</Button>
+          <Button onPress={() => find(false)}>Next</Button>
+          <Button aria-label="Close search" onPress={closeSearch}>
+            ×
+          </Button>
+        </div>
+      )}
+      <div className="terminal-host" ref={host} role="region" aria-label={props.label} />
+      {connection && status.state === 'disconnected' && (
+        <ReconnectOverlay status={status} onRetry={() => connection.retryNow()} onClose={props.onClose} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,110 @@
+import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
+import { canEnter, environmentStatusLabel } from '../../../shared/src/environment.ts';
+import type { Environment, PlatformNode } from '../../../shared/src/platform.ts';
+
+export interface NodeActions {
+  openTerminal(env: Environment, node: PlatformNode): void;
+  openFiles(env: Environment, node: PlatformNode): void;
+  copySsh(node: PlatformNode): void;
+  copySftp(node: PlatformNode): void;
+}
+
+/** Nodes by node group, in the order the dashboard lists them, each group under its heading. */
+function byGroup(nodes: PlatformNode[]): { name: string; nodes: PlatformNode[] }[] {
+  const groups = new Map<string, { name: string; nodes: PlatformNode[] }>();
+  for (const node of nodes) {
+    const group = groups.get(node.nodeGroup) ?? { name: node.nodeGroupName, nodes: [] };
+    group.nodes.push(node);
+    groups.set(node.nodeGroup, group);
+  }
+  return [...groups.values()];
+}
+
+/** One environment in the sidebar: its status, and its nodes with their IDs and actions. */
+export function EnvironmentItem({ env, actions }: { env: Environment; actions: NodeActions }) {
+  const status = environmentStatusLabel(env.status);
+  const enterable = canEnter(env.status);
+  const why = enterable
+    ? undefined
+    : `${env.envName} is ${status.toLowerCase()}: start it from the dashboard to open its nodes.`;
+  return (
+    <section
+      role="group"
+      aria-label={`Environment ${env.envName}, ${status}`}
+      aria-disabled={enterable ? undefined : true}
+      className={enterable ? 'environment' : 'environment disabled'}
+      title={why}
+    >
+      <header className="environment-head">
+        <span className={`status-dot ${enterable ? 'on' : 'off'}`} aria-hidden="true" />
+        <span className="environment-name">{env.displayName || env.envName}</span>
+        <span className="badge">{status}</span>
+      </header>
+      <div className="environment-domain muted">{env.domain}</div>
+      {why && <p className="environment-why">{why}</p>}
+      {byGroup(env.nodes).map((group) => (
+        <div key={group.name} className="node-group">
+          <h3 className="node-group-name">{group.name}</h3>
+          <ul className="nodes">
+            {group.nodes.map((node) => (
+              <NodeRow key={node.id} env={env} node={node} enterable={enterable} actions={actions} />
+            ))}
+          </ul>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boolean; actions: NodeActions }) {
+  const { env, node, enterable, actions } = props;
+  return (
+    <li className="node">
+      <div className="node-info">
+        <span className="node-type">{node.displayName || node.nodeType}</span>
+        {node.isMaster && (
+          <span className="badge master" title="The master node of its group">
+            master
+          </span>
+        )}
+        <div className="node-meta muted">
+          <span>Node ID {node.id}</span> · <span>LAN {node.intIP}</span>
+        </div>
+      </div>
+      <div className="node-actions">
+        <Button
+          aria-label={`Open terminal on node ${node.id}`}
+          isDisabled={!enterable}
+          onPress={() => actions.openTerminal(env, node)}
+          className="react-aria-Button icon"
+        >
+          &gt;_
+        </Button>
+        <Button
+          aria-label={`Open files on node ${node.id}`}
+          isDisabled={!enterable}
+          onPress={() => actions.openFiles(env, node)}
+          className="react-aria-Button icon"
+        >
+          ▤
+        </Button>
+        <MenuTrigger>
+          <Button aria-label={`More actions for node ${node.id}`} className="react-aria-Button icon">
+            ⋯
+          </Button>
+          <Popover placement="bottom end">
+            <Menu
+              onAction={(key) => {
+                if (key === 'ssh') actions.copySsh(node);
+                if (key === 'sftp') actions.copySftp(node);
+              }}
+            >
+              <MenuItem id="ssh">Copy ssh command</MenuItem>
+              <MenuItem id="sftp">Copy sftp command</MenuItem>
+            </Menu>
+          </Popover>
+        </MenuTrigger>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,180 @@
+import { useCallback, useEffect, useReducer, useState } from 'react';
+import { Button } from 'react-aria-components';
+import type { ConnectionTarget } from '../../../shared/src/connections.ts';
+import type { LocalTerminalRequest } from '../../../shared/src/contract.ts';
+import { menuUser, nodeUser, sftpCommand, sshCommand } from '../../../shared/src/gatewayAddress.ts';
+import type { Account, Environment, PlatformNode, PlatformProfile } from '../../../shared/src/platform.ts';
+import type { EnvironmentList } from '../../../shared/src/platformService.ts';
+import type { OpenTerminalRequest } from '../../../shared/src/terminals.ts';
+import { errorMessage } from '../app/errorMessage.ts';
+import { FilesView } from '../files/FilesView.tsx';
+import { useCore, useCoreEvent } from '../host/HostContext.tsx';
+import { HostKeyChangedDialog } from '../hostkeys/HostKeyDialog.tsx';
+import { useNotifier } from '../notify/Notifier.tsx';
+import { SettingsDialog } from '../settings/SettingsDialog.tsx';
+import { EMPTY_TABS, tabsReducer, type Tab } from '../tabs/tabList.ts';
+import { TabStrip } from '../tabs/TabStrip.tsx';
+import type { TerminalStatus } from '../terminal/TerminalConnection.ts';
+import { TerminalHub } from '../terminal/TerminalHub.ts';
+import { TerminalView } from '../terminal/TerminalView.tsx';
+import { useShortcuts } from './useShortcuts.ts';
+import { Sidebar } from './Sidebar.tsx';
+
+const newTabId = () => `tab-${crypto.randomUUID()}`;
+
+/** The signed-in app: environments on the left, terminal and file tabs on the right. */
+export function Workbench({ state }: { state: { profile: PlatformProfile; account: Account } }) {
+  const core = useCore();
+  const notifier = useNotifier();
+  const { profile, account } = state;
+  const [list, setList] = useState<EnvironmentList | null>(null);
+  const [listError, setListError] = useState<string>();
+  const [loading, setLoading] = useState(false);
+  const [tabs, dispatch] = useReducer(tabsReducer, EMPTY_TABS);
+  const [statuses, setStatuses] = useState<Record<string, TerminalStatus>>({});
+  const [changedKey, setChangedKey] = useState<string>();
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const [gatewayHub] = useState(() => new TerminalHub<OpenTerminalRequest>(core.terminals));
+  const [localHub] = useState(() => new TerminalHub<LocalTerminalRequest>(core.localTerminals));
+
+  const refresh = useCallback(async () => {
+    setLoading(true);
+    setListError(undefined);
+    try {
+      setList(await core.platform.environments());
+    } catch (error) {
+      setListError(errorMessage(error));
+    } finally {
+      setLoading(false);
+    }
+  }, [core]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+  useCoreEvent(core.platform.events, 'environments', setList);
+
+  const target = (username: string): ConnectionTarget => ({
+    gateway: profile.gateway,
+    username,
+    ...(profile.gatewayKey ? { pinned: profile.gatewayKey } : {}),
+  });
+
+  const open = (title: string, content: Tab['content']) =>
+    dispatch({ type: 'open', tab: { id: newTabId(), title, content } });
+
+  const copy = (text: string, what: string) => {
+    navigator.clipboard.writeText(text).then(
+      () => notifier.info(`Copied the ${what}`, text),
+      () => notifier.error(`Could not copy the ${what}`, text),
+    );
+  };
+
+  const actions = {
+    openTerminal: (env: Environment, node: PlatformNode) =>
+      open(`${node.id} · ${env.envName}`, {
+        kind: 'node',
+        target: target(nodeUser(node.id, account.uid)),
+        nodeId: node.id,
+        envName: env.envName,
+      }),
+    openFiles: (env: Environment, node: PlatformNode) =>
+      open(`Files ${node.id} · ${env.envName}`, {
+        kind: 'files',
+        target: target(nodeUser(node.id, account.uid)),
+        nodeId: node.id,
+        envName: env.envName,
+      }),
+    copySsh: (node: PlatformNode) => copy(sshCommand(profile.gateway, node.id, account.uid), 'ssh command'),
+    copySftp: (node: PlatformNode) =>
+      copy(sftpCommand(profile.gateway, node.id, account.uid), 'sftp command'),
+  };
+  const openMenu = () => open('Gateway menu', { kind: 'menu', target: target(menuUser(account.uid)) });
+  const openLocal = () => open('Local shell', { kind: 'local' });
+
+  useShortcuts(tabs, dispatch, openLocal);
+
+  const onStatus = (id: string) => (status: TerminalStatus) => {
+    setStatuses((s) => ({ ...s, [id]: status }));
+    if (status.errorCode === 'HostKeyChanged') setChangedKey(status.message);
+  };
+  const close = (id: string) => () => dispatch({ type: 'close', id });
+
+  const panel = (tab: Tab, active: boolean) => {
+    const content = tab.content;
+    switch (content.kind) {
+      case 'node':
+      case 'menu':
+        return (
+          <TerminalView
+            hub={gatewayHub}
+            request={(size) => ({ ...size, target: content.target })}
+            label={content.kind === 'node' ? `Terminal on node ${content.nodeId}` : 'Gateway menu terminal'}
+            active={active}
+            onStatus={onStatus(tab.id)}
+            onClose={close(tab.id)}
+          />
+        );
+      case 'local':
+        return (
+          <TerminalView
+            hub={localHub}
+            request={(size) => size}
+            label="Local shell"
+            active={active}
+            onStatus={onStatus(tab.id)}
+            onClose={close(tab.id)}
+          />
+        );
+      case 'files':
+        return <FilesView target={content.target} label={`Files on node ${content.nodeId}`} />;
+    }
+  };
+
+  return (
+    <div className="workbench">
+      <header className="topbar">
+        <span className="brand">Enscale SSH</span>
+        <span className="muted">
+          {profile.label} · {account.email} · user {account.uid}
+        </span>
+        <span className="spacer" />
+        <Button onPress={openLocal} aria-keyshortcuts="Control+Shift+T">
+          New local terminal
+        </Button>
+        <Button onPress={() => setSettingsOpen(true)}>Settings</Button>
+        <Button
+          onPress={() =>
+            void core.platform.signOut().catch((e: unknown) => notifier.error('Sign out', errorMessage(e)))
+          }
+        >
+          Sign out
+        </Button>
+      </header>
+      <Sidebar
+        list={list}
+        error={listError}
+        loading={loading}
+        onRefresh={() => void refresh()}
+        onOpenMenu={openMenu}
+        actions={actions}
+      />
+      <main className="main">
+        <TabStrip
+          tabs={tabs}
+          dispatch={dispatch}
+          statuses={statuses}
+          panel={panel}
+          empty={
+            <div className="welcome">
+              <p>Open a node’s terminal from the list on the left, or the gateway menu.</p>
+              <p className="muted">Ctrl+Shift+T opens a local shell.</p>
+            </div>
+          }
+        />
+      </main>
+      <SettingsDialog isOpen={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      <HostKeyChangedDialog message={changedKey} onClose={() => setChangedKey(undefined)} />
+    </div>
+  );
+}

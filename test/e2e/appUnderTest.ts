@@ -1,0 +1,165 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { startWebHost, type WebHostProcess } from '../webhost/webHostProcess.ts';
+
+/** Where the end-to-end tests leave their screenshots and measurements (CI artifacts). */
+export const ARTIFACTS = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url));
+
+/** Debian's Chromium, with the flags this closed network needs (see the README's Tests section). */
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+// Playwright's own waits, for UI that depends on real servers (key generation, SSH through the
+// gateway); generous because the machine has two cores shared with other test files. They bound a
+// wait for something to appear, not how fast it must be.
+export const UI_TIMEOUT = 60_000;
+
+/** Waits until the locator is visible (Playwright's own wait). */
+export async function visible(locator: Locator): Promise<Locator> {
+  try {
+    await locator.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  } catch (error) {
+    await screenshot(locator.page(), `failed-${Date.now()}`);
+    throw error;
+  }
+  return locator;
+}
+
+/** Polls `read` until it matches. */
+export async function eventually<T>(read: () => Promise<T>, check: (value: T) => void): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        try {
+          check(await read());
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { timeout: UI_TIMEOUT, interval: 200 },
+    )
+    .toBe(true);
+}
+
+export interface AppUnderTest {
+  web: WebHostProcess;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * The app as a user meets it: `start:web --sandbox` (a fresh, temporary profile), the built
+ * renderer, and a Chromium page on the host's URL.
+ */
+export async function startApp(): Promise<AppUnderTest> {
+  const web = await startWebHost(['--sandbox']);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.origin });
+    context.setDefaultTimeout(UI_TIMEOUT);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(web.ready.url);
+    return {
+      web,
+      browser,
+      context,
+      page,
+      async close() {
+        await browser?.close();
+        await web.stop();
+        if (errors.length) throw new Error(`The page threw: ${errors.join('\n')}`);
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await web.stop();
+    throw error;
+  }
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
+}
+
+export function saveMeasurement(name: string, value: unknown): void {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(join(ARTIFACTS, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** The first-run flow on the sandbox: platform, demo sign-in, a new key, the dashboard. */
+export async function completeFirstRun(page: Page, shots?: string): Promise<void> {
+  await page.getByRole('radio', { name: /Sandbox/ }).check({ force: true });
+  if (shots) await screenshot(page, `${shots}-1-platform`);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  expect(await page.getByLabel('Email or login').inputValue()).toBe('demo@sandbox.local');
+  await page.getByLabel('Password').fill('demo');
+  if (shots) await screenshot(page, `${shots}-2-sign-in`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Generate key' }).click();
+  await visible(page.getByRole('progressbar', { name: /Generating a 4096-bit RSA key/ }));
+  if (shots) await screenshot(page, `${shots}-3-key`);
+  await visible(page.getByRole('status').filter({ hasText: /the dashboard as/ }));
+  if (shots) await screenshot(page, `${shots}-4-dashboard`);
+  await page.getByRole('button', { name: 'Show environments' }).click();
+  await visible(page.getByRole('group', { name: 'Environment shop, Running' }));
+}
+
+/**
+ * Picks the terminal renderer in Settings. With the DOM renderer xterm.js draws text into the page,
+ * where the tests read it (a WebGL terminal is a canvas); most tests use it.
+ */
+export async function setRenderer(page: Page, renderer: 'Automatic' | 'WebGL' | 'DOM'): Promise<void> {
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const choice = page.getByRole('radio', { name: new RegExp(`^${renderer}`) });
+  await choice.check({ force: true });
+  expect(await choice.isChecked()).toBe(true);
+  await page.getByRole('button', { name: 'Done' }).click();
+}
+
+/** The terminal region named e.g. "Terminal on node 518839". */
+export function terminal(page: Page, name: string | RegExp): Locator {
+  return page.getByRole('region', { name });
+}
+
+/** The text on the terminal's screen (DOM renderer), rows joined by newlines. */
+export async function screenText(term: Locator): Promise<string> {
+  return term.locator('.xterm-rows').innerText();
+}
+
+/** Types into a terminal as a user would: focus it, then keystrokes. */
+export async function typeIn(term: Locator, text: string): Promise<void> {
+  await term.locator('.xterm-helper-textarea').focus();
+  await term.page().keyboard.type(text);
+}
+
+export async function waitForScreen(term: Locator, pattern: RegExp): Promise<string> {
+  let text = '';
+  try {
+    await eventually(
+      async () => (text = await screenText(term).catch(() => '')),
+      (value) => expect(value).toMatch(pattern),
+    );
+  } catch (error) {
+    await screenshot(term.page(), `failed-${Date.now()}`);
+    throw new Error(`The terminal never showed ${pattern}; its screen:\n${text}`, { cause: error });
+  }
+  return text;
+}
