@@ -7,6 +7,7 @@ import { ExecSessions } from './exec/ExecSessions.ts';
 import { KeyVault } from './keys/KeyVault.ts';
 import { KeytarSecretStore, type SecretStore } from './keys/secretStore.ts';
 import { PlatformService } from './platform/PlatformService.ts';
+import { SettingsService } from './settings/SettingsService.ts';
 import { FilesService } from './sftp/FilesService.ts';
 import { GatewayConnections } from './ssh/GatewayConnections.ts';
 import { GatewaySftp } from './ssh/GatewaySftp.ts';
@@ -25,6 +26,10 @@ export interface CoreOptions {
   interactive: boolean;
   /** The keychain's service name; each test run uses its own. */
   keychainService?: string;
+  /** Where the host writes its logs, for the About section; `<dataDir>/logs` by default. */
+  logDir?: string;
+  /** The app's version when the host knows it (Electron's `app.getVersion()`). */
+  appVersion?: string;
 }
 
 interface DeviceSettings {
@@ -47,12 +52,19 @@ export class Core {
   readonly files: FilesService;
   readonly transfers: TransferEngine;
   readonly databases: DatabaseService;
-  private readonly settings: JsonFile<DeviceSettings>;
+  readonly settings: SettingsService;
+  private readonly device: JsonFile<DeviceSettings>;
 
   constructor(options: CoreOptions) {
     const secrets = options.secrets ?? new KeytarSecretStore();
     const service = options.keychainService ?? 'Enscale SSH';
-    this.settings = new JsonFile(join(options.dataDir, 'device.json'), {});
+    this.device = new JsonFile(join(options.dataDir, 'device.json'), {});
+    this.settings = new SettingsService({
+      dataDir: options.dataDir,
+      ...(options.logDir ? { logDir: options.logDir } : {}),
+      ...(options.appVersion ? { appVersion: options.appVersion } : {}),
+    });
+    const settings = this.settings;
     this.keys = new KeyVault({ dataDir: options.dataDir, secrets, service });
     this.platform = new PlatformService({
       dataDir: options.dataDir,
@@ -64,7 +76,16 @@ export class Core {
     this.connections = new GatewayConnections({
       hostKeys: this.hostKeys,
       interactive: options.interactive,
-      identity: async () => ({ privateKey: await this.keys.privateKeyFor(await this.activeKeyId()) }),
+      identity: async () => {
+        // The keepalive below is read after this resolves: the stored settings are in by then.
+        await settings.ready();
+        return { privateKey: await this.keys.privateKeyFor(await this.activeKeyId()) };
+      },
+      // A getter: GatewayConnections reads it for each new connection, so a changed setting applies
+      // to the next connection without touching the open ones.
+      get keepaliveIntervalMs() {
+        return settings.current().connection.keepaliveSeconds * 1000;
+      },
     });
     this.terminals = new TerminalSessions(this.connections);
     this.exec = new ExecSessions(this.connections);
@@ -81,7 +102,7 @@ export class Core {
 
   /** The key used to sign in to gateways: the chosen one, or the newest. */
   async activeKeyId(): Promise<string> {
-    const { activeKeyId } = await this.settings.read();
+    const { activeKeyId } = await this.device.read();
     const keys = await this.keys.list();
     if (activeKeyId && keys.some((key) => key.id === activeKeyId)) return activeKeyId;
     const newest = [...keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
@@ -92,7 +113,7 @@ export class Core {
 
   async setActiveKey(id: string): Promise<void> {
     await this.keys.get(id);
-    await this.settings.update((settings) => ({ ...settings, activeKeyId: id }));
+    await this.device.update((device) => ({ ...device, activeKeyId: id }));
   }
 
   /** Every service with the methods its contract lets the far side call. */
@@ -108,6 +129,7 @@ export class Core {
       files: expose(this.files, CORE_METHODS.files),
       transfers: expose(this.transfers, CORE_METHODS.transfers),
       databases: expose(this.databases, CORE_METHODS.databases),
+      settings: expose(this.settings, CORE_METHODS.settings),
     };
   }
 

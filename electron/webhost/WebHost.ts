@@ -6,6 +6,7 @@ import { RpcHost, type Exposed } from '../../shared/src/rpc/RpcHost.ts';
 import { webSocketChannel } from '../../shared/src/rpc/webSocketChannel.ts';
 import { newToken, refuseUpgrade } from './access.ts';
 import { securityHeaders } from './securityHeaders.ts';
+import { sendJson, StagingArea } from './staging.ts';
 import { notBuiltPage, serveStatic } from './staticFiles.ts';
 
 export interface WebHostOptions {
@@ -15,6 +16,8 @@ export interface WebHostOptions {
   staticDir: string;
   /** 0 picks a free port. */
   port: number;
+  /** Where files dropped on the page are staged for upload (emptied when the host stops). */
+  stagingDir: string;
 }
 
 const HOST = '127.0.0.1';
@@ -29,6 +32,7 @@ const STATUS_TEXT = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' } 
  */
 export class WebHost {
   private readonly sockets = new Set<WebSocket>();
+  private readonly staging: StagingArea;
 
   private constructor(
     private readonly server: Server,
@@ -36,7 +40,10 @@ export class WebHost {
     /** `http://127.0.0.1:PORT`: the only origin whose pages may connect. */
     readonly origin: string,
     readonly token: string,
-  ) {}
+    stagingDir: string,
+  ) {
+    this.staging = new StagingArea(stagingDir, origin, token);
+  }
 
   /** The address to open: the page finds its token in it. */
   get url(): string {
@@ -56,7 +63,7 @@ export class WebHost {
     const port = typeof address === 'object' && address ? address.port : options.port;
     // Terminal output is at most 100 KB a message; nothing the page sends comes near the limit.
     const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
-    const host = new WebHost(server, wss, `http://${HOST}:${port}`, newToken());
+    const host = new WebHost(server, wss, `http://${HOST}:${port}`, newToken(), options.stagingDir);
     server.on('request', (request, response) => host.request(request, response, options.staticDir));
     server.on('upgrade', (request, socket, head) => host.upgrade(request, socket, head, options.services));
     return host;
@@ -81,6 +88,7 @@ export class WebHost {
     this.wss.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.staging.clear();
   }
 
   private request(request: IncomingMessage, response: ServerResponse, staticDir: string): void {
@@ -91,6 +99,13 @@ export class WebHost {
     };
     if (request.headers.host !== new URL(this.origin).host) {
       plain(421, `Open ${this.origin}/ (the address the browser host printed).`);
+      return;
+    }
+    if (this.staging.handles(request)) {
+      this.staging.answer(request).then(
+        (answer) => sendJson(response, headers, answer),
+        () => sendJson(response, headers, { status: 500, body: { error: 'The file could not be staged.' } }),
+      );
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -44,7 +44,12 @@ export async function serve(options: WebHostCommandLine, keychainService?: strin
       sandbox = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
       await core.platform.offerPreset(sandboxProfile(sandbox.ready));
     }
-    web = await WebHost.start({ services: core.exposed(), staticDir: options.staticDir, port: options.port });
+    web = await WebHost.start({
+      services: core.exposed(),
+      staticDir: options.staticDir,
+      port: options.port,
+      stagingDir: join(dataDir, 'staging'),
+    });
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;

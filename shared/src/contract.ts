@@ -15,6 +15,7 @@ import type { EnvironmentList, KeySyncResult, PlatformEvents, PlatformState } fr
 import { RpcClient } from './rpc/RpcClient.ts';
 import type { EventSource } from './rpc/Emitter.ts';
 import type { CallOptions, RpcChannel } from './rpc/protocol.ts';
+import { SETTINGS_METHODS, type SettingsApi } from './settings.ts';
 import type { OpenTerminalRequest, TerminalEvents, TerminalSize } from './terminals.ts';
 import type { TransferEvents, TransferService } from './transfers.ts';
 
@@ -76,6 +77,8 @@ export interface CoreContract {
   files: RemoteFilesService;
   transfers: TransferService & { readonly events: EventSource<TransferEvents> };
   databases: DatabasesApi;
+  /** The settings the core acts on (transfers, keepalive) and the About facts. */
+  settings: SettingsApi;
 }
 
 const TERMINAL_METHODS = ['open', 'write', 'resize', 'ack', 'close'] as const;
@@ -104,6 +107,7 @@ export const CORE_METHODS = {
   files: FILES_METHODS,
   transfers: ['upload', 'download', 'wait', 'cancel', 'retry', 'answerConflict', 'jobs', 'clearFinished'],
   databases: ['importSql', 'exportSql', 'savedCredentials', 'saveCredentials'],
+  settings: SETTINGS_METHODS,
 } as const satisfies { [K in keyof CoreContract]: readonly (keyof CoreContract[K] & string)[] };
 
 /** The typed client every host hands the UI (and the CLI): `window.enscale` is one of these. */

@@ -12,5 +12,6 @@ export * from './databases.ts';
 export * from './transfers.ts';
 export * from './files.ts';
 export * from './keys.ts';
+export * from './settings.ts';
 export * from './contract.ts';
 export * from './shellQuote.ts';

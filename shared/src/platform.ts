@@ -14,6 +14,11 @@ export interface PlatformProfile {
    * `md5` is the dashboard's colon form, `sha256` OpenSSH's `SHA256:…` form.
    */
   gatewayKey?: PinnedHostKey;
+  /**
+   * The embedded sandbox only: its demo database (node, name, user, password), so the import dialog
+   * can offer them. A real platform never publishes credentials.
+   */
+  demoDatabase?: { nodeId: number; database: string; user: string; password: string };
 }
 
 export const ENSCALE: PlatformProfile = {

@@ -123,15 +123,19 @@ export async function completeFirstRun(page: Page, shots?: string): Promise<void
 }
 
 /**
- * Picks the terminal renderer in Settings. With the DOM renderer xterm.js draws text into the page,
+ * Picks the terminal renderer on the Settings page (a tab). With the DOM renderer xterm.js draws text into the page,
  * where the tests read it (a WebGL terminal is a canvas); most tests use it.
  */
 export async function setRenderer(page: Page, renderer: 'Automatic' | 'WebGL' | 'DOM'): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click();
+  const active = page.getByRole('tab', { selected: true });
+  const back = (await active.count()) > 0 ? await active.getAttribute('id') : null;
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
   const choice = page.getByRole('radio', { name: new RegExp(`^${renderer}`) });
   await choice.check({ force: true });
   expect(await choice.isChecked()).toBe(true);
-  await page.getByRole('button', { name: 'Done' }).click();
+  // Closed again, and back to the tab that was in front: the test goes on where it was.
+  await page.getByRole('button', { name: 'Close Settings' }).click();
+  if (back) await page.locator(`[id="${back}"]`).click();
 }
 
 /** The terminal region named e.g. "Terminal on node 518839". */
@@ -162,4 +166,20 @@ export async function waitForScreen(term: Locator, pattern: RegExp): Promise<str
     throw new Error(`The terminal never showed ${pattern}; its screen:\n${text}`, { cause: error });
   }
   return text;
+}
+
+/**
+ * Opens a page of the workbench (Keys, Settings) from its top-bar button, or shows it when its tab is
+ * open already, and returns its region.
+ */
+export async function openPage(page: Page, name: 'Keys' | 'Settings'): Promise<Locator> {
+  await page.getByRole('banner').getByRole('button', { name, exact: true }).click();
+  return visible(page.getByRole('region', { name, exact: true }));
+}
+
+/** What the page last put on the clipboard (the context may read it: see startApp's permissions). */
+export function readClipboard(page: Page): Promise<string> {
+  // Runs in the page; this file compiles for Node, without the DOM's types.
+  type PageNavigator = { navigator: { clipboard: { readText(): Promise<string> } } };
+  return page.evaluate(() => (globalThis as unknown as PageNavigator).navigator.clipboard.readText());
 }

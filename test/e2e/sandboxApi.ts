@@ -35,4 +35,9 @@ export class SandboxApi {
     const answer = await this.call('management/account/rest/getsshkeys', { isPrivate: 'false' });
     return answer.keys as { title: string; publicKey: string }[];
   }
+
+  /** Adds a public key to the dashboard, as another computer of the same account would. */
+  async addKey(title: string, publicKey: string): Promise<void> {
+    await this.call('management/account/rest/addsshkey', { title, sshKey: publicKey, isPrivate: 'false' });
+  }
 }

@@ -10,5 +10,15 @@ export function sandboxProfile(ready: SandboxReady): PlatformProfile {
     apiUrl: ready.api,
     gateway: { host: ready.gateway.host, port: ready.gateway.port },
     gatewayKey: { keyType: 'ssh-rsa', sha256: ready.gateway.hostKey.sha256 },
+    ...(ready.database
+      ? {
+          demoDatabase: {
+            nodeId: ready.database.node,
+            database: ready.database.name,
+            user: ready.database.user,
+            password: ready.database.password,
+          },
+        }
+      : {}),
   };
 }

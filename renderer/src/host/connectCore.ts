@@ -1,6 +1,8 @@
 import { createCoreClient, type CoreContract } from '../../../shared/src/contract.ts';
 import { connectBrowserCore } from '../../../shared/src/rpc/browserCore.ts';
 import { messagePortChannel } from '../../../shared/src/rpc/messagePortChannel.ts';
+import type { DroppedEntry } from './droppedEntries.ts';
+import { stageEntries } from './staging.ts';
 
 /** What the desktop preload exposes (electron/preload/preload.ts); absent in a browser. */
 export interface DesktopBridge {
@@ -16,12 +18,25 @@ declare global {
   }
 }
 
+/** Local paths of dropped or picked entries, for the core to read; `release` once they are uploaded. */
+export interface LocalPaths {
+  paths: string[];
+  release(): void;
+}
+
 /** The page's link to the core, whichever shell hosts it. */
 export interface Host {
   readonly kind: 'desktop' | 'browser';
   readonly core: CoreContract;
-  /** The local path of a dropped or picked file, when the shell can tell (the desktop app). */
-  pathForFile(file: File): string | undefined;
+  /**
+   * Where the core finds dropped or picked files and folders. The desktop shell knows their paths;
+   * the browser host has the browser stream them to a staging folder first. Either way the renderer
+   * never reads their bytes.
+   */
+  localPaths(
+    entries: DroppedEntry[],
+    onProgress?: (staged: number, total: number) => void,
+  ): Promise<LocalPaths>;
   /** Called once if the link to the core ends (the browser host stopped). */
   onLost(listener: (reason: string) => void): void;
 }
@@ -39,7 +54,20 @@ function connectDesktop(bridge: DesktopBridge): Promise<Host> {
       resolve({
         kind: 'desktop',
         core,
-        pathForFile: (file) => bridge.getPathForFile(file) || undefined,
+        localPaths: async (entries) => {
+          const paths = entries.map((entry) => {
+            const file = entry.file ?? entry.files[0]?.file;
+            const path = file ? bridge.getPathForFile(file) : '';
+            if (!path)
+              throw new Error(`The path of ${entry.name} is not known: drop it from the file manager.`);
+            // A folder picked through its files: the folder is the first file's path minus its inside.
+            const inside = entry.file
+              ? ''
+              : (entry.files[0]?.relativePath.split('/').slice(1).join('/') ?? '');
+            return inside ? path.slice(0, path.length - inside.length - 1) : path;
+          });
+          return { paths, release: () => undefined };
+        },
         // Main reloads the page when the core process restarts; nothing to watch here.
         onLost: () => undefined,
       });
@@ -63,7 +91,7 @@ async function connectBrowser(): Promise<Host> {
   return {
     kind: 'browser',
     core,
-    pathForFile: () => undefined,
+    localPaths: (entries, onProgress) => stageEntries(token, entries, onProgress),
     onLost(listener) {
       lost = listener;
       if (lostReason) listener(lostReason);

@@ -5,7 +5,9 @@ export type TabContent =
   | { kind: 'node'; target: ConnectionTarget; nodeId: number; envName: string }
   | { kind: 'menu'; target: ConnectionTarget }
   | { kind: 'local' }
-  | { kind: 'files'; target: ConnectionTarget; nodeId: number; envName: string };
+  | { kind: 'files'; target: ConnectionTarget; nodeId: number; envName: string; nodeType: string }
+  | { kind: 'keys' }
+  | { kind: 'settings' };
 
 export interface Tab {
   id: string;

@@ -1,5 +1,8 @@
+import { useState } from 'react';
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
 import { canEnter, environmentStatusLabel } from '../../../shared/src/environment.ts';
+import { isDatabaseNodeType } from '../../../shared/src/nodeGroups.ts';
+import { droppedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 import type { Environment, PlatformNode } from '../../../shared/src/platform.ts';
 
 export interface NodeActions {
@@ -7,6 +10,8 @@ export interface NodeActions {
   openFiles(env: Environment, node: PlatformNode): void;
   copySsh(node: PlatformNode): void;
   copySftp(node: PlatformNode): void;
+  importSql(node: PlatformNode, dump?: DroppedEntry): void;
+  exportSql(node: PlatformNode): void;
 }
 
 /** Nodes by node group, in the order the dashboard lists them, each group under its heading. */
@@ -58,8 +63,27 @@ export function EnvironmentItem({ env, actions }: { env: Environment; actions: N
 
 function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boolean; actions: NodeActions }) {
   const { env, node, enterable, actions } = props;
+  const database = isDatabaseNodeType(node.nodeType);
+  const [dropping, setDropping] = useState(false);
+  // A dump dropped on a database node's row goes to its import dialog.
+  const dropProps =
+    database && enterable
+      ? {
+          onDragOver: (event: React.DragEvent) => {
+            if (!event.dataTransfer.types.includes('Files')) return;
+            event.preventDefault();
+            setDropping(true);
+          },
+          onDragLeave: () => setDropping(false),
+          onDrop: (event: React.DragEvent) => {
+            event.preventDefault();
+            setDropping(false);
+            void droppedEntries(event.dataTransfer).then(([dump]) => dump && actions.importSql(node, dump));
+          },
+        }
+      : {};
   return (
-    <li className="node">
+    <li className={dropping ? 'node drop-target' : 'node'} {...dropProps}>
       <div className="node-info">
         <span className="node-type">{node.displayName || node.nodeType}</span>
         {node.isMaster && (
@@ -97,10 +121,22 @@ function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boole
               onAction={(key) => {
                 if (key === 'ssh') actions.copySsh(node);
                 if (key === 'sftp') actions.copySftp(node);
+                if (key === 'import') actions.importSql(node);
+                if (key === 'export') actions.exportSql(node);
               }}
             >
               <MenuItem id="ssh">Copy ssh command</MenuItem>
               <MenuItem id="sftp">Copy sftp command</MenuItem>
+              {database && (
+                <MenuItem id="import" isDisabled={!enterable} aria-label={`Import SQL into node ${node.id}`}>
+                  Import SQL…
+                </MenuItem>
+              )}
+              {database && (
+                <MenuItem id="export" isDisabled={!enterable} aria-label={`Export SQL from node ${node.id}`}>
+                  Export SQL…
+                </MenuItem>
+              )}
             </Menu>
           </Popover>
         </MenuTrigger>

@@ -3,15 +3,23 @@ import { Button } from 'react-aria-components';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { LocalTerminalRequest } from '../../../shared/src/contract.ts';
 import { menuUser, nodeUser, sftpCommand, sshCommand } from '../../../shared/src/gatewayAddress.ts';
+import { isDatabaseNodeType } from '../../../shared/src/nodeGroups.ts';
 import type { Account, Environment, PlatformNode, PlatformProfile } from '../../../shared/src/platform.ts';
 import type { EnvironmentList } from '../../../shared/src/platformService.ts';
 import type { OpenTerminalRequest } from '../../../shared/src/terminals.ts';
 import { errorMessage } from '../app/errorMessage.ts';
-import { FilesView } from '../files/FilesView.tsx';
+import { SqlDialog, type SqlTarget } from '../databases/SqlDialog.tsx';
+import { FilesPane } from '../files/FilesPane.tsx';
+import type { DroppedEntry } from '../host/droppedEntries.ts';
+import { ConflictDialog } from '../transfers/ConflictDialog.tsx';
+import { TransfersContext } from '../transfers/TransfersContext.tsx';
+import { TransfersPanel, TransfersStatus } from '../transfers/TransfersPanel.tsx';
+import { TransfersStore } from '../transfers/TransfersStore.ts';
 import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 import { HostKeyChangedDialog } from '../hostkeys/HostKeyDialog.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';
-import { SettingsDialog } from '../settings/SettingsDialog.tsx';
+import { KeysPage } from '../keys/KeysPage.tsx';
+import { SettingsPage } from '../settings/SettingsPage.tsx';
 import { EMPTY_TABS, tabsReducer, type Tab } from '../tabs/tabList.ts';
 import { TabStrip } from '../tabs/TabStrip.tsx';
 import type { TerminalStatus } from '../terminal/TerminalConnection.ts';
@@ -33,9 +41,15 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
   const [tabs, dispatch] = useReducer(tabsReducer, EMPTY_TABS);
   const [statuses, setStatuses] = useState<Record<string, TerminalStatus>>({});
   const [changedKey, setChangedKey] = useState<string>();
-  const [settingsOpen, setSettingsOpen] = useState(false);
   const [gatewayHub] = useState(() => new TerminalHub<OpenTerminalRequest>(core.terminals));
   const [localHub] = useState(() => new TerminalHub<LocalTerminalRequest>(core.localTerminals));
+  const [transfers] = useState(() => new TransfersStore(core));
+  const [transfersOpen, setTransfersOpen] = useState(false);
+  const [sqlDialog, setSqlDialog] = useState<{
+    mode: 'import' | 'export';
+    sql: SqlTarget;
+    dump?: DroppedEntry;
+  }>();
 
   const refresh = useCallback(async () => {
     setLoading(true);
@@ -84,13 +98,29 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
         target: target(nodeUser(node.id, account.uid)),
         nodeId: node.id,
         envName: env.envName,
+        nodeType: node.nodeType,
       }),
+    importSql: (node: PlatformNode, dump?: DroppedEntry) =>
+      setSqlDialog({ mode: 'import', sql: sqlTarget(node.id, node.nodeType), ...(dump ? { dump } : {}) }),
+    exportSql: (node: PlatformNode) =>
+      setSqlDialog({ mode: 'export', sql: sqlTarget(node.id, node.nodeType) }),
     copySsh: (node: PlatformNode) => copy(sshCommand(profile.gateway, node.id, account.uid), 'ssh command'),
     copySftp: (node: PlatformNode) =>
       copy(sftpCommand(profile.gateway, node.id, account.uid), 'sftp command'),
   };
+  const sqlTarget = (nodeId: number, nodeType: string): SqlTarget => ({
+    target: target(nodeUser(nodeId, account.uid)),
+    nodeId,
+    nodeType,
+  });
   const openMenu = () => open('Gateway menu', { kind: 'menu', target: target(menuUser(account.uid)) });
   const openLocal = () => open('Local shell', { kind: 'local' });
+  /** Pages (keys, settings) open once: a second press shows the open one. */
+  const openPage = (kind: 'keys' | 'settings', title: string) => {
+    const existing = tabs.tabs.find((t) => t.content.kind === kind);
+    if (existing) dispatch({ type: 'activate', id: existing.id });
+    else open(title, { kind });
+  };
 
   useShortcuts(tabs, dispatch, openLocal);
 
@@ -127,54 +157,94 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
           />
         );
       case 'files':
-        return <FilesView target={content.target} label={`Files on node ${content.nodeId}`} />;
+        return (
+          <FilesPane
+            target={content.target}
+            nodeId={content.nodeId}
+            label={`Files on node ${content.nodeId}`}
+            onSqlDrop={
+              isDatabaseNodeType(content.nodeType)
+                ? (dump) =>
+                    setSqlDialog({ mode: 'import', sql: sqlTarget(content.nodeId, content.nodeType), dump })
+                : undefined
+            }
+            onTransfersStarted={() => setTransfersOpen(true)}
+          />
+        );
+      case 'keys':
+        return <KeysPage />;
+      case 'settings':
+        return <SettingsPage account={account} profile={profile} />;
     }
   };
 
+  const demo = profile.demoDatabase;
   return (
-    <div className="workbench">
-      <header className="topbar">
-        <span className="brand">Enscale SSH</span>
-        <span className="muted">
-          {profile.label} · {account.email} · user {account.uid}
-        </span>
-        <span className="spacer" />
-        <Button onPress={openLocal} aria-keyshortcuts="Control+Shift+T">
-          New local terminal
-        </Button>
-        <Button onPress={() => setSettingsOpen(true)}>Settings</Button>
-        <Button
-          onPress={() =>
-            void core.platform.signOut().catch((e: unknown) => notifier.error('Sign out', errorMessage(e)))
-          }
-        >
-          Sign out
-        </Button>
-      </header>
-      <Sidebar
-        list={list}
-        error={listError}
-        loading={loading}
-        onRefresh={() => void refresh()}
-        onOpenMenu={openMenu}
-        actions={actions}
-      />
-      <main className="main">
-        <TabStrip
-          tabs={tabs}
-          dispatch={dispatch}
-          statuses={statuses}
-          panel={panel}
-          empty={
-            <div className="welcome">
-              <p>Open a node’s terminal from the list on the left, or the gateway menu.</p>
-              <p className="muted">Ctrl+Shift+T opens a local shell.</p>
-            </div>
-          }
+    <TransfersContext.Provider value={transfers}>
+      <div className="workbench">
+        <header className="topbar">
+          <span className="brand">Enscale SSH</span>
+          <span className="muted">
+            {profile.label} · {account.email} · user {account.uid}
+          </span>
+          <span className="spacer" />
+          <Button onPress={openLocal} aria-keyshortcuts="Control+Shift+T">
+            New local terminal
+          </Button>
+          <Button onPress={() => openPage('keys', 'Keys')}>Keys</Button>
+          <Button onPress={() => openPage('settings', 'Settings')}>Settings</Button>
+          <Button
+            onPress={() =>
+              void core.platform.signOut().catch((e: unknown) => notifier.error('Sign out', errorMessage(e)))
+            }
+          >
+            Sign out
+          </Button>
+        </header>
+        <Sidebar
+          list={list}
+          error={listError}
+          loading={loading}
+          onRefresh={() => void refresh()}
+          onOpenMenu={openMenu}
+          actions={actions}
         />
-      </main>
-      <SettingsDialog isOpen={settingsOpen} onClose={() => setSettingsOpen(false)} />
-      <HostKeyChangedDialog message={changedKey} onClose={() => setChangedKey(undefined)} />
-    </div>
+        <main className="main">
+          <TabStrip
+            tabs={tabs}
+            dispatch={dispatch}
+            statuses={statuses}
+            panel={panel}
+            empty={
+              <div className="welcome">
+                <p>Open a node’s terminal from the list on the left, or the gateway menu.</p>
+                <p className="muted">Ctrl+Shift+T opens a local shell.</p>
+              </div>
+            }
+          />
+          {transfersOpen && <TransfersPanel onClose={() => setTransfersOpen(false)} />}
+        </main>
+        <footer className="statusbar">
+          <TransfersStatus open={transfersOpen} onToggle={() => setTransfersOpen((open) => !open)} />
+          <span className="spacer" />
+          {list?.offline && <span className="offline">Offline</span>}
+        </footer>
+        <HostKeyChangedDialog message={changedKey} onClose={() => setChangedKey(undefined)} />
+        <ConflictDialog />
+        {sqlDialog && (
+          <SqlDialog
+            mode={sqlDialog.mode}
+            sql={sqlDialog.sql}
+            dump={sqlDialog.dump}
+            prefill={
+              demo && demo.nodeId === sqlDialog.sql.nodeId
+                ? { database: demo.database, user: demo.user, password: demo.password }
+                : undefined
+            }
+            onClose={() => setSqlDialog(undefined)}
+          />
+        )}
+      </div>
+    </TransfersContext.Provider>
   );
 }

@@ -1,0 +1,228 @@
+import { useEffect, useState } from 'react';
+import {
+  Button,
+  Checkbox,
+  Dialog,
+  FileTrigger,
+  Form,
+  Heading,
+  Modal,
+  ModalOverlay,
+  ProgressBar,
+} from 'react-aria-components';
+import type { ConnectionTarget } from '../../../shared/src/connections.ts';
+import type { DatabaseCredentials, SqlProgress, SqlResult } from '../../../shared/src/databases.ts';
+import { errorMessage } from '../app/errorMessage.ts';
+import { pickedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
+import { useCore, useCoreEvent, useHost } from '../host/HostContext.tsx';
+import { formatBytes, formatRate } from '../transfers/format.ts';
+import { Field, InlineError } from '../ui/fields.tsx';
+
+export interface SqlTarget {
+  target: ConnectionTarget;
+  nodeId: number;
+  nodeType: string;
+}
+
+/** The keychain entry a node's database credentials are kept under. */
+const credentialsKey = (sql: SqlTarget) =>
+  `${sql.target.gateway.host}:${sql.target.gateway.port}/${sql.nodeId}`;
+
+/**
+ * Import a `.sql` / `.sql.gz` into a database node, or export one: database and credentials
+ * (remembered in the keychain), progress, then the result — the duration, or the server's error with
+ * its line. The dump is streamed by the core; the page passes only its path.
+ */
+export function SqlDialog(props: {
+  mode: 'import' | 'export';
+  sql: SqlTarget;
+  /** For imports: the dropped or picked dump. */
+  dump?: DroppedEntry | undefined;
+  /** Offered when nothing is remembered for this node (the sandbox's demo database). */
+  prefill?: DatabaseCredentials | undefined;
+  onClose: () => void;
+}) {
+  const core = useCore();
+  const host = useHost();
+  const { sql } = props;
+  const [credentials, setCredentials] = useState<DatabaseCredentials>(
+    props.prefill ?? { database: '', user: '', password: '' },
+  );
+  const [remember, setRemember] = useState(true);
+  const [dump, setDump] = useState(props.dump);
+  const [exportPath, setExportPath] = useState('');
+  const [gzip, setGzip] = useState(true);
+  const [progress, setProgress] = useState<SqlProgress>();
+  const [result, setResult] = useState<SqlResult>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [controller, setController] = useState<AbortController>();
+
+  useEffect(() => {
+    core.databases.savedCredentials(credentialsKey(sql)).then(
+      (saved) => saved && setCredentials(saved),
+      () => undefined,
+    );
+  }, [core, sql]);
+  useCoreEvent(core.databases.events, 'progress', setProgress);
+
+  const run = async () => {
+    setError(undefined);
+    setResult(undefined);
+    setBusy(true);
+    const abort = new AbortController();
+    setController(abort);
+    let release: () => void = () => undefined;
+    try {
+      if (remember) await core.databases.saveCredentials(credentialsKey(sql), credentials);
+      if (props.mode === 'import') {
+        if (!dump) throw new Error('Choose a .sql or .sql.gz file.');
+        const local = await host.localPaths([dump]);
+        release = local.release;
+        const file = local.paths[0] ?? '';
+        setResult(
+          await core.databases.importSql(
+            { target: sql.target, nodeType: sql.nodeType, file, credentials },
+            { signal: abort.signal },
+          ),
+        );
+      } else {
+        setResult(
+          await core.databases.exportSql(
+            { target: sql.target, nodeType: sql.nodeType, file: exportPath.trim(), gzip, credentials },
+            { signal: abort.signal },
+          ),
+        );
+      }
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      release();
+      setBusy(false);
+      setController(undefined);
+    }
+  };
+
+  const title =
+    props.mode === 'import'
+      ? `Import ${dump?.name ?? 'SQL'} into node ${sql.nodeId}`
+      : `Export SQL from node ${sql.nodeId}`;
+  return (
+    <ModalOverlay
+      isOpen
+      isDismissable={!busy}
+      onOpenChange={(open) => !open && props.onClose()}
+      className="modal-overlay"
+    >
+      <Modal className="modal">
+        <Dialog className="dialog" aria-label={title}>
+          <Heading slot="title">{title}</Heading>
+          <Form
+            onSubmit={(event) => {
+              event.preventDefault();
+              void run();
+            }}
+          >
+            {props.mode === 'import' && (
+              <div className="row">
+                <span>{dump ? <code>{dump.name}</code> : <span className="muted">No file chosen</span>}</span>
+                <FileTrigger
+                  acceptedFileTypes={['.sql', '.gz', 'application/sql', 'application/gzip']}
+                  onSelect={(files) => {
+                    const [picked] = files ? pickedEntries(files) : [];
+                    if (picked) setDump(picked);
+                  }}
+                >
+                  <Button isDisabled={busy}>{dump ? 'Choose another file' : 'Choose file'}</Button>
+                </FileTrigger>
+              </div>
+            )}
+            <Field
+              label="Database"
+              value={credentials.database}
+              onChange={(database) => setCredentials((c) => ({ ...c, database }))}
+              isRequired
+            />
+            <div className="row">
+              <Field
+                label="User"
+                value={credentials.user}
+                onChange={(user) => setCredentials((c) => ({ ...c, user }))}
+                isRequired
+                autoComplete="off"
+              />
+              <Field
+                label="Password"
+                type="password"
+                value={credentials.password}
+                onChange={(password) => setCredentials((c) => ({ ...c, password }))}
+                autoComplete="off"
+              />
+            </div>
+            {props.mode === 'export' && (
+              <>
+                <Field
+                  label="Save to (a file on this computer)"
+                  value={exportPath}
+                  onChange={setExportPath}
+                  isRequired
+                  placeholder="/home/me/shop.sql.gz"
+                />
+                <Checkbox isSelected={gzip} onChange={setGzip} className="checkbox">
+                  <div className="box" aria-hidden="true" /> Compress (gzip)
+                </Checkbox>
+              </>
+            )}
+            <Checkbox isSelected={remember} onChange={setRemember} className="checkbox">
+              <div className="box" aria-hidden="true" /> Remember these credentials (in the system keychain)
+            </Checkbox>
+            {busy && (
+              <ProgressBar
+                aria-label={props.mode === 'import' ? 'Import progress' : 'Export progress'}
+                value={progress && progress.total > 0 ? progress.bytes : undefined}
+                maxValue={progress && progress.total > 0 ? progress.total : 1}
+                isIndeterminate={!progress || progress.total === 0}
+                className="progress"
+              >
+                <span>
+                  {progress
+                    ? `${formatBytes(progress.bytes)}${progress.total ? ` of ${formatBytes(progress.total)}` : ''} · ${formatRate(progress.rate)}`
+                    : 'Starting…'}
+                </span>
+                <div className="bar">
+                  <div
+                    className={progress && progress.total > 0 ? 'fill' : 'fill indeterminate'}
+                    style={
+                      progress && progress.total > 0
+                        ? { width: `${(100 * progress.bytes) / progress.total}%` }
+                        : undefined
+                    }
+                  />
+                </div>
+              </ProgressBar>
+            )}
+            {result && (
+              <p role="status" className="success">
+                {props.mode === 'import' ? 'Imported' : 'Exported'} {formatBytes(result.bytes)} in{' '}
+                {(result.durationMs / 1000).toFixed(1)} s.
+              </p>
+            )}
+            <InlineError message={error} />
+            <div className="row end">
+              {busy ? (
+                <Button onPress={() => controller?.abort()}>Cancel</Button>
+              ) : (
+                <Button onPress={props.onClose}>{result ? 'Close' : 'Cancel'}</Button>
+              )}
+              {!result && (
+                <Button type="submit" className="react-aria-Button primary" isDisabled={busy}>
+                  {props.mode === 'import' ? 'Import' : 'Export'}
+                </Button>
+              )}
+            </div>
+          </Form>
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}

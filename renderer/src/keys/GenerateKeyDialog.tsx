@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import {
+  Button,
+  Form,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Popover,
+  Select,
+  SelectValue,
+} from 'react-aria-components';
+import type { KeyInfo, RsaBits } from '../../../shared/src/keys.ts';
+import { errorMessage } from '../app/errorMessage.ts';
+import { useCore } from '../host/HostContext.tsx';
+import { Field, InlineError } from '../ui/fields.tsx';
+import { KeyDialog } from './KeyDialog.tsx';
+import { Working } from './Working.tsx';
+
+const SIZES: RsaBits[] = [4096, 3072, 2048];
+
+const defaultName = () => `Enscale SSH ${new Date().toISOString().slice(0, 10)}`;
+
+/** A new RSA key, made in the core (its private half never reaches this page). */
+export function GenerateKeyDialog(props: { onDone: (key: KeyInfo) => void; onClose: () => void }) {
+  const core = useCore();
+  const [name, setName] = useState(defaultName);
+  const [bits, setBits] = useState<RsaBits>(4096);
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  const generate = async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      props.onDone(await core.keys.generate({ name: name.trim() || defaultName(), bits }));
+    } catch (e) {
+      setError(errorMessage(e));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <KeyDialog title="Generate a key" busy={busy} onClose={props.onClose}>
+      <Form
+        className="dialog-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void generate();
+        }}
+      >
+        <p className="muted">
+          The private key is made on this device and kept encrypted behind your system keychain. Add it to the
+          dashboard afterwards to open terminals with it.
+        </p>
+        <Field label="Key name" value={name} onChange={setName} isRequired isDisabled={busy} autoFocus />
+        <Select
+          selectedKey={bits}
+          onSelectionChange={(k) => setBits(Number(k) as RsaBits)}
+          className="field"
+          isDisabled={busy}
+        >
+          <Label>RSA key size</Label>
+          <Button className="react-aria-Button select-button">
+            <SelectValue />
+            <span aria-hidden="true">▾</span>
+          </Button>
+          <Popover>
+            <ListBox>
+              {SIZES.map((size) => (
+                <ListBoxItem key={size} id={size} textValue={`${size} bits`}>
+                  {size} bits{size === 4096 ? ' (recommended)' : ''}
+                </ListBoxItem>
+              ))}
+            </ListBox>
+          </Popover>
+        </Select>
+        {busy && <Working label={`Generating a ${bits}-bit RSA key…`} />}
+        <InlineError message={error} />
+        <div className="row end">
+          <Button onPress={props.onClose} isDisabled={busy}>
+            Cancel
+          </Button>
+          <Button type="submit" className="react-aria-Button primary" isDisabled={busy}>
+            Generate
+          </Button>
+        </div>
+      </Form>
+    </KeyDialog>
+  );
+}

@@ -1,0 +1,158 @@
+import { useState, type ReactNode } from 'react';
+import {
+  Button,
+  Dialog,
+  Form,
+  Heading,
+  Modal,
+  ModalOverlay,
+  TextArea,
+  TextField,
+  Label,
+} from 'react-aria-components';
+import { errorMessage } from '../app/errorMessage.ts';
+import { Field, InlineError } from './fields.tsx';
+
+/** What a dialog's action does; a failure stays in the dialog, with the reason, to retry. */
+type Action = () => Promise<void>;
+
+function useAction(action: Action, close: () => void) {
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setError(undefined);
+    setBusy(true);
+    try {
+      await action();
+      close();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { error, busy, run };
+}
+
+/** Asks for one line of text (a new folder's name, a new name, a mode). */
+export function PromptDialog(props: {
+  title: string;
+  label: string;
+  initial: string;
+  confirm: string;
+  description?: ReactNode;
+  validate?: (value: string) => string | undefined;
+  onSubmit: (value: string) => Promise<void>;
+  onClose: () => void;
+}) {
+  const [value, setValue] = useState(props.initial);
+  const { error, busy, run } = useAction(() => props.onSubmit(value), props.onClose);
+  const invalid = props.validate?.(value);
+  return (
+    <ModalOverlay
+      isOpen
+      isDismissable
+      onOpenChange={(open) => !open && props.onClose()}
+      className="modal-overlay"
+    >
+      <Modal className="modal">
+        <Dialog className="dialog">
+          <Heading slot="title">{props.title}</Heading>
+          <Form
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!invalid) void run();
+            }}
+          >
+            <Field
+              label={props.label}
+              value={value}
+              onChange={setValue}
+              autoFocus
+              description={props.description}
+            />
+            {value !== props.initial && invalid && <p className="inline-error">{invalid}</p>}
+            <InlineError message={error} />
+            <div className="row end">
+              <Button onPress={props.onClose}>Cancel</Button>
+              <Button
+                type="submit"
+                className="react-aria-Button primary"
+                isDisabled={busy || invalid !== undefined}
+              >
+                {props.confirm}
+              </Button>
+            </div>
+          </Form>
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}
+
+/** Asks before something that cannot be undone. */
+export function ConfirmDialog(props: {
+  title: string;
+  children: ReactNode;
+  confirm: string;
+  danger?: boolean;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
+  const { error, busy, run } = useAction(props.onConfirm, props.onClose);
+  return (
+    <ModalOverlay
+      isOpen
+      isDismissable
+      onOpenChange={(open) => !open && props.onClose()}
+      className="modal-overlay"
+    >
+      <Modal className="modal">
+        <Dialog role="alertdialog" className={props.danger ? 'dialog danger' : 'dialog'}>
+          <Heading slot="title">{props.title}</Heading>
+          {props.children}
+          <InlineError message={error} />
+          <div className="row end">
+            <Button onPress={props.onClose} autoFocus>
+              Cancel
+            </Button>
+            <Button className="react-aria-Button primary" onPress={() => void run()} isDisabled={busy}>
+              {props.confirm}
+            </Button>
+          </div>
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}
+
+/** Edits a small text file in place. */
+export function TextEditorDialog(props: {
+  title: string;
+  initial: string;
+  onSave: (text: string) => Promise<void>;
+  onClose: () => void;
+}) {
+  const [text, setText] = useState(props.initial);
+  const { error, busy, run } = useAction(() => props.onSave(text), props.onClose);
+  return (
+    <ModalOverlay isOpen isDismissable={false} className="modal-overlay">
+      <Modal className="modal wide">
+        <Dialog className="dialog">
+          <Heading slot="title">{props.title}</Heading>
+          <TextField value={text} onChange={setText} className="field">
+            <Label>Contents</Label>
+            <TextArea className="react-aria-Input editor" rows={20} spellCheck={false} />
+          </TextField>
+          <InlineError message={error} />
+          <div className="row end">
+            <Button onPress={props.onClose}>Cancel</Button>
+            <Button className="react-aria-Button primary" onPress={() => void run()} isDisabled={busy}>
+              Save
+            </Button>
+          </div>
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}

@@ -1,0 +1,65 @@
+import type { EventSource } from './rpc/Emitter.ts';
+import type { ConflictPolicy } from './transfers.ts';
+
+/**
+ * The app's settings that the core needs (transfers, connections). The screen's own preferences
+ * (terminal font, theme…) stay in the renderer's storage; these live in the data folder, so the CLI
+ * and every window share them.
+ */
+export interface AppSettings {
+  transfers: {
+    /** Files copied at the same time. */
+    concurrency: number;
+    /** What a new transfer does when its destination exists. */
+    conflict: ConflictPolicy;
+  };
+  connection: {
+    /** Seconds between SSH keepalives on a gateway connection; three unanswered ones drop it. */
+    keepaliveSeconds: number;
+  };
+}
+
+/** A change to some settings: each section and field optional. */
+export interface SettingsChange {
+  transfers?: Partial<AppSettings['transfers']>;
+  connection?: Partial<AppSettings['connection']>;
+}
+
+export const TRANSFER_CONCURRENCY = { min: 1, max: 8 } as const;
+export const KEEPALIVE_SECONDS = { min: 5, max: 600 } as const;
+export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['ask', 'overwrite', 'skip', 'keepBoth'];
+
+/** The defaults are what the transfer engine and the connections do when nobody says otherwise. */
+export const DEFAULT_APP_SETTINGS: AppSettings = {
+  transfers: { concurrency: 3, conflict: 'ask' },
+  connection: { keepaliveSeconds: 15 },
+};
+
+/** What the About section shows. A version is null where this host does not know it. */
+export interface AboutInfo {
+  appVersion: string | null;
+  versions: { node: string; electron: string | null; chromium: string | null };
+  /** `process.platform` and `process.arch`, e.g. `linux x64`. */
+  os: string;
+  dataDir: string;
+  logDir: string;
+  /** `~/Downloads` when it exists, else the home folder: where exports are suggested. */
+  downloadsDir: string;
+  /** The core's path separator, for joining a suggested file name to `downloadsDir`. */
+  pathSeparator: '/' | '\\';
+}
+
+export interface SettingsEvents {
+  /** The settings after a change, so every open page shows the same. */
+  changed: AppSettings;
+}
+
+export interface SettingsApi {
+  readonly events: EventSource<SettingsEvents>;
+  get(): Promise<AppSettings>;
+  /** Applies a change and returns the settings now in force; numbers are clamped to their range. */
+  update(change: SettingsChange): Promise<AppSettings>;
+  about(): Promise<AboutInfo>;
+}
+
+export const SETTINGS_METHODS = ['get', 'update', 'about'] as const satisfies readonly (keyof SettingsApi)[];

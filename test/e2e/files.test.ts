@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import { createReadStream, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  completeFirstRun,
+  eventually,
+  screenshot,
+  setRenderer,
+  startApp,
+  terminal,
+  typeIn,
+  visible,
+  waitForScreen,
+  type AppUnderTest,
+} from './appUnderTest.ts';
+import { dropFiles } from './dropFiles.ts';
+
+let app: AppUnderTest;
+let local: string;
+/** Node 518839's file tree: the sandbox runs each node's sshd on this machine, in its own home. */
+let nodeHome: string;
+
+beforeAll(async () => {
+  app = await startApp();
+  local = await mkdtemp(join(tmpdir(), 'e2e-files-'));
+  nodeHome = join(app.web.ready.sandbox!.data, 'nodes', '518839', 'home');
+  await completeFirstRun(app.page);
+  await setRenderer(app.page, 'DOM');
+});
+afterAll(async () => {
+  await app?.close();
+  if (local) await rm(local, { recursive: true, force: true });
+});
+
+function sha256(path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('end', () => resolve(hash.digest('hex')))
+      .on('error', reject);
+  });
+}
+
+/** Every file under `dir`, as relative paths. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => statSync(join(dir, name)).isFile())
+    .sort();
+}
+
+const pane = (page: Page) => page.getByRole('region', { name: 'Files on node 518839' });
+const fileRow = (page: Page, name: string) =>
+  pane(page).getByRole('row', { name: new RegExp(`^${name}\\b`) });
+const transferRow = (page: Page, name: string, state: string) =>
+  page.getByRole('listitem', { name: new RegExp(`${name.replace('.', '\\.')}, ${state}`) });
+
+describe('the file pane of node 518839', () => {
+  it('lists the node’s home', async () => {
+    const { page } = app;
+    await page.getByRole('button', { name: 'Open files on node 518839' }).click();
+    await visible(pane(page));
+    await visible(fileRow(page, 'README'));
+    await screenshot(page, 'files-1-home');
+  });
+
+  it('uploads a 50 MB file dropped from the desktop, byte for byte', async () => {
+    const { page } = app;
+    const file = join(local, 'drop-50mb.bin');
+    writeFileSync(file, randomBytes(50 * 1024 * 1024));
+    await dropFiles(pane(page).locator('.files-table-host'), [file]);
+    await visible(transferRow(page, 'drop-50mb.bin', 'Done'));
+    await visible(fileRow(page, 'drop-50mb.bin'));
+    await screenshot(page, 'files-2-after-drop');
+    expect(await sha256(join(nodeHome, 'drop-50mb.bin'))).toBe(await sha256(file));
+  });
+
+  it('uploads a dropped folder with its subfolders', async () => {
+    const { page } = app;
+    const folder = join(local, 'site');
+    mkdirSync(join(folder, 'css', 'vendor'), { recursive: true });
+    writeFileSync(join(folder, 'index.html'), '<h1>hello</h1>\n');
+    writeFileSync(join(folder, 'css', 'site.css'), 'body { color: red }\n');
+    writeFileSync(join(folder, 'css', 'vendor', 'lib.bin'), randomBytes(3 * 1024 * 1024 + 17));
+    await dropFiles(pane(page).locator('.files-table-host'), [folder]);
+    await visible(transferRow(page, 'site', 'Done'));
+    await visible(fileRow(page, 'site'));
+    const remote = join(nodeHome, 'site');
+    expect(filesUnder(remote)).toEqual(filesUnder(folder));
+    for (const name of filesUnder(folder))
+      expect(await sha256(join(remote, name)), name).toBe(await sha256(join(folder, name)));
+  });
+
+  it('changes permissions, as ls -l on the node shows', async () => {
+    const { page } = app;
+    await fileRow(page, 'drop-50mb.bin').click();
+    await page.getByRole('button', { name: 'More file actions' }).click();
+    await page.getByRole('menuitem', { name: 'Change permissions' }).click();
+    const dialog = await visible(page.getByRole('dialog', { name: /Permissions of drop-50mb.bin/ }));
+    await dialog.getByLabel('Mode').fill('640');
+    await screenshot(page, 'files-chmod');
+    await dialog.getByRole('button', { name: 'Change' }).click();
+    await eventually(
+      async () => spawnSync('ls', ['-l', join(nodeHome, 'drop-50mb.bin')], { encoding: 'utf8' }).stdout,
+      (listing) => expect(listing).toMatch(/^-rw-r-----/),
+    );
+  });
+});
+
+describe('SQL on the database node 518840', () => {
+  it('imports a .sql.gz dropped on the node, creating its tables', async () => {
+    const { page } = app;
+    const rows = Array.from({ length: 1000 }, (_, i) => `(${i + 1}, 'item ${i + 1}')`).join(',\n');
+    const dump = join(local, 'e2e-items.sql.gz');
+    writeFileSync(
+      dump,
+      gzipSync(
+        'DROP TABLE IF EXISTS e2e_items;\nCREATE TABLE e2e_items (id INT PRIMARY KEY, name VARCHAR(40));\n' +
+          `INSERT INTO e2e_items VALUES\n${rows};\n` +
+          "DROP TABLE IF EXISTS e2e_tags;\nCREATE TABLE e2e_tags (tag VARCHAR(20));\nINSERT INTO e2e_tags VALUES ('a'), ('b'), ('c');\n",
+      ),
+    );
+    const row = page
+      .getByRole('listitem')
+      .filter({ has: page.getByRole('button', { name: 'Open terminal on node 518840' }) });
+    await dropFiles(row, [dump]);
+    const dialog = await visible(
+      page.getByRole('dialog', { name: 'Import e2e-items.sql.gz into node 518840' }),
+    );
+    expect(await dialog.getByLabel('Database').inputValue()).toBe(app.web.ready.sandbox!.database!.name);
+    await screenshot(page, 'sql-import-dialog');
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    await visible(dialog.getByRole('status').filter({ hasText: /^Imported/ }));
+    await screenshot(page, 'sql-import-done');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    // Counted with mysql on the node itself.
+    await page.getByRole('button', { name: 'Open terminal on node 518840' }).click();
+    const term = terminal(page, 'Terminal on node 518840');
+    await visible(page.getByRole('tab', { name: /518840.*\(connected\)/ }));
+    await typeIn(
+      term,
+      `mysql -B -N -e 'select count(*) from e2e_items; select count(*) from e2e_tags' ${app.web.ready.sandbox!.database!.name}\r`,
+    );
+    await waitForScreen(term, /^1000\s*\n3\s*$/m);
+  });
+
+  it('shows the server’s error, with its line, for a broken dump', async () => {
+    const { page } = app;
+    const dump = join(local, 'broken.sql');
+    writeFileSync(dump, 'CREATE TABLE e2e_ok (id INT);\nINSERT INTO e2e_ok VALUES (1);\nTHIS IS NOT SQL;\n');
+    await page.getByRole('button', { name: 'More actions for node 518840' }).click();
+    await page.getByRole('menuitem', { name: 'Import SQL into node 518840' }).click();
+    const dialog = await visible(page.getByRole('dialog', { name: /into node 518840/ }));
+    const chooser = page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: 'Choose file' }).click();
+    await (await chooser).setFiles(dump);
+    await dialog.getByRole('button', { name: 'Import' }).click();
+    const error = await visible(dialog.getByRole('alert'));
+    expect(await error.innerText()).toMatch(/ERROR 1064[\s\S]*line 3/);
+    await screenshot(page, 'sql-import-error');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+  });
+});
