@@ -11,6 +11,9 @@ export default defineConfig({
           exclude: ['test/e2e/**'],
           pool: 'forks',
           testTimeout: 60_000,
+          // Suites start real sandboxes in beforeAll; on a loaded 2-core machine that can take longer
+          // than the default 10 s. A hang guard, not a speed requirement.
+          hookTimeout: 60_000,
         },
       },
       {

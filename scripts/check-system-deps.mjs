@@ -19,6 +19,7 @@ const TOOLS = [
   ['puttygen', 'putty-tools'],
   ['rsync', 'rsync'],
   ['setpriv', 'util-linux'],
+  ['prlimit', 'util-linux'],
   ['script', 'bsdutils'],
   ['dbus-run-session', 'dbus-daemon'],
   ['dbus-send', 'dbus-bin'],

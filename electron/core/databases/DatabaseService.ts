@@ -40,6 +40,16 @@ function tail(limit: number): { push(data: Buffer): void; text(): string } {
   };
 }
 
+/**
+ * The client lost its server mid-way: mysql's CR_CONNECTION_ERROR (2002), CR_CONN_HOST_ERROR (2003),
+ * CR_SERVER_GONE_ERROR (2006), CR_SERVER_LOST (2013), CR_SERVER_LOST_EXTENDED (2055), or psql's words.
+ */
+function connectionLost(message: string): boolean {
+  return /ERROR 20(?:02|03|06|13|55)\b|server closed the connection|connection to server (?:was lost|.*failed)|terminating connection/i.test(
+    message,
+  );
+}
+
 async function isGzip(file: string): Promise<boolean> {
   const handle = await open(file, 'r');
   try {
@@ -212,14 +222,21 @@ export class DatabaseService implements DatabasesApi {
       .filter((l) => l.trim() && !/Using a password|Deprecated program name|^-+$/.test(l));
     const errors = lines.filter((l) => /^ERROR|\bERROR:|FATAL:/.test(l));
     const server = (errors.length ? errors : lines).join('\n');
-    const where = line ? ` at line ${line}; the statements before it were applied` : '';
+    // A statement the server refused was not applied; one that was running when the connection went
+    // (server stopped, killed, restarted) may have been committed just before — nobody can tell.
+    const lineOutcome = connectionLost(server) ? 'unknown' : 'failed';
+    const where = !line
+      ? ''
+      : lineOutcome === 'failed'
+        ? ` at line ${line}; the statements before it were applied`
+        : ` at line ${line}; the statements before it were applied, and the one at line ${line} may or may not have been applied (the connection to the database was lost while it ran)`;
     const reason =
       server ||
       ('error' in fed && fed.error instanceof Error
         ? fed.error.message
         : `the command ended with status ${code}`);
     return new SqlFailed(`The database stopped the transfer${where}: ${reason}`, {
-      ...(line ? { line } : {}),
+      ...(line ? { line, appliedThroughLine: line - 1, lineOutcome } : {}),
       exitCode: code,
       serverMessage: server,
     });

@@ -2,7 +2,11 @@ import { shellQuote } from '../../../shared/src/shellQuote.ts';
 import { InvalidInput } from '../../../shared/src/errors.ts';
 import type { DatabaseCredentials, DatabaseEngine } from '../../../shared/src/databases.ts';
 
-const NAME = /^[A-Za-z0-9_$-]{1,64}$/;
+/**
+ * A database or user name as the commands take it: shell-quoted, but also the database client's
+ * operand, so it may not start with '-' (`-hevil` would be read as "connect to host evil").
+ */
+const NAME = /^[A-Za-z0-9_$][A-Za-z0-9_$-]{0,63}$/;
 
 export function engineFor(nodeType: string): DatabaseEngine {
   if (/^(mariadb|mysql|percona)/i.test(nodeType)) return 'mysql';
@@ -12,10 +16,23 @@ export function engineFor(nodeType: string): DatabaseEngine {
 
 function checkNames({ database, user }: DatabaseCredentials): void {
   if (!NAME.test(database))
-    throw new InvalidInput(`'${database}' is not a database name (letters, digits, _ $ -).`);
+    throw new InvalidInput(
+      `'${database}' is not a database name (up to 64 letters, digits, _ $ -, not starting with -).`,
+    );
   if (!NAME.test(user))
-    throw new InvalidInput(`'${user}' is not a database user name (letters, digits, _ $ -).`);
+    throw new InvalidInput(
+      `'${user}' is not a database user name (up to 64 letters, digits, _ $ -, not starting with -).`,
+    );
 }
+
+/** What a character becomes inside a double-quoted MySQL / MariaDB option-file value. */
+const OPTION_FILE_ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '"': '\\"',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
 
 /**
  * The client's option file, sent first on the command's stdin. It carries the password, so the
@@ -23,12 +40,22 @@ function checkNames({ database, user }: DatabaseCredentials): void {
  */
 export function optionFile(engine: DatabaseEngine, credentials: DatabaseCredentials): string {
   checkNames(credentials);
+  if (credentials.password.includes('\0')) {
+    throw new InvalidInput('A database password cannot contain a NUL character.');
+  }
   if (engine === 'mysql') {
-    // Option-file values may be quoted; backslash and quote are the only characters to escape.
-    const password = credentials.password.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    // A quoted option-file value takes the escapes \\ \" \n \r \t; a raw line break would end the
+    // value and start a new option (found with a password holding a newline: "unknown option").
+    const password = credentials.password.replace(/[\\"\n\r\t]/g, (c) => OPTION_FILE_ESCAPES[c] ?? c);
     return `[client]\nuser="${credentials.user}"\npassword="${password}"\n`;
   }
-  // ~/.pgpass format: host:port:database:user:password, with : and \ escaped.
+  // ~/.pgpass format: host:port:database:user:password, with : and \ escaped; one entry per line, so
+  // a line break cannot be written at all.
+  if (/[\n\r]/.test(credentials.password)) {
+    throw new InvalidInput(
+      'A PostgreSQL password with a line break cannot be passed to psql; change the password.',
+    );
+  }
   const password = credentials.password.replace(/\\/g, '\\\\').replace(/:/g, '\\:');
   return `*:*:*:${credentials.user}:${password}\n`;
 }

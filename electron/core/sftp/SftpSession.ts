@@ -3,20 +3,50 @@ import { toFileError } from './sftpErrors.ts';
 
 export type SftpSource = SFTPWrapper | (() => Promise<SFTPWrapper>);
 
+/*
+ * SFTP channels that have ended. ssh2 fails the requests waiting when its channel ends, but a request
+ * made after that is written into the void and its callback never runs — so a transfer whose node
+ * went away hung for ever in its clean-up (found by test/reliability/transferFaults.test.ts). Calls
+ * on an ended channel therefore fail at once, as a lost connection.
+ */
+const ended = new WeakSet<SFTPWrapper>();
+const watched = new WeakSet<SFTPWrapper>();
+
+function watch(sftp: SFTPWrapper): void {
+  if (watched.has(sftp)) return;
+  watched.add(sftp);
+  const mark = () => ended.add(sftp);
+  sftp.once('end', mark);
+  sftp.once('close', mark);
+}
+
+function hasEnded(sftp: SFTPWrapper): boolean {
+  // `readable` turns false when the server's EOF arrived, possibly before this session watched it.
+  return ended.has(sftp) || (sftp as unknown as { readable?: boolean }).readable === false;
+}
+
 type Callback<T> = (error: Error | undefined | null, value: T) => void;
+
+/** Servers should accept 34000-byte packets, i.e. 32 KiB reads and writes (draft-ietf-secsh-filexfer-02 §3). */
+const MIN_REQUEST_LIMIT = 32 * 1024;
 
 /**
  * ssh2's callback SFTP client as promises, every failure turned into a `TransferFailed` that names
  * the path. Paths go into SFTP requests as they are: no shell ever sees them.
  */
 export class SftpSession {
-  constructor(readonly sftp: SFTPWrapper) {}
+  constructor(readonly sftp: SFTPWrapper) {
+    watch(sftp);
+  }
 
   static async from(source: SftpSource): Promise<SftpSession> {
     return new SftpSession(typeof source === 'function' ? await source() : source);
   }
 
   private call<T>(what: string, path: string, start: (done: Callback<T>) => void): Promise<T> {
+    if (hasEnded(this.sftp)) {
+      return Promise.reject(toFileError(new Error('SFTP channel closed'), what, path));
+    }
     return new Promise<T>((resolve, reject) => {
       try {
         start((error, value) => (error ? reject(toFileError(error, what, path)) : resolve(value)));
@@ -81,6 +111,17 @@ export class SftpSession {
     // ssh2 keeps the server's extension list private; this is the documented way it decides too.
     const extensions = (this.sftp as unknown as { _extensions?: Record<string, string> })._extensions;
     return extensions?.['posix-rename@openssh.com'] === '1';
+  }
+
+  /**
+   * The most data one read / write request may carry: what the server announced with
+   * `limits@openssh.com` (OpenSSH's sftp-server: 255 KiB), else ssh2's cautious guess. ssh2 keeps
+   * both private; a larger request is split by ssh2 into sequential ones, which pipelining avoids.
+   */
+  get requestLimits(): { read: number; write: number } {
+    const internals = this.sftp as unknown as { _maxReadLen?: unknown; _maxWriteLen?: unknown };
+    const limit = (value: unknown) => (typeof value === 'number' && value > 0 ? value : MIN_REQUEST_LIMIT);
+    return { read: limit(internals._maxReadLen), write: limit(internals._maxWriteLen) };
   }
 
   posixRename(from: string, to: string): Promise<void> {

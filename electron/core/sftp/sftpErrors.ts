@@ -1,4 +1,5 @@
 import { AppError, TransferFailed } from '../../../shared/src/errors.ts';
+import { PARTIAL_SUFFIX } from '../../../shared/src/transfers.ts';
 
 /** SFTP v3 status codes (draft-ietf-secsh-filexfer-02), as ssh2 puts them on `error.code`. */
 export const SftpStatus = {
@@ -54,6 +55,15 @@ export function toFileError(error: unknown, what: string, path: string): AppErro
     case SftpStatus.unsupported:
       return fileError('unsupported', path, `Cannot ${what}: the node's SFTP server does not support it.`);
     case SftpStatus.failure:
+      // SFTP v3 has no "disk full": a write refused with a plain Failure is, in practice, a full disk
+      // or quota (ENOSPC, EDQUOT) or a file-size limit (EFBIG). Say so, and what to do.
+      if (what === 'write') {
+        return fileError(
+          'failure',
+          path,
+          `Cannot write '${shownPath(path)}': the node refused the data (${serverSays}). Its disk is probably full, or the file is larger than the node allows: free some space on the node, then retry — what was already sent is kept.`,
+        );
+      }
       return fileError('failure', path, `Cannot ${what} '${path}': the server refused (${serverSays}).`);
     default:
       // ssh2 fails every waiting request with a plain Error when the channel closes.
@@ -66,4 +76,12 @@ export function toFileError(error: unknown, what: string, path: string): AppErro
       }
       return fileError('failure', path, `Cannot ${what} '${path}': ${serverSays}`);
   }
+}
+
+/** An upload's partial file (`.NAME.enscale-part`) is shown as the file the user is uploading. */
+function shownPath(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
+  if (!name.startsWith('.') || !name.endsWith(PARTIAL_SUFFIX)) return path;
+  return path.slice(0, slash + 1) + name.slice(1, -PARTIAL_SUFFIX.length);
 }

@@ -2,7 +2,13 @@ import type ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { SftpProvider } from '../transfers/SftpProvider.ts';
+import { enlargeReceiveWindow, SFTP_RECEIVE_WINDOW } from './channelWindow.ts';
 import type { GatewayConnections } from './GatewayConnections.ts';
+
+export interface GatewaySftpOptions {
+  /** Bytes of download the gateway may send ahead of what the client has taken in. */
+  receiveWindow?: number;
+}
 
 /**
  * SFTP sessions over the gateway: one `sftp` subsystem channel per connection, opened on first use
@@ -11,7 +17,14 @@ import type { GatewayConnections } from './GatewayConnections.ts';
 export class GatewaySftp implements SftpProvider {
   private readonly channels = new WeakMap<ssh2.Client, Promise<SFTPWrapper>>();
 
-  constructor(private readonly connections: GatewayConnections) {}
+  private readonly receiveWindow: number;
+
+  constructor(
+    private readonly connections: GatewayConnections,
+    options: GatewaySftpOptions = {},
+  ) {
+    this.receiveWindow = options.receiveWindow ?? SFTP_RECEIVE_WINDOW;
+  }
 
   async sftp(target: ConnectionTarget): Promise<SFTPWrapper> {
     const client = await this.connections.client(target);
@@ -20,6 +33,8 @@ export class GatewaySftp implements SftpProvider {
       channel = new Promise<SFTPWrapper>((resolve, reject) =>
         client.sftp((error, sftp) => {
           if (error) return reject(error);
+          // ssh2's 2 MiB window stalls downloads that cross the gateway's two hops (see channelWindow).
+          enlargeReceiveWindow(sftp, this.receiveWindow);
           // The open channel is a user of the connection: keep it (and reconnect it) while it lives.
           const release = this.connections.retain(target);
           sftp.once('close', () => {

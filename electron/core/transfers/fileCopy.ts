@@ -19,6 +19,13 @@ export interface CopyContext extends CopyTuning {
   /** Where this run starts (the partial file's usable size) and the file's size. */
   onStart(resumedFrom: number, total: number): void;
   onProgress(bytes: number): void;
+  /**
+   * Uploads: the bytes of this partial file that an earlier run of the same job wrote and saw
+   * acknowledged, for the same source — trusted even when that run could not stamp the partial.
+   */
+  acknowledged?: { part: string; bytes: number; size: number; mtime: number };
+  /** Uploads: an unfinished run reports what of the partial is acknowledged, for the next run. */
+  onKept?(kept: { part: string; bytes: number; size: number; mtime: number }): void;
 }
 
 /** One file to copy, after the conflict policy has picked its destination. */
@@ -43,6 +50,27 @@ export interface CopyPlan {
 const resumable = (partial: { size: number; mtime: number } | undefined, plan: CopyPlan): number =>
   partial && partial.size <= plan.size && partial.mtime === plan.mtime ? partial.size : 0;
 
+/*
+ * A run cut off with the node (killed, rebooted) cannot stamp its partial. Its own acknowledged
+ * writes are known, though — the server confirmed each one, in order of offset up to `bytes` — so the
+ * same job, for the same source, resumes from there if the partial still has at least that much.
+ */
+const acknowledgedPrefix = (
+  partial: { size: number } | undefined,
+  plan: CopyPlan,
+  part: string,
+  acknowledged: CopyContext['acknowledged'],
+): number =>
+  partial &&
+  acknowledged &&
+  acknowledged.part === part &&
+  acknowledged.size === plan.size &&
+  acknowledged.mtime === plan.mtime &&
+  partial.size <= plan.size &&
+  partial.size >= acknowledged.bytes
+    ? acknowledged.bytes
+    : 0;
+
 /**
  * Uploads to `.NAME.enscale-part` beside the destination with a window of pipelined writes, checks
  * the size, and renames it over the destination. Nothing ever appears under the final name until
@@ -57,7 +85,7 @@ export async function uploadFile(plan: CopyPlan, context: CopyContext): Promise<
     if (existing && !existing.isFile()) {
       throw fileError('exists', part, `Cannot upload: '${part}' is in the way; remove it and try again.`);
     }
-    const start = resumable(existing, plan);
+    const start = resumable(existing, plan) || acknowledgedPrefix(existing, plan, part, context.acknowledged);
     const handle = await sftp.open(part, start > 0 ? 'r+' : 'w', plan.mode).catch(async (error: unknown) => {
       // The folder is missing: create it (and its parents) rather than checking it before every file.
       if (reasonOf(error) !== 'notFound') throw error;
@@ -68,7 +96,7 @@ export async function uploadFile(plan: CopyPlan, context: CopyContext): Promise<
     let result: PipelineResult;
     try {
       result = await pipeline({
-        ...tuning(context),
+        ...tuning(context, sftp.requestLimits.write),
         start,
         end: plan.size,
         move: async (buffer, offset, length) => {
@@ -77,6 +105,7 @@ export async function uploadFile(plan: CopyPlan, context: CopyContext): Promise<
         },
       });
       if (result.failure !== undefined || result.cancelled) {
+        context.onKept?.({ part, bytes: result.contiguous, size: plan.size, mtime: plan.mtime });
         await sftp
           .fsetstat(handle, part, { size: result.contiguous, atime: plan.mtime, mtime: plan.mtime })
           .catch(() => undefined);
@@ -116,7 +145,7 @@ export async function downloadFile(plan: CopyPlan, context: CopyContext): Promis
     let result: PipelineResult;
     try {
       result = await pipeline({
-        ...tuning(context),
+        ...tuning(context, sftp.requestLimits.read),
         start,
         end: plan.size,
         move: async (buffer, offset, length) => {
@@ -151,9 +180,10 @@ export async function downloadFile(plan: CopyPlan, context: CopyContext): Promis
   }
 }
 
-function tuning(context: CopyContext) {
+/** Requests no larger than the server accepts: ssh2 would split a larger one into sequential parts. */
+function tuning(context: CopyContext, requestLimit: number) {
   return {
-    chunkSize: context.chunkSize,
+    chunkSize: Math.min(context.chunkSize, requestLimit),
     window: context.window,
     signal: context.signal,
     onProgress: context.onProgress,

@@ -32,8 +32,10 @@ export async function pipeline(options: PipelineOptions): Promise<PipelineResult
   // Pieces finish out of order: remember the ones above the contiguous mark until it reaches them.
   const finished = new Map<number, number>();
 
+  // A small file needs no buffer of a whole request.
+  const bufferSize = Math.max(0, Math.min(chunkSize, end - options.start));
   const slot = async (): Promise<void> => {
-    const buffer = Buffer.allocUnsafe(chunkSize);
+    const buffer = Buffer.allocUnsafe(bufferSize);
     while (!failed && !signal.aborted && next < end) {
       const offset = next;
       const length = Math.min(chunkSize, end - offset);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ensureKeyFile } from '../keys/keyFiles.ts';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAccess } from '../store/types.ts';
@@ -20,6 +20,11 @@ export interface NodeServerOptions {
   tcpForwarding: boolean;
   /** Extra lines for the node's ~/.my.cnf, for database nodes. */
   mysqlClientConfig?: string;
+  /**
+   * The largest file a session of this node may write, in bytes (RLIMIT_FSIZE, with SIGXFSZ ignored so
+   * a write past it fails with EFBIG): the sandbox's stand-in for a full disk. None when absent.
+   */
+  fileSizeLimit?: number;
   logFile: string;
   children: ChildProcesses;
   tools: SystemTools;
@@ -41,8 +46,11 @@ const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'
 export class NodeServer {
   private child: Child | undefined;
   private current: NodeAccess | undefined;
+  private fileSizeLimit: number | undefined;
 
-  constructor(private readonly options: NodeServerOptions) {}
+  constructor(private readonly options: NodeServerOptions) {
+    this.fileSizeLimit = options.fileSizeLimit;
+  }
 
   get access(): NodeAccess | undefined {
     return this.current;
@@ -102,6 +110,19 @@ export class NodeServer {
     }
   }
 
+  /**
+   * Limits the size of every file the node's sessions write from now on (`undefined` lifts it).
+   * Sessions read etc/session when they start, so the next SFTP channel or command is limited; the
+   * running ones keep what they had.
+   */
+  async setFileSizeLimit(bytes: number | undefined): Promise<void> {
+    if (bytes !== undefined && (!Number.isSafeInteger(bytes) || bytes < 0)) {
+      throw new Error(`A file size limit is a whole number of bytes ≥ 0 (got ${bytes}).`);
+    }
+    this.fileSizeLimit = bytes;
+    await this.writeSessionScript(join(this.options.dir, 'etc'), this.options.tools.path('sftpServer'));
+  }
+
   async stop(): Promise<void> {
     if (this.child) await this.options.children.stop(this.child);
     this.child = undefined;
@@ -133,20 +154,30 @@ export class NodeServer {
   }
 
   private async writeSessionScript(etc: string, sftpServer: string): Promise<void> {
+    // A full disk, as far as the node's programs can tell: writes past the limit fail (EFBIG) and the
+    // program goes on, where the default SIGXFSZ would kill it. The ignored signal survives exec.
+    const limit =
+      this.fileSizeLimit === undefined
+        ? ''
+        : `trap '' XFSZ
+${shellQuote(this.options.tools.path('prlimit'))} --pid $$ --fsize=${this.fileSizeLimit}:${this.fileSizeLimit} || exit 1
+`;
     const script = `#!/bin/sh
 # Runs every session of node ${this.options.nodeId} (sshd ForceCommand): the node's own home.
 HOME=${shellQuote(this.home)}
 export HOME
 cd "$HOME" || exit 1
-case "$SSH_ORIGINAL_COMMAND" in
+${limit}case "$SSH_ORIGINAL_COMMAND" in
   ${shellQuote(sftpServer)}) exec ${shellQuote(sftpServer)} -d "$HOME" ;;
   '') exec "\${SHELL:-/bin/sh}" -l ;;
   *) exec "\${SHELL:-/bin/sh}" -c "$SSH_ORIGINAL_COMMAND" ;;
 esac
 `;
+    // Replaced whole (rename), so a session starting meanwhile runs the old script or the new one.
     const path = join(etc, 'session');
-    await writeFile(path, script, { mode: 0o700 });
-    await chmod(path, 0o700);
+    await writeFile(`${path}.new`, script, { mode: 0o700 });
+    await chmod(`${path}.new`, 0o700);
+    await rename(`${path}.new`, path);
   }
 
   private config(port: number, host: string, etc: string): string {
@@ -174,6 +205,11 @@ esac
       'AllowAgentForwarding no',
       'PermitTunnel no',
       'AcceptEnv LANG LC_* TZ',
+      // sshd runs the ForceCommand through the account's shell, and bash run by sshd reads ~/.bashrc
+      // first: with the real HOME, the host user's shell start-up (pyenv, nvm, …) ran in every node
+      // session — slow, and a session cut off mid-way left e.g. pyenv's rehash lock behind, stalling
+      // every later one for a minute. The node's own home keeps the host's dotfiles out.
+      `SetEnv HOME=${this.home}`,
       'PrintMotd no',
       'PrintLastLog no',
       // The gateway multiplexes many users' channels over one connection per node.

@@ -9,12 +9,13 @@ import type { GatewayOptions } from '../ssh/GatewayOptions.ts';
 import { startSandboxGateway, type RunningSandboxGateway } from '../ssh/sandboxGateway.ts';
 import { SqliteStore } from '../store/SqliteStore.ts';
 import type { Store } from '../store/Store.ts';
-import { EnvironmentStatus } from '../store/types.ts';
+import { EnvironmentStatus, type EnvironmentRecord, type NodeRecord, type User } from '../store/types.ts';
 import { ChildProcesses } from './ChildProcesses.ts';
 import { DEMO_DATABASE, DEMO_USERS } from './demoData.ts';
 import { SandboxNodes } from './SandboxNodes.ts';
 import { seedDemoData } from './seed.ts';
 import { SystemTools } from './systemTools.ts';
+import { createExtraEnvironment, createExtraUser, type ExtraEnvironment, type ExtraUser } from './tenants.ts';
 
 export interface SandboxOptions {
   /** The data folder; a fresh temp folder (removed on stop unless `keep`) when absent. */
@@ -145,6 +146,26 @@ export class Sandbox {
       if (created && !options.keep) await rm(dataDir, { recursive: true, force: true });
       throw error;
     }
+  }
+
+  /**
+   * Adds a user beside the demo ones (tests that need a third tenant). Not in the ready line; a kept
+   * data folder keeps the user, see docs/sandbox.md, "Extra tenants".
+   */
+  async addUser(user: ExtraUser): Promise<User> {
+    return createExtraUser(this.store, user);
+  }
+
+  /**
+   * Adds an environment with its nodes for an existing user; a running one has its nodes started
+   * (real sshd, like the demo nodes, TCP forwarding off as on the platform) before this resolves.
+   */
+  async addEnvironment(
+    env: ExtraEnvironment,
+  ): Promise<{ environment: EnvironmentRecord; nodes: NodeRecord[] }> {
+    const created = await createExtraEnvironment(this.store, env);
+    if (env.status === EnvironmentStatus.Running) await this.nodes.start(env.envName);
+    return created;
   }
 
   /** Process ids of the sandbox's servers (sshd per running node, mariadbd). */

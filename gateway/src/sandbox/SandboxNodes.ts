@@ -23,6 +23,8 @@ export interface SandboxNodesOptions {
  */
 export class SandboxNodes implements EnvironmentLifecycle {
   private readonly servers = new Map<number, NodeServer>();
+  /** Per-node file-size limits (the sandbox's full disk), kept across the node's restarts. */
+  private readonly fileSizeLimits = new Map<number, number>();
   readonly database: MariaDbServer;
   private credentials: DatabaseCredentials | undefined;
 
@@ -52,6 +54,7 @@ export class SandboxNodes implements EnvironmentLifecycle {
       nodes.map(async (node) => {
         const demo = DEMO_NODES.find((d) => d.id === node.id);
         let mysqlClientConfig: string | undefined;
+        const fileSizeLimit = this.fileSizeLimits.get(node.id);
         if (demo?.database) {
           this.credentials = await this.database.start();
           // From the node's shell, `mysql` reaches the node's database as it would on the platform.
@@ -65,6 +68,7 @@ export class SandboxNodes implements EnvironmentLifecycle {
           authorizedKey: this.options.authorizedKey,
           tcpForwarding: demo?.tcpForwarding ?? false,
           ...(mysqlClientConfig ? { mysqlClientConfig } : {}),
+          ...(fileSizeLimit !== undefined ? { fileSizeLimit } : {}),
           logFile: join(this.options.logsDir, `sshd-${node.id}.log`),
           children: this.options.children,
           tools: this.options.tools,
@@ -74,6 +78,18 @@ export class SandboxNodes implements EnvironmentLifecycle {
         await this.options.store.setNodeAccess(node.id, access);
       }),
     );
+  }
+
+  /**
+   * Makes a node's disk "full" for files larger than `bytes`: every file its sessions (shell, exec,
+   * SFTP) write is limited to that size, and a write past it fails with EFBIG ("File too large"; SFTP
+   * says "Failure"), as a full disk would fail it. `null` lifts the limit. Works as root and as any
+   * other user; new sessions get it at once, running ones keep theirs.
+   */
+  async limitFileSize(nodeId: number, bytes: number | null): Promise<void> {
+    if (bytes === null) this.fileSizeLimits.delete(nodeId);
+    else this.fileSizeLimits.set(nodeId, bytes);
+    await this.servers.get(nodeId)?.setFileSizeLimit(bytes ?? undefined);
   }
 
   async stop(envName: string): Promise<void> {

@@ -35,6 +35,8 @@ const SPECS = {
     debianPackage: 'mariadb-client',
     override: 'ENSCALE_MARIADB_CLIENT',
   },
+  // Only for a node's file-size limit (SandboxNodes.limitFileSize), so not required at start.
+  prlimit: { names: ['prlimit'], debianPackage: 'util-linux', override: 'ENSCALE_PRLIMIT' },
 } satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof SPECS;

@@ -49,7 +49,15 @@ export type AuditEvent =
       result: 'host-key-mismatch' | 'unreachable';
       detail: string;
     }
-  | { event: 'disconnect'; conn: string; uid?: number; reason: string; durationMs: number };
+  | {
+      event: 'disconnect';
+      conn: string;
+      /** Only for connections that closed before the SSH handshake (no `connect` event names it). */
+      ip?: string;
+      uid?: number;
+      reason: string;
+      durationMs: number;
+    };
 
 /** Where audit events go. The gateway only ever calls `record`. */
 export interface AuditSink {

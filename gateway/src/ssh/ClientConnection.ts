@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { AuthContext, Connection } from 'ssh2';
 import type { Store } from '../store/Store.ts';
 import type { AuditSink } from './AuditLog.ts';
+import { finishBareSessionClose } from './bareSession.ts';
 import { ChannelOpenFailureReason, rejectChannelOpen } from './channelOpenFailure.ts';
 import { serveDirectSession } from './directSession.ts';
 import { serveDirectTcpip } from './directTcpip.ts';
@@ -37,6 +38,8 @@ export interface ConnectionObserver {
  */
 export class ClientConnection {
   private failures = 0;
+  /** Session and direct-tcpip channels open now, for the per-connection limit. */
+  private openChannels = 0;
   private user: GatewayUser | undefined;
   private endReason: string | undefined;
   private lastActivity = Date.now();
@@ -157,12 +160,19 @@ export class ClientConnection {
         this.lastActivity = Date.now();
       },
     };
-    this.connection.on('session', (accept) => {
+    this.connection.on('session', (accept, reject) => {
+      if (this.refuseOverChannelLimit(reject)) return;
       const session = accept();
+      this.openChannels++;
+      session.once('close', () => {
+        this.openChannels--;
+        finishBareSessionClose(this.connection, session);
+      });
       if (user.mode === 'menu') serveMenuSession(session, context);
       else serveDirectSession(session, context, user.nodeId);
     });
     this.connection.on('tcpip', (accept, reject, info) => {
+      if (this.refuseOverChannelLimit(reject)) return;
       if (user.mode === 'menu') {
         rejectChannelOpen(
           this.connection,
@@ -172,8 +182,38 @@ export class ClientConnection {
         );
         return;
       }
-      void serveDirectTcpip(this.connection, accept, reject, info, context, user.nodeId);
+      this.openChannels++;
+      void serveDirectTcpip(this.connection, accept, reject, info, context, user.nodeId).finally(
+        () => this.openChannels--,
+      );
     });
+    // Global requests: remote forwards (tcpip-forward, streamlocal) are not offered and are refused.
+    // With this listener ssh2 also honours no-more-sessions@openssh.com, the hardening OpenSSH clients
+    // send so that nobody can open further sessions on their connection.
+    this.connection.on('request', (_accept, reject) => reject?.());
+  }
+
+  /**
+   * Each channel can hold a few channel windows of data when its reader stalls, so a client that
+   * opens channels without end and reads none of them could exhaust the gateway's memory. Past the
+   * limit a new channel is refused (as OpenSSH's MaxSessions does), with the reason.
+   */
+  private refuseOverChannelLimit(reject: () => void): boolean {
+    const limit = this.deps.options.maxChannelsPerConnection;
+    if (this.openChannels < limit) return false;
+    rejectChannelOpen(
+      this.connection,
+      reject,
+      ChannelOpenFailureReason.ResourceShortage,
+      `too many channels open on this connection (${limit}); close some, or open another connection`,
+    );
+    this.deps.audit.record({
+      event: 'refused',
+      conn: this.id,
+      ip: this.socket.remoteAddress ?? 'unknown',
+      reason: `channel limit reached (${limit} open)`,
+    });
+    return true;
   }
 
   private scheduleIdleCheck(): void {

@@ -33,6 +33,12 @@ export interface GatewayOptions {
   upstreamChannelsPerConnection: number;
   /** A pooled node connection with no channels is closed after this long. */
   upstreamIdleMs: number;
+  /**
+   * Session and direct-tcpip channels one client connection may have open at once (OpenSSH's
+   * MaxSessions is 10). Bounds what a client that opens channels and never reads can make the
+   * gateway hold: a few channel windows per channel.
+   */
+  maxChannelsPerConnection: number;
   /** Identification string sent to clients (`SSH-2.0-…`). */
   ident: string;
 }
@@ -52,6 +58,7 @@ export const DEFAULT_GATEWAY_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
   upstreamConnectTimeoutMs: 3_000,
   upstreamChannelsPerConnection: 8,
   upstreamIdleMs: 60_000,
+  maxChannelsPerConnection: 64,
   ident: 'EnscaleSSHGateway_1.0',
 });
 
@@ -79,6 +86,7 @@ const POSITIVE: readonly (keyof GatewayOptions)[] = [
   'penaltyFailures',
   'upstreamConnectTimeoutMs',
   'upstreamChannelsPerConnection',
+  'maxChannelsPerConnection',
 ];
 
 /** Fills in defaults and checks every number, so a typo fails at start-up rather than at 3 a.m. */

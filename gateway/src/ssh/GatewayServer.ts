@@ -21,6 +21,11 @@ export interface GatewayServerDeps {
   nodeAccessKey: string | Buffer;
   audit: AuditSink;
   options?: Partial<GatewayOptions>;
+  /**
+   * Milliseconds since the epoch, for the per-source lockout's window and block (`Date.now` unless
+   * given): a test moves it forward to see a 30-minute block expire without waiting 30 minutes.
+   */
+  clock?: () => number;
 }
 
 /** Where the gateway listens, as handed to clients and the sandbox's ready line. */
@@ -66,11 +71,14 @@ export class GatewayServer {
       deps.store,
       new KeyPolicy(options.keyTypes, options.minRsaBits),
     );
-    this.penalties = new SourcePenalties({
-      failures: options.penaltyFailures,
-      windowMs: options.penaltyWindowMs,
-      blockMs: options.penaltyBlockMs,
-    });
+    this.penalties = new SourcePenalties(
+      {
+        failures: options.penaltyFailures,
+        windowMs: options.penaltyWindowMs,
+        blockMs: options.penaltyBlockMs,
+      },
+      deps.clock ?? Date.now,
+    );
     this.pool = new UpstreamPool({
       privateKey: deps.nodeAccessKey,
       audit: deps.audit,
@@ -162,6 +170,7 @@ export class GatewayServer {
           this.deps.audit.record({
             event: 'disconnect',
             conn: admission.id,
+            ip,
             reason: 'login grace time exceeded before the SSH handshake',
             durationMs: this.options.loginGraceMs,
           });
@@ -171,9 +180,21 @@ export class GatewayServer {
     };
     admission.graceTimer.unref();
     this.admissions.set(key, admission);
+    const acceptedAt = Date.now();
     socket.once('close', () => {
       clearTimeout(admission.graceTimer);
       this.admissions.delete(key);
+      if (!admission.client && !admission.graceExpired) {
+        // No SSH identification ever arrived (a port scan, random bytes, another protocol): without
+        // this line such a connection would leave no trace in the audit log.
+        this.deps.audit.record({
+          event: 'disconnect',
+          conn: admission.id,
+          ip,
+          reason: 'closed before the SSH handshake',
+          durationMs: Date.now() - acceptedAt,
+        });
+      }
       if (admission.authenticated) return;
       this.unauthenticated--;
       if (admission.failedAttempts > 0 || admission.graceExpired) this.penalties.recordFailure(ip);

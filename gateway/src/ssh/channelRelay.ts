@@ -30,18 +30,13 @@ export function relaySession(
 ): Promise<RelayOutcome> {
   return new Promise((resolve) => {
     const outcome = countBytes(client, upstream, onActivity);
-    let exit: ExitInfo | undefined;
-    upstream.on('exit', (code: number | null, signal?: string, coreDumped?: boolean, message?: string) => {
-      exit =
-        code === null
-          ? { signal: signal ?? 'SIGKILL', coreDumped: coreDumped === true, message: message ?? '' }
-          : { status: code };
-    });
+    watchExit(upstream);
     client.pipe(upstream);
     upstream.pipe(client, { end: false });
     upstream.stderr.pipe(client.stderr, { end: false });
 
     const settle = once(() => {
+      const exit = exits.get(upstream);
       if (exit && 'status' in exit) outcome.exitStatus = exit.status;
       if (exit && 'signal' in exit) outcome.exitSignal = exit.signal;
       resolve(outcome);
@@ -51,6 +46,7 @@ export function relaySession(
       // A client still writing to a node channel that is gone would never get a write callback.
       client.unpipe(upstream);
       await drained(client.stderr, client);
+      const exit = exits.get(upstream);
       if (exit) sendExit(client, exit);
       client.end();
       settle();
@@ -59,6 +55,29 @@ export function relaySession(
       upstream.close();
       settle();
     });
+  });
+}
+
+/*
+ * The node's exit status, recorded from the moment its channel exists. ssh2 handles a whole socket
+ * read in one go: a quick command's exit-status can arrive in the same read as the channel's opening
+ * and be emitted before whoever awaits that opening can listen — the client then got its output but no
+ * status (most of 384 commands run 48 at a time: gateway/test/reliability/exitStatus.test.ts).
+ * `openNodeSession` calls `watchExit` as soon as the channel is there.
+ */
+const exits = new WeakMap<ClientChannel, ExitInfo>();
+const watched = new WeakSet<ClientChannel>();
+
+export function watchExit(upstream: ClientChannel): void {
+  if (watched.has(upstream)) return;
+  watched.add(upstream);
+  upstream.once('exit', (code: number | null, signal?: string, coreDumped?: boolean, message?: string) => {
+    exits.set(
+      upstream,
+      code === null
+        ? { signal: signal ?? 'SIGKILL', coreDumped: coreDumped === true, message: message ?? '' }
+        : { status: code },
+    );
   });
 }
 

@@ -7,6 +7,7 @@ import type {
 } from 'ssh2';
 import type { Store } from '../store/Store.ts';
 import type { AuditSink } from './AuditLog.ts';
+import { watchExit } from './channelRelay.ts';
 import { NodeAccessDenied } from './nodeAuthorization.ts';
 import { NodeConnectError } from './UpstreamPool.ts';
 import type { UpstreamPool } from './UpstreamPool.ts';
@@ -58,8 +59,12 @@ export function openNodeSession(
   env: EnvironmentRequest,
 ): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    const done = (error: Error | undefined, channel: ClientChannel) =>
-      error ? reject(error) : resolve(channel);
+    const done = (error: Error | undefined, channel: ClientChannel) => {
+      if (error) return reject(error);
+      // Now, not after the await: the exit status may come in the same read (channelRelay.ts).
+      watchExit(channel);
+      resolve(channel);
+    };
     const pty: PseudoTtyOptions | undefined = terminal && {
       term: terminal.term,
       rows: terminal.rows,

@@ -196,9 +196,12 @@ export class GatewayFixture {
     return this.sandbox.store;
   }
 
-  /** A second gateway on the same sandbox with other limits (e.g. a lockout test's tight ones). */
-  async extraGateway(options: Partial<GatewayOptions>): Promise<GatewayAddress> {
-    const gateway = this.newGateway(options);
+  /**
+   * A second gateway on the same sandbox with other limits (e.g. a lockout test's tight ones), and
+   * optionally its own clock for the per-source lockout.
+   */
+  async extraGateway(options: Partial<GatewayOptions>, clock?: () => number): Promise<GatewayAddress> {
+    const gateway = this.newGateway(options, clock);
     this.extraGateways.push(gateway);
     const address = await gateway.listen(0);
     this.pinHostKeys(address);
@@ -268,13 +271,14 @@ export class GatewayFixture {
     rmSync(this.tmp, { recursive: true, force: true });
   }
 
-  private newGateway(options: Partial<GatewayOptions>): GatewayServer {
+  private newGateway(options: Partial<GatewayOptions>, clock?: () => number): GatewayServer {
     return new GatewayServer({
       store: this.gatewayStore,
       hostKeys: this.hostKeys,
       nodeAccessKey: readFileSync(this.sandbox.nodeAccessKeyPath),
       audit: this.audit,
       options: { ...TEST_OPTIONS, ...options },
+      ...(clock ? { clock } : {}),
     });
   }
 

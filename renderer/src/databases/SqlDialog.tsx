@@ -124,7 +124,7 @@ export function SqlDialog(props: {
             }}
           >
             {props.mode === 'import' && (
-              <div className="row">
+              <div className="row file-choice">
                 <span>{dump ? <code>{dump.name}</code> : <span className="muted">No file chosen</span>}</span>
                 <FileTrigger
                   acceptedFileTypes={['.sql', '.gz', 'application/sql', 'application/gzip']}

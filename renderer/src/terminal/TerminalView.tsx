@@ -28,6 +28,9 @@ export interface TerminalViewProps<Request> {
 const optionsFrom = (settings: TerminalSettings, scheme: 'light' | 'dark') => ({
   fontFamily: settings.fontFamily,
   fontSize: settings.fontSize,
+  // At 1.0 the DOM renderer clips the underscores of DejaVu Sans Mono (the screenshots showed
+  // `e2e_items` as `e2e items`); a little leading keeps them.
+  lineHeight: 1.1,
   scrollback: settings.scrollback,
   cursorStyle: settings.cursorStyle,
   cursorBlink: settings.cursorBlink,

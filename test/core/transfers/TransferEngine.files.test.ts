@@ -84,7 +84,8 @@ describe('TransferEngine: single files', () => {
   it('cancels an upload mid-file, keeps the partial only, and resumes just the remainder', async () => {
     const transfers = engine({ progressIntervalMs: 0 });
     const source = join(local, 'resume-up.bin');
-    const size = 24 * MiB;
+    // Well above the 64 × 255 KiB a file keeps in flight, which still land after the cancel.
+    const size = 64 * MiB;
     await randomFile(source, size);
     const remote = join(node.remoteHome, 'resume-up.bin');
     const partial = join(node.home, partialName('resume-up.bin'));
@@ -115,7 +116,8 @@ describe('TransferEngine: single files', () => {
 
   it('cancels a download mid-file through the wait signal and resumes just the remainder', async () => {
     const transfers = engine({ progressIntervalMs: 0 });
-    const size = 24 * MiB;
+    // Well above the 64 × 255 KiB a file keeps in flight, which still land after the cancel.
+    const size = 64 * MiB;
     await randomFile(join(node.home, 'resume-down.bin'), size);
     const target = join(local, 'resume-down.bin');
     const partial = join(local, partialName('resume-down.bin'));

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
 import { GatewaySftp } from '../../../electron/core/ssh/GatewaySftp.ts';
+import { SFTP_RECEIVE_WINDOW } from '../../../electron/core/ssh/channelWindow.ts';
+import { SftpSession } from '../../../electron/core/sftp/SftpSession.ts';
 import { TransferEngine } from '../../../electron/core/transfers/TransferEngine.ts';
 import { startSandboxAccount, type SandboxAccount } from '../support/sandboxAccount.ts';
 import { randomFile, sha256 } from './transferTestKit.ts';
@@ -80,5 +82,48 @@ describe('transfers through the gateway (NODEID-UID, sftp subsystem relayed)', (
     expect((await engine.wait(retried.id)).state).toBe('done');
     expect(await sha256(join(nodeHome(), 'resume.bin'))).toBe(await sha256(source));
     expect(existsSync(join(nodeHome(), '.resume.bin.enscale-part'))).toBe(false);
+  });
+
+  it('copies in requests as large as the node accepts, with a receive window beyond ssh2’s 2 MiB', async () => {
+    const target = account.target('518839-4856');
+    const provider = new GatewaySftp(connections);
+    const sftp = await provider.sftp(target);
+    const limits = new SftpSession(sftp).requestLimits;
+    // OpenSSH's sftp-server announces 255 KiB (limits@openssh.com); ssh2's guess would be less.
+    expect(limits).toEqual({ read: 255 * 1024, write: 255 * 1024 });
+
+    // What each request asks for, and the window the client had left when it asked.
+    const sizes = { read: [] as number[], write: [] as number[] };
+    const windowsLeft: number[] = [];
+    const window = () => (sftp as unknown as { incoming: { window: number } }).incoming.window;
+    const { read, write } = sftp;
+    sftp.read = ((...args: Parameters<typeof read>) => {
+      sizes.read.push(args[3]);
+      windowsLeft.push(window());
+      return read.apply(sftp, args);
+    }) as typeof read;
+    sftp.write = ((...args: Parameters<typeof write>) => {
+      sizes.write.push(args[3]);
+      return write.apply(sftp, args);
+    }) as typeof write;
+
+    const transfers = new TransferEngine(provider);
+    const source = join(account.dir, 'requests.bin');
+    await randomFile(source, 32 * 1024 * 1024);
+    const up = await transfers.upload({ target, localPath: source, remotePath: 'requests.bin' });
+    expect((await transfers.wait(up.id)).state).toBe('done');
+    const back = join(account.dir, 'requests.back');
+    const down = await transfers.download({ target, localPath: back, remotePath: 'requests.bin' });
+    expect((await transfers.wait(down.id)).state).toBe('done');
+    expect(await sha256(back)).toBe(await sha256(source));
+
+    expect(Math.max(...sizes.write)).toBe(limits.write);
+    expect(Math.max(...sizes.read)).toBe(limits.read);
+    // ssh2 alone lets the window fall to 1 MiB before topping it up, and never above 2 MiB.
+    expect(Math.min(...windowsLeft)).toBeGreaterThan(2 * 1024 * 1024);
+    expect(Math.max(...windowsLeft)).toBeLessThanOrEqual(SFTP_RECEIVE_WINDOW);
+    rmSync(source);
+    rmSync(back);
+    rmSync(join(nodeHome(), 'requests.bin'));
   });
 });

@@ -62,8 +62,14 @@ export class LineEditor {
     const afterCarriageReturn = this.afterCarriageReturn;
     this.afterCarriageReturn = false;
     if (this.escape !== 'none') {
-      this.skipEscape(byte);
-      return undefined;
+      // A control character is never part of an escape sequence (ECMA-48): it ends an unfinished one
+      // and then acts as itself, so Enter, Ctrl-C and Ctrl-D work whatever was typed before them
+      // (e.g. Esc, or Alt-[ and digits, which would otherwise swallow every key that follows).
+      if (byte >= 0x20) {
+        this.skipEscape(byte);
+        return undefined;
+      }
+      this.escape = 'none';
     }
     switch (byte) {
       case 0x03: // Ctrl-C
