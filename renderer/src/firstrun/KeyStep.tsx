@@ -1,29 +1,17 @@
 import { useState } from 'react';
-import {
-  Button,
-  Form,
-  Label,
-  ListBox,
-  ListBoxItem,
-  Popover,
-  ProgressBar,
-  Select,
-  SelectValue,
-} from 'react-aria-components';
+import { Button, Form } from 'react-aria-components';
 import type { KeyInfo, RsaBits } from '../../../shared/src/keys.ts';
 import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
+import { defaultKeyName, KeySizeSelect } from '../keys/KeySizeSelect.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
-
-const SIZES: RsaBits[] = [4096, 3072, 2048];
-
-const defaultName = () => `Enscale SSH ${new Date().toISOString().slice(0, 10)}`;
+import { Working } from '../ui/Working.tsx';
 
 /** Step 3: a key for the gateway — the newest one on this device, or a new RSA key made in the core. */
 export function KeyStep(props: { existing: KeyInfo[]; onDone: (key: KeyInfo) => void }) {
   const core = useCore();
   const newest = props.existing.at(-1);
-  const [name, setName] = useState(defaultName);
+  const [name, setName] = useState(defaultKeyName);
   const [bits, setBits] = useState<RsaBits>(4096);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -32,7 +20,7 @@ export function KeyStep(props: { existing: KeyInfo[]; onDone: (key: KeyInfo) => 
     setError(undefined);
     setBusy(true);
     try {
-      props.onDone(await core.keys.generate({ name: name.trim() || defaultName(), bits }));
+      props.onDone(await core.keys.generate({ name: name.trim() || defaultKeyName(), bits }));
     } catch (e) {
       setError(errorMessage(e));
     } finally {
@@ -69,30 +57,8 @@ export function KeyStep(props: { existing: KeyInfo[]; onDone: (key: KeyInfo) => 
         to the dashboard.
       </p>
       <Field label="Key name" value={name} onChange={setName} isRequired />
-      <Select selectedKey={bits} onSelectionChange={(k) => setBits(Number(k) as RsaBits)} className="field">
-        <Label>RSA key size</Label>
-        <Button className="react-aria-Button select-button">
-          <SelectValue />
-          <span aria-hidden="true">▾</span>
-        </Button>
-        <Popover>
-          <ListBox>
-            {SIZES.map((size) => (
-              <ListBoxItem key={size} id={size} textValue={`${size} bits`}>
-                {size} bits{size === 4096 ? ' (recommended)' : ''}
-              </ListBoxItem>
-            ))}
-          </ListBox>
-        </Popover>
-      </Select>
-      {busy && (
-        <ProgressBar isIndeterminate aria-label={`Generating a ${bits}-bit RSA key`} className="progress">
-          <span>Generating a {bits}-bit RSA key…</span>
-          <div className="bar">
-            <div className="fill indeterminate" />
-          </div>
-        </ProgressBar>
-      )}
+      <KeySizeSelect value={bits} onChange={setBits} />
+      {busy && <Working label={`Generating a ${bits}-bit RSA key…`} />}
       <InlineError message={error} />
       <Button
         type="submit"

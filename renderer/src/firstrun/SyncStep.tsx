@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Button, ProgressBar } from 'react-aria-components';
+import { Button } from 'react-aria-components';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
 import type { KeySyncResult } from '../../../shared/src/platformService.ts';
 import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { InlineError } from '../ui/fields.tsx';
+import { Working } from '../ui/Working.tsx';
 
 /** Step 4: the key's public half on the dashboard (added only if it is not there yet). */
 export function SyncStep(props: { keyInfo: KeyInfo; onDone: () => void }) {
@@ -35,14 +36,7 @@ export function SyncStep(props: { keyInfo: KeyInfo; onDone: () => void }) {
         Key <strong>{props.keyInfo.name}</strong>{' '}
         <code className="fingerprint">{props.keyInfo.fingerprints.sha256}</code>
       </p>
-      {busy && (
-        <ProgressBar isIndeterminate aria-label="Adding the key to the dashboard" className="progress">
-          <span>Adding the public key to the dashboard…</span>
-          <div className="bar">
-            <div className="fill indeterminate" />
-          </div>
-        </ProgressBar>
-      )}
+      {busy && <Working label="Adding the public key to the dashboard…" />}
       {result && (
         <p role="status">
           {result.added

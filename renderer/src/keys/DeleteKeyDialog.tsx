@@ -6,7 +6,7 @@ import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { InlineError } from '../ui/fields.tsx';
 import { KeyDialog } from './KeyDialog.tsx';
-import { Working } from './Working.tsx';
+import { Working } from '../ui/Working.tsx';
 
 export type DeleteScope = 'device' | 'dashboard' | 'both';
 

@@ -6,7 +6,7 @@ import { useCore } from '../host/HostContext.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { isAbsolutePath, suggestedPath, type ExportFormat } from './exportPath.ts';
 import { KeyDialog } from './KeyDialog.tsx';
-import { Working } from './Working.tsx';
+import { Working } from '../ui/Working.tsx';
 
 const FORMAT_WORDS: Record<ExportFormat, string> = { ppk: 'PuTTY .ppk', openssh: 'OpenSSH' };
 

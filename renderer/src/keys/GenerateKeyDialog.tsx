@@ -1,29 +1,17 @@
 import { useState } from 'react';
-import {
-  Button,
-  Form,
-  Label,
-  ListBox,
-  ListBoxItem,
-  Popover,
-  Select,
-  SelectValue,
-} from 'react-aria-components';
+import { Button, Form } from 'react-aria-components';
 import type { KeyInfo, RsaBits } from '../../../shared/src/keys.ts';
 import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { KeyDialog } from './KeyDialog.tsx';
-import { Working } from './Working.tsx';
-
-const SIZES: RsaBits[] = [4096, 3072, 2048];
-
-const defaultName = () => `Enscale SSH ${new Date().toISOString().slice(0, 10)}`;
+import { Working } from '../ui/Working.tsx';
+import { defaultKeyName, KeySizeSelect } from './KeySizeSelect.tsx';
 
 /** A new RSA key, made in the core (its private half never reaches this page). */
 export function GenerateKeyDialog(props: { onDone: (key: KeyInfo) => void; onClose: () => void }) {
   const core = useCore();
-  const [name, setName] = useState(defaultName);
+  const [name, setName] = useState(defaultKeyName);
   const [bits, setBits] = useState<RsaBits>(4096);
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -32,7 +20,7 @@ export function GenerateKeyDialog(props: { onDone: (key: KeyInfo) => void; onClo
     setError(undefined);
     setBusy(true);
     try {
-      props.onDone(await core.keys.generate({ name: name.trim() || defaultName(), bits }));
+      props.onDone(await core.keys.generate({ name: name.trim() || defaultKeyName(), bits }));
     } catch (e) {
       setError(errorMessage(e));
       setBusy(false);
@@ -53,27 +41,7 @@ export function GenerateKeyDialog(props: { onDone: (key: KeyInfo) => void; onClo
           dashboard afterwards to open terminals with it.
         </p>
         <Field label="Key name" value={name} onChange={setName} isRequired isDisabled={busy} autoFocus />
-        <Select
-          selectedKey={bits}
-          onSelectionChange={(k) => setBits(Number(k) as RsaBits)}
-          className="field"
-          isDisabled={busy}
-        >
-          <Label>RSA key size</Label>
-          <Button className="react-aria-Button select-button">
-            <SelectValue />
-            <span aria-hidden="true">▾</span>
-          </Button>
-          <Popover>
-            <ListBox>
-              {SIZES.map((size) => (
-                <ListBoxItem key={size} id={size} textValue={`${size} bits`}>
-                  {size} bits{size === 4096 ? ' (recommended)' : ''}
-                </ListBoxItem>
-              ))}
-            </ListBox>
-          </Popover>
-        </Select>
+        <KeySizeSelect value={bits} onChange={setBits} isDisabled={busy} />
         {busy && <Working label={`Generating a ${bits}-bit RSA key…`} />}
         <InlineError message={error} />
         <div className="row end">

@@ -6,7 +6,6 @@ import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { pickedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 import { InlineError } from '../ui/fields.tsx';
-import { InDocument } from '../ui/InDocument.tsx';
 import { DashboardKeysTable } from './DashboardKeysTable.tsx';
 import { DeleteDashboardKeyDialog, DeleteKeyDialog } from './DeleteKeyDialog.tsx';
 import { ExportKeyDialog } from './ExportKeyDialog.tsx';
@@ -17,7 +16,7 @@ import { PassphraseDialog } from './PassphraseDialog.tsx';
 import { useFileDrop } from './useFileDrop.ts';
 import { useKeyData } from './useKeyData.ts';
 import { useKeyImport, type ImportReport } from './useKeyImport.ts';
-import { Working } from './Working.tsx';
+import { Working } from '../ui/Working.tsx';
 
 type OpenDialog =
   | { kind: 'generate' }
@@ -30,14 +29,6 @@ type OpenDialog =
  * here, and generate, import (picker or drop), export, add to the dashboard, copy, delete.
  */
 export function KeysPage() {
-  return (
-    <InDocument>
-      <KeysPageBody />
-    </InDocument>
-  );
-}
-
-function KeysPageBody() {
   const core = useCore();
   const data = useKeyData();
   const [dialog, setDialog] = useState<OpenDialog>();

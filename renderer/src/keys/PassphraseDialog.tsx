@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { KeyDialog } from './KeyDialog.tsx';
-import { Working } from './Working.tsx';
+import { Working } from '../ui/Working.tsx';
 
 export interface PassphrasePrompt {
   fileName: string;

@@ -1,7 +1,6 @@
 import { Button } from 'react-aria-components';
 import type { Account, PlatformProfile } from '../../../shared/src/platform.ts';
 import { InlineError } from '../ui/fields.tsx';
-import { InDocument } from '../ui/InDocument.tsx';
 import { AboutSection } from './AboutSection.tsx';
 import { AccountSection } from './AccountSection.tsx';
 import { ConnectionSection } from './ConnectionSection.tsx';
@@ -14,14 +13,6 @@ import { useAppSettings } from './useAppSettings.ts';
  * and the keepalive are the core's, shared with every window and the command line.
  */
 export function SettingsPage(props: { account: Account; profile: PlatformProfile }) {
-  return (
-    <InDocument>
-      <SettingsPageBody {...props} />
-    </InDocument>
-  );
-}
-
-function SettingsPageBody(props: { account: Account; profile: PlatformProfile }) {
   const { settings, loadError, reload, update } = useAppSettings();
   return (
     <section className="page settings" aria-label="Settings">
