@@ -8,11 +8,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gatewayBenchmark } from './gateway.ts';
+import { loadBenchmark } from './load.ts';
 import { sftpBenchmark } from './sftp.ts';
 
 const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>>> = {
   gateway: gatewayBenchmark,
   sftp: sftpBenchmark,
+  load: loadBenchmark,
 };
 
 function commit(): string {

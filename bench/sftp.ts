@@ -20,7 +20,8 @@ import { median, randomFile, run, sha256File, startSandbox, timed } from './supp
 const MIB = 1 << 20;
 const FILE_MIB = Number(process.env['BENCH_SFTP_MB'] ?? 512);
 const DUMP_MB = Number(process.env['BENCH_SQL_MB'] ?? 100);
-const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 3);
+const REPEATS = Number(process.env['BENCH_REPEATS'] ?? 5);
+const SQL_REPEATS = Number(process.env['BENCH_SQL_REPEATS'] ?? 3);
 
 async function writeDump(file: string, targetBytes: number): Promise<number> {
   const out = createWriteStream(file);
@@ -96,47 +97,43 @@ export async function sftpBenchmark(): Promise<Record<string, unknown>> {
     });
     const ours = { up: [] as number[], down: [] as number[] };
     const openssh = { up: [] as number[], down: [] as number[] };
+    const back = join(work, 'back.bin');
+    const batch = join(work, 'batch');
+    const engineCopy = (direction: 'upload' | 'download') => async () => {
+      const job = await engine[direction]({
+        target,
+        localPath: direction === 'upload' ? source : back,
+        remotePath: 'bench.bin',
+        conflict: 'overwrite',
+      });
+      await engine.wait(job.id);
+    };
+    const opensshCopy = (command: string) => async () => {
+      await writeFile(batch, `${command}\n`);
+      await run('sftp', [...sshArgs, '-P', String(gateway.port), '-b', batch, `518839-4856@${gateway.host}`]);
+    };
+    const checkBack = async (who: string) => {
+      if ((await sha256File(back)) !== hash) throw new Error(`${who} download differs`);
+      await rm(back);
+    };
     for (let i = 0; i < REPEATS; i++) {
-      ours.up.push(
-        await timed(async () => {
-          const job = await engine.upload({
-            target,
-            localPath: source,
-            remotePath: 'bench.bin',
-            conflict: 'overwrite',
-          });
-          await engine.wait(job.id);
-        }),
-      );
-      const back = join(work, 'back.bin');
-      ours.down.push(
-        await timed(async () => {
-          const job = await engine.download({
-            target,
-            localPath: back,
-            remotePath: 'bench.bin',
-            conflict: 'overwrite',
-          });
-          await engine.wait(job.id);
-        }),
-      );
-      if ((await sha256File(back)) !== hash) throw new Error('TransferEngine download differs');
-      await rm(back);
-      const batch = join(work, 'batch');
-      await writeFile(batch, `put ${source} bench-openssh.bin\n`);
-      openssh.up.push(
-        await timed(() =>
-          run('sftp', [...sshArgs, '-P', String(gateway.port), '-b', batch, `518839-4856@${gateway.host}`]),
-        ),
-      );
-      await writeFile(batch, `get bench-openssh.bin ${back}\n`);
-      openssh.down.push(
-        await timed(() =>
-          run('sftp', [...sshArgs, '-P', String(gateway.port), '-b', batch, `518839-4856@${gateway.host}`]),
-        ),
-      );
-      if ((await sha256File(back)) !== hash) throw new Error('OpenSSH download differs');
-      await rm(back);
+      // Each pair runs back to back, and who goes first alternates, so a machine that gets busier or
+      // quieter during the run weighs on both sides alike. Downloads are checked outside the timing.
+      const oursFirst = i % 2 === 0;
+      const side = async (who: 'ours' | 'openssh', into: 'up' | 'down') => {
+        const copy =
+          who === 'ours'
+            ? engineCopy(into === 'up' ? 'upload' : 'download')
+            : opensshCopy(
+                into === 'up' ? `put ${source} bench-openssh.bin` : `get bench-openssh.bin ${back}`,
+              );
+        (who === 'ours' ? ours : openssh)[into].push(await timed(copy));
+        if (into === 'down') await checkBack(who === 'ours' ? 'TransferEngine' : 'OpenSSH');
+      };
+      for (const into of ['up', 'down'] as const) {
+        await side(oursFirst ? 'ours' : 'openssh', into);
+        await side(oursFirst ? 'openssh' : 'ours', into);
+      }
       console.error(
         `bench sftp: round ${i + 1} ours ${ours.up.at(-1)}/${ours.down.at(-1)} ms, openssh ${openssh.up.at(-1)}/${openssh.down.at(-1)} ms`,
       );
@@ -155,7 +152,7 @@ export async function sftpBenchmark(): Promise<Record<string, unknown>> {
     });
     const sqlOurs: number[] = [];
     const sqlOpenssh: number[] = [];
-    for (let i = 0; i < REPEATS; i++) {
+    for (let i = 0; i < SQL_REPEATS; i++) {
       sqlOurs.push(
         await timed(() =>
           databases.importSql({
@@ -205,10 +202,12 @@ export async function sftpBenchmark(): Promise<Record<string, unknown>> {
       if (count !== rows) throw new Error(`imported ${count} rows, expected ${rows}`);
     }
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+    const paired = (theirs: number[], mine: number[]) => theirs.map((ms, i) => ms / (mine[i] ?? Infinity));
     return {
       benchmark: 'sftp',
       fileMiB: FILE_MIB,
       repeats: REPEATS,
+      sqlRepeats: SQL_REPEATS,
       path: 'OpenSSH or TransferEngine → sandbox gateway (NODEID-UID) → node sshd',
       transferEngine: { uploadMiBs: rate(ours.up), downloadMiBs: rate(ours.down) },
       opensshSftp: { uploadMiBs: rate(openssh.up), downloadMiBs: rate(openssh.down) },
@@ -218,6 +217,13 @@ export async function sftpBenchmark(): Promise<Record<string, unknown>> {
         oursMs: Math.round(median(sqlOurs)),
         opensshMysqlMs: Math.round(median(sqlOpenssh)),
       },
+      // Each round's OpenSSH time over ours: the pairs ran back to back, so this is less swayed by the
+      // machine's load changing during the run than the ratio of the medians.
+      pairedRatioMedians: {
+        uploadOursVsOpenssh: ratio(median(paired(openssh.up, ours.up)), 1),
+        downloadOursVsOpenssh: ratio(median(paired(openssh.down, ours.down)), 1),
+      },
+      rounds: { oursMs: ours, opensshMs: openssh },
       ratios: {
         uploadOursVsOpenssh: ratio(rate(ours.up), rate(openssh.up)),
         downloadOursVsOpenssh: ratio(rate(ours.down), rate(openssh.down)),

@@ -15,6 +15,7 @@ import { HostKeys } from './ssh/HostKeys.ts';
 import { JsonFile } from './storage/JsonFile.ts';
 import { LocalTerminals } from './terminals/LocalTerminals.ts';
 import { TerminalSessions } from './terminals/TerminalSessions.ts';
+import { followTransferSettings } from './transfers/followSettings.ts';
 import { TransferEngine } from './transfers/TransferEngine.ts';
 
 export interface CoreOptions {
@@ -92,7 +93,8 @@ export class Core {
     this.localTerminals = new LocalTerminals();
     const sftp = new GatewaySftp(this.connections);
     this.files = new FilesService(sftp);
-    this.transfers = new TransferEngine(sftp);
+    this.transfers = new TransferEngine(sftp, { concurrency: settings.current().transfers.concurrency });
+    followTransferSettings(this.transfers, settings);
     this.databases = new DatabaseService({
       connections: this.connections,
       secrets,

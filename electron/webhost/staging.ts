@@ -71,7 +71,10 @@ export class StagingArea {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 });
     const partial = `${path}.${randomUUID()}.staging`;
     try {
-      await pipeline(request, createWriteStream(partial, { mode: 0o600, flags: 'wx' }));
+      // The folders (0700) keep other users out. The file's own mode is what the upload gives the
+      // file on the node, and a browser cannot tell the original's: the usual 0644 (less the
+      // umask), not 0600, which would hide an uploaded web page from the node's web server.
+      await pipeline(request, createWriteStream(partial, { mode: 0o644, flags: 'wx' }));
       await rename(partial, path);
     } catch (error) {
       await rm(partial, { force: true });

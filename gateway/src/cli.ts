@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { Sandbox, type SandboxReady } from './sandbox/Sandbox.ts';
+import { startStandaloneGateway } from './sandbox/standaloneGateway.ts';
 import { parseKeyTypes } from './ssh/KeyPolicy.ts';
 
 const USAGE = `Usage: enscale-gateway sandbox [options]
+       enscale-gateway gateway --data DIR [--port N] [--host H] [--key-types LIST] [--json]
 
 Starts the Enscale platform in miniature: the dashboard API, demo environments whose nodes are
 real OpenSSH servers, and a private MariaDB behind the database node.
@@ -16,6 +18,10 @@ Options:
                    service), or a comma list of rsa, ed25519, ecdsa. DSA never.
   --json           print exactly one JSON line on stdout when ready, nothing else
   -h, --help       this text
+
+gateway: only the SSH gateway, for the sandbox whose data folder is DIR (its store,
+node-access key, host keys and audit log), e.g. to stop and restart the gateway while
+the sandbox's nodes and API run on. --port defaults to 3022.
 `;
 
 function portOption(value: string | undefined, fallback: number, name: string): number {
@@ -88,15 +94,56 @@ async function sandbox(args: string[]): Promise<number> {
     ...(values['key-types'] ? { gatewayOptions: { keyTypes: parseKeyTypes(values['key-types']) } } : {}),
   });
   process.stdout.write((values.json ? JSON.stringify(started.ready) : summary(started.ready)) + '\n');
+  return untilStopped('the sandbox', () => started.stop(), values.json);
+}
 
+async function gatewayAlone(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      data: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'key-types': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!values.data) throw new Error('gateway needs --data DIR, the data folder of a sandbox.');
+  const started = await startStandaloneGateway({
+    dataDir: values.data,
+    ...(values.host ? { host: values.host } : {}),
+    port: portOption(values.port, 3022, '--port'),
+    ...(values['key-types'] ? { gatewayOptions: { keyTypes: parseKeyTypes(values['key-types']) } } : {}),
+  });
+  const { gateway } = started.ready;
+  process.stdout.write(
+    (values.json
+      ? JSON.stringify(started.ready)
+      : `SSH gateway for ${started.ready.data} on ${gateway.host} port ${gateway.port} (host key ${gateway.hostKey.sha256}). Press Ctrl-C to stop.`) +
+      '\n',
+  );
+  return untilStopped('the gateway', () => started.stop(), values.json);
+}
+
+/**
+ * Runs until SIGINT, SIGTERM or SIGHUP, or until whoever started us goes away, then stops `what` in
+ * order (a gateway says goodbye to its clients and closes its audit log) and resolves the exit status.
+ */
+function untilStopped(what: string, stopIt: () => Promise<void>, quiet: boolean): Promise<number> {
   return new Promise<number>((resolveExit) => {
     let stopping = false;
     const stop = (reason: string) => {
       if (stopping) return;
       stopping = true;
       clearInterval(orphanWatch);
-      if (!values.json) process.stderr.write(`Stopping the sandbox (${reason})…\n`);
-      started.stop().then(
+      if (!quiet) process.stderr.write(`Stopping ${what} (${reason})…\n`);
+      stopIt().then(
         () => resolveExit(0),
         (error: unknown) => {
           process.stderr.write(`Error while stopping: ${String(error)}\n`);
@@ -122,6 +169,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'sandbox':
         return await sandbox(rest);
+      case 'gateway':
+        return await gatewayAlone(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -298,3 +298,23 @@ describe('enscale-gateway sandbox without sshd', () => {
     expect(stderr).toMatch(/apt-get install mariadb-server/);
   });
 });
+
+describe('enscale-gateway gateway (the gateway alone, for a sandbox data folder)', () => {
+  it('refuses a folder that holds no sandbox, rather than serve an empty store', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'not-a-sandbox-'));
+    try {
+      const proc = spawn(process.execPath, [BIN, 'gateway', '--json', '--data', empty, '--port', '0']);
+      let stderr = '';
+      let stdout = '';
+      proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      expect(await exited(proc)).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`${empty} is not a sandbox data folder`);
+      // Nothing was created in it.
+      expect(await readdir(empty)).toEqual([]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});

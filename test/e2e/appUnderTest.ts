@@ -24,10 +24,13 @@ const CHROMIUM_ARGS = [
 // wait for something to appear, not how fast it must be.
 export const UI_TIMEOUT = 60_000;
 
-/** Waits until the locator is visible (Playwright's own wait). */
-export async function visible(locator: Locator): Promise<Locator> {
+/**
+ * Waits until the locator is visible (Playwright's own wait). `timeout` is a hang guard for work that
+ * is long by nature (a GiB transferred, 20 MB drawn in software WebGL), never a speed requirement.
+ */
+export async function visible(locator: Locator, timeout = UI_TIMEOUT): Promise<Locator> {
   try {
-    await locator.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await locator.waitFor({ state: 'visible', timeout });
   } catch (error) {
     await screenshot(locator.page(), `failed-${Date.now()}`);
     throw error;

@@ -1,15 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completeFirstRun,
   eventually,
+  readClipboard,
   screenshot,
   setRenderer,
   startApp,
@@ -20,6 +21,7 @@ import {
   type AppUnderTest,
 } from './appUnderTest.ts';
 import { dropFiles } from './dropFiles.ts';
+import { sha256 } from './localFiles.ts';
 
 let app: AppUnderTest;
 let local: string;
@@ -37,16 +39,6 @@ afterAll(async () => {
   await app?.close();
   if (local) await rm(local, { recursive: true, force: true });
 });
-
-function sha256(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
-}
 
 /** Every file under `dir`, as relative paths. */
 function filesUnder(dir: string): string[] {
@@ -95,6 +87,31 @@ describe('the file pane of node 518839', () => {
     expect(filesUnder(remote)).toEqual(filesUnder(folder));
     for (const name of filesUnder(folder))
       expect(await sha256(join(remote, name)), name).toBe(await sha256(join(folder, name)));
+  });
+
+  it('uploads a file dropped on a folder row into that folder', async () => {
+    const { page } = app;
+    const file = join(local, 'into-site.txt');
+    writeFileSync(file, 'dropped on the site folder\n');
+    await dropFiles(fileRow(page, 'site'), [file]);
+    await visible(transferRow(page, 'into-site.txt', 'Done'));
+    expect(readFileSync(join(nodeHome, 'site', 'into-site.txt'), 'utf8')).toBe(
+      'dropped on the site folder\n',
+    );
+    expect(existsSync(join(nodeHome, 'into-site.txt'))).toBe(false);
+  });
+
+  it('opens the context menu of the row under the pointer', async () => {
+    const { page } = app;
+    await fileRow(page, 'README').click({ button: 'right' });
+    expect(await fileRow(page, 'README').getAttribute('aria-selected')).toBe('true');
+    const menu = await visible(page.getByRole('menu', { name: 'File actions' }));
+    await screenshot(page, 'files-context-menu');
+    await menu.getByRole('menuitem', { name: 'Copy path' }).click();
+    await eventually(
+      () => readClipboard(page),
+      (text) => expect(text).toBe(join(nodeHome, 'README.txt')),
+    );
   });
 
   it('changes permissions, as ls -l on the node shows', async () => {

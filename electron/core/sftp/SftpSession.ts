@@ -1,4 +1,5 @@
 import type { Attributes, FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
+import { FramedWrites } from './FramedWrites.ts';
 import { toFileError } from './sftpErrors.ts';
 
 export type SftpSource = SFTPWrapper | (() => Promise<SFTPWrapper>);
@@ -166,10 +167,17 @@ export class SftpSession {
     );
   }
 
+  /** Writes `buffer[0, length)`; a buffer from `writeBuffer` is sent without being copied. */
   write(handle: Buffer, path: string, buffer: Buffer, length: number, position: number): Promise<void> {
-    return this.call<undefined>('write', path, (done) =>
-      this.sftp.write(handle, buffer, 0, length, position, (error) => done(error, undefined)),
-    );
+    return this.call<undefined>('write', path, (done) => {
+      const answered = (error?: Error | null) => done(error, undefined);
+      FramedWrites.for(this.sftp).write(handle, buffer, length, position, answered).catch(answered);
+    });
+  }
+
+  /** A buffer to fill with data for `write`, which can then send it without copying or allocating. */
+  writeBuffer(size: number): Buffer {
+    return FramedWrites.allocate(size);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { ConnectionsApi } from '../../../shared/src/contract.ts';
+import { connect as connectSocket } from 'node:net';
 import ssh2 from 'ssh2';
 import {
   AuthenticationFailed,
@@ -14,6 +15,7 @@ import {
 } from '../../../shared/src/connections.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { HostKeys } from './HostKeys.ts';
+import { poolOutgoingPackets } from './pooledSocket.ts';
 
 /** The private key a connection signs in with; fetched from the vault for every (re)connect. */
 export type IdentityProvider = () => Promise<{ privateKey: string | Buffer; passphrase?: string }>;
@@ -202,6 +204,9 @@ export class GatewayConnections implements ConnectionsApi {
     pinned: PinnedHostKey | undefined,
   ): Promise<ssh2.Client> {
     const client = new ssh2.Client();
+    // The client's own socket, handed to ssh2, so its outgoing packets can use pooled buffers.
+    const socket = connectSocket({ host: target.gateway.host, port: target.gateway.port });
+    poolOutgoingPackets(client, socket);
     let hostKeyError: unknown;
     return new Promise<ssh2.Client>((resolve, reject) => {
       client.once('ready', () => resolve(client));
@@ -210,8 +215,7 @@ export class GatewayConnections implements ConnectionsApi {
         reject(hostKeyError ?? error);
       });
       client.connect({
-        host: target.gateway.host,
-        port: target.gateway.port,
+        sock: socket,
         username: target.username,
         privateKey: identity.privateKey,
         ...(identity.passphrase ? { passphrase: identity.passphrase } : {}),

@@ -30,7 +30,7 @@ export type { SftpProvider } from './SftpProvider.ts';
 const DEFAULT_CHUNK_SIZE = 256 * 1024;
 
 export interface TransferEngineOptions {
-  /** Files copied at once. */
+  /** Files copied at once, until `setConcurrency` changes it. */
   concurrency?: number;
   /** SFTP requests in flight per file. */
   window?: number;
@@ -70,7 +70,7 @@ export class TransferEngine implements TransferService {
   private readonly queue: Entry[] = [];
   private running = 0;
   private readonly questions = new ConflictQuestions((conflict) => this.events.emit('conflict', conflict));
-  private readonly concurrency: number;
+  private concurrency: number;
   private readonly window: number;
   private readonly chunkSize: number;
   private readonly progressIntervalMs: number;
@@ -86,6 +86,16 @@ export class TransferEngine implements TransferService {
     // the client, the gateway and the node spend per byte (docs/core.md, "SFTP and transfers").
     this.chunkSize = Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     this.progressIntervalMs = options.progressIntervalMs ?? 100;
+  }
+
+  /**
+   * Files copied at once from now on (the Settings page changes it while transfers run): a larger
+   * number starts queued files at once; a smaller one lets running files finish and starts no new
+   * one until fewer than that run.
+   */
+  setConcurrency(concurrency: number): void {
+    this.concurrency = Math.max(1, Math.floor(concurrency) || 1);
+    this.pump();
   }
 
   async upload(request: TransferRequest): Promise<TransferJob> {

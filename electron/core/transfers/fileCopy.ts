@@ -99,6 +99,7 @@ export async function uploadFile(plan: CopyPlan, context: CopyContext): Promise<
         ...tuning(context, sftp.requestLimits.write),
         start,
         end: plan.size,
+        allocate: (size) => sftp.writeBuffer(size),
         move: async (buffer, offset, length) => {
           await readLocal(local, plan.localPath, buffer, length, offset);
           await sftp.write(handle, part, buffer, length, offset);

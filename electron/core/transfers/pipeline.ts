@@ -5,6 +5,8 @@ export interface PipelineOptions {
   /** Requests in flight at once; each owns one buffer of `chunkSize`, so memory is window × chunk. */
   window: number;
   signal: AbortSignal;
+  /** Makes each request's buffer (by default a plain one): uploads use buffers SFTP can send without copying. */
+  allocate?(size: number): Buffer;
   /** Moves the bytes [offset, offset + length) using `buffer` (at least `length` long). */
   move(buffer: Buffer, offset: number, length: number): Promise<void>;
   onProgress(bytes: number): void;
@@ -35,7 +37,7 @@ export async function pipeline(options: PipelineOptions): Promise<PipelineResult
   // A small file needs no buffer of a whole request.
   const bufferSize = Math.max(0, Math.min(chunkSize, end - options.start));
   const slot = async (): Promise<void> => {
-    const buffer = Buffer.allocUnsafe(bufferSize);
+    const buffer = options.allocate ? options.allocate(bufferSize) : Buffer.allocUnsafe(bufferSize);
     while (!failed && !signal.aborted && next < end) {
       const offset = next;
       const length = Math.min(chunkSize, end - offset);

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -69,26 +69,47 @@ export interface AuditSink {
  * complete line on a descriptor opened with O_APPEND, so concurrent writers (two gateways on one
  * file, or a log shipper reading it) never see a torn or interleaved line. Writes are
  * synchronous on purpose: an event is on disk before the action it describes continues, and the
- * volume is a handful of lines per connection, never per data packet.
+ * volume is a handful of lines per connection, never per data packet. A gateway killed outright
+ * (SIGKILL) loses no line it has recorded: the data is in the kernel once `record` returns.
  */
 export class JsonLinesAuditLog implements AuditSink {
   private fd: number | undefined;
 
   constructor(readonly path: string) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.fd = openSync(path, 'a', 0o600);
+    // Read as well as append: to look at the last byte a previous run left.
+    this.fd = openSync(path, 'a+', 0o600);
+    this.endCutLine(this.fd);
   }
 
   record(event: AuditEvent): void {
     if (this.fd === undefined) return;
-    const line = JSON.stringify({ ts: new Date().toISOString(), ...event }) + '\n';
-    writeSync(this.fd, line);
+    const line = Buffer.from(JSON.stringify({ ts: new Date().toISOString(), ...event }) + '\n');
+    // A regular file takes the whole line in one write; a short count means the disk filled up (or
+    // the kernel gave up at a page boundary as a fatal signal arrived). Writing the rest at least
+    // keeps the next event off the cut line.
+    let written = writeSync(this.fd, line);
+    while (written < line.length) written += writeSync(this.fd, line, written);
   }
 
   close(): void {
     if (this.fd === undefined) return;
     closeSync(this.fd);
     this.fd = undefined;
+  }
+
+  /**
+   * A file that does not end with a line break holds a line cut short — by a crash in the middle of a
+   * write (the kernel may stop a write to a regular file at a page boundary when SIGKILL arrives), a
+   * power loss, a full disk. This run starts on a line of its own, so that only that line is damaged
+   * and not the first event recorded now as well.
+   */
+  private endCutLine(fd: number): void {
+    const { size } = fstatSync(fd);
+    if (size === 0) return;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) writeSync(fd, '\n');
   }
 }
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,26 @@ describe('audit log', () => {
     expect(lines).toHaveLength(2000);
     const conns = new Set(lines.map((line) => (JSON.parse(line) as { conn: string }).conn));
     expect(conns.size).toBe(2000);
+  });
+
+  it('starts on a line of its own after a previous run left a line cut short', () => {
+    const path = join(tempDir(), 'audit.log');
+    // What a crash in the middle of a write would leave: a whole line, then the start of one.
+    const whole = JSON.stringify({ ts: '2026-12-01T00:00:00.000Z', event: 'refused', conn: 'a', ip: 'x' });
+    writeFileSync(path, `${whole}\n{"ts":"2026-12-01T00:00:01.000Z","event":"conn`, { mode: 0o600 });
+    const log = new JsonLinesAuditLog(path);
+    log.record({ event: 'connect', conn: 'after', ip: '127.0.0.1', port: 5000 });
+    log.close();
+    const lines = readFileSync(path, 'utf8').split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toBe(whole);
+    expect(lines[1]).toBe('{"ts":"2026-12-01T00:00:01.000Z","event":"conn');
+    expect(JSON.parse(lines[2]!)).toMatchObject({ event: 'connect', conn: 'after' });
+    expect(lines[3]).toBe('');
+
+    // A file that ends properly gets no blank line.
+    new JsonLinesAuditLog(path).close();
+    expect(readFileSync(path, 'utf8').split('\n')).toHaveLength(4);
   });
 
   it('fans out to several sinks', () => {

@@ -12,11 +12,11 @@ import {
 } from 'react-aria-components';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { DatabaseCredentials, SqlProgress, SqlResult } from '../../../shared/src/databases.ts';
-import { errorMessage } from '../app/errorMessage.ts';
 import { pickedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 import { useCore, useCoreEvent, useHost } from '../host/HostContext.tsx';
 import { formatBytes, formatRate } from '../transfers/format.ts';
 import { Field, InlineError } from '../ui/fields.tsx';
+import { useAction } from '../ui/useAction.ts';
 
 export interface SqlTarget {
   target: ConnectionTarget;
@@ -54,8 +54,7 @@ export function SqlDialog(props: {
   const [gzip, setGzip] = useState(true);
   const [progress, setProgress] = useState<SqlProgress>();
   const [result, setResult] = useState<SqlResult>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const [controller, setController] = useState<AbortController>();
 
   useEffect(() => {
@@ -66,10 +65,8 @@ export function SqlDialog(props: {
   }, [core, sql]);
   useCoreEvent(core.databases.events, 'progress', setProgress);
 
-  const run = async () => {
-    setError(undefined);
+  const importOrExport = async () => {
     setResult(undefined);
-    setBusy(true);
     const abort = new AbortController();
     setController(abort);
     let release: () => void = () => undefined;
@@ -94,11 +91,8 @@ export function SqlDialog(props: {
           ),
         );
       }
-    } catch (e) {
-      setError(errorMessage(e));
     } finally {
       release();
-      setBusy(false);
       setController(undefined);
     }
   };
@@ -120,7 +114,7 @@ export function SqlDialog(props: {
           <Form
             onSubmit={(event) => {
               event.preventDefault();
-              void run();
+              void run(importOrExport);
             }}
           >
             {props.mode === 'import' && (

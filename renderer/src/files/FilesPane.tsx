@@ -12,15 +12,18 @@ import {
   MenuItem,
   MenuTrigger,
   Popover,
+  ProgressBar,
   TextField,
 } from 'react-aria-components';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import { TEXT_FILE_MAX_BYTES, type RemoteFileEntry } from '../../../shared/src/files.ts';
+import { FINAL_TRANSFER_STATES } from '../../../shared/src/transfers.ts';
 import { errorMessage } from '../app/errorMessage.ts';
 import { droppedEntries, pickedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
-import { useCore, useHost } from '../host/HostContext.tsx';
+import { useCore, useCoreEvent, useHost } from '../host/HostContext.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';
 import { ConfirmDialog, PromptDialog, TextEditorDialog } from '../ui/dialogs.tsx';
+import { formatBytes } from '../transfers/format.ts';
 import { InlineError } from '../ui/fields.tsx';
 import { FileTable } from './FileTable.tsx';
 import { isFolder, sortEntries, type FileSort } from './fileSort.ts';
@@ -65,6 +68,9 @@ export function FilesPane(props: {
   const [dropTarget, setDropTarget] = useState<string>();
   const [dragging, setDragging] = useState(false);
   const [menuAt, setMenuAt] = useState<{ x: number; y: number }>();
+  const [staging, setStaging] = useState<{ staged: number; total: number }>();
+  const [focusTable, setFocusTable] = useState(false);
+  const tableHost = useRef<HTMLDivElement>(null);
   const menuAnchor = useRef<HTMLDivElement>(null);
   const { target } = props;
 
@@ -72,12 +78,15 @@ export function FilesPane(props: {
     async (next: string) => {
       setError(undefined);
       setLoading(true);
+      // Opened from the keyboard (Enter on a folder row): the new folder's table takes the focus.
+      const fromTable = tableHost.current?.contains(document.activeElement) ?? false;
       try {
         const list = await core.files.list(target, next);
         setEntries(list);
         setPath(next);
         setLocation(next);
         setSelected(new Set());
+        setFocusTable(fromTable);
       } catch (e) {
         setError(errorMessage(e));
       } finally {
@@ -87,6 +96,38 @@ export function FilesPane(props: {
     [core, target],
   );
   const refresh = useCallback(() => (path ? open(path) : Promise.resolve()), [open, path]);
+
+  // Uploads that end into the folder on show (dropped here, resumed from the Transfers panel,
+  // started in another pane) appear without a manual refresh — a folder that failed half-way too.
+  // One listing at a time however many end, applied only if the pane still shows that folder; the
+  // selection is kept.
+  const shown = useRef(path);
+  shown.current = path;
+  const relistsWanted = useRef(0);
+  const relisting = useRef(false);
+  const relist = useCallback(async () => {
+    relistsWanted.current += 1;
+    if (relisting.current) return;
+    relisting.current = true;
+    try {
+      // Asked again while listing: list once more, for the uploads that finished meanwhile.
+      for (let served = 0; served < relistsWanted.current;) {
+        served = relistsWanted.current;
+        const folder = shown.current;
+        if (!folder) return;
+        const list = await core.files.list(target, folder).catch(() => undefined);
+        if (list && shown.current === folder) setEntries(list);
+      }
+    } finally {
+      relisting.current = false;
+      relistsWanted.current = 0;
+    }
+  }, [core, target]);
+  useCoreEvent(core.transfers.events, 'job', (job) => {
+    if (job.direction !== 'upload' || job.parentId || !FINAL_TRANSFER_STATES.includes(job.state)) return;
+    if (!path) return;
+    if (parentOf(job.remotePath) === path.replace(/(.)\/+$/, '$1')) void relist();
+  });
   const home = useCallback(async () => {
     try {
       await open(await core.files.home(target));
@@ -107,12 +148,22 @@ export function FilesPane(props: {
   const single = selectedEntries.length === 1 ? selectedEntries[0] : undefined;
 
   const upload = async (folder: string, dropped: DroppedEntry[]) => {
+    // In a browser the dropped files are first streamed to the host, which takes a while for a
+    // large file or thousands of small ones: say so until the transfers appear.
+    let shownPercent = -1;
+    const onStaging = (staged: number, total: number) => {
+      const percent = total > 0 ? Math.floor((100 * staged) / total) : 100;
+      if (percent === shownPercent) return;
+      shownPercent = percent;
+      setStaging({ staged, total });
+    };
     try {
-      const { settled } = await uploadEntries(host, core, target, folder, dropped);
+      await uploadEntries(host, core, target, folder, dropped, onStaging);
       props.onTransfersStarted();
-      void settled.then(() => refresh());
     } catch (e) {
       notifier.error('Upload failed', errorMessage(e));
+    } finally {
+      setStaging(undefined);
     }
   };
 
@@ -258,7 +309,26 @@ export function FilesPane(props: {
         </Form>
       </div>
       <InlineError message={error} />
+      {staging && (
+        <ProgressBar
+          aria-label="Reading the dropped files"
+          className="progress staging-progress"
+          value={staging.staged}
+          maxValue={Math.max(1, staging.total)}
+        >
+          <span className="muted">
+            Reading the dropped files: {formatBytes(staging.staged)} of {formatBytes(staging.total)}
+          </span>
+          <div className="bar">
+            <div
+              className="fill"
+              style={{ width: `${staging.total > 0 ? (100 * staging.staged) / staging.total : 100}%` }}
+            />
+          </div>
+        </ProgressBar>
+      )}
       <div
+        ref={tableHost}
         className="files-table-host"
         onContextMenu={(event) => {
           event.preventDefault();
@@ -268,7 +338,13 @@ export function FilesPane(props: {
           setMenuAt({ x: event.clientX - box.left, y: event.clientY - box.top });
         }}
       >
+        {/*
+          One table per folder: opening another starts from the top with nothing focused, rather
+          than the virtualizer keeping (and laying out all rows to find) the last folder's focused row.
+        */}
         <FileTable
+          key={path}
+          autoFocus={focusTable}
           path={path ?? ''}
           entries={sorted}
           sort={sort}

@@ -1,32 +1,14 @@
-import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
-import type { KeyInfo, RsaBits } from '../../../shared/src/keys.ts';
-import { errorMessage } from '../app/errorMessage.ts';
-import { useCore } from '../host/HostContext.tsx';
-import { defaultKeyName, KeySizeSelect } from '../keys/KeySizeSelect.tsx';
+import type { KeyInfo } from '../../../shared/src/keys.ts';
+import { KeySizeSelect } from '../keys/KeySizeSelect.tsx';
+import { useKeyGeneration } from '../keys/useKeyGeneration.ts';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { Working } from '../ui/Working.tsx';
 
 /** Step 3: a key for the gateway — the newest one on this device, or a new RSA key made in the core. */
 export function KeyStep(props: { existing: KeyInfo[]; onDone: (key: KeyInfo) => void }) {
-  const core = useCore();
   const newest = props.existing.at(-1);
-  const [name, setName] = useState(defaultKeyName);
-  const [bits, setBits] = useState<RsaBits>(4096);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const generate = async () => {
-    setError(undefined);
-    setBusy(true);
-    try {
-      props.onDone(await core.keys.generate({ name: name.trim() || defaultKeyName(), bits }));
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { name, setName, bits, setBits, busy, error, generate } = useKeyGeneration(props.onDone);
 
   return (
     <Form

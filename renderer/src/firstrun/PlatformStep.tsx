@@ -4,6 +4,7 @@ import type { PlatformProfile } from '../../../shared/src/platform.ts';
 import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
+import { useAction } from '../ui/useAction.ts';
 
 const CUSTOM = 'custom';
 
@@ -22,8 +23,7 @@ export function PlatformStep(props: {
   const [gatewayPort, setGatewayPort] = useState(
     props.current?.kind === CUSTOM ? String(props.current.gateway.port) : '3022',
   );
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     core.platform.presets().then(
@@ -33,7 +33,7 @@ export function PlatformStep(props: {
       },
       (e: unknown) => setError(errorMessage(e)),
     );
-  }, [core]);
+  }, [core, setError]);
 
   const submit = async () => {
     setError(undefined);
@@ -52,15 +52,10 @@ export function PlatformStep(props: {
       };
     }
     if (!profile) return;
-    setBusy(true);
-    try {
+    await run(async () => {
       await core.platform.useProfile(profile);
       props.onDone(profile);
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

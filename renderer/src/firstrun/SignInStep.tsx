@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import type { Account, PlatformProfile } from '../../../shared/src/platform.ts';
-import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
+import { useAction } from '../ui/useAction.ts';
 
 /** The sandbox's demo account (spec/platform-api.md), offered so a newcomer needs no account. */
 const SANDBOX_LOGIN = 'demo@sandbox.local';
@@ -19,20 +19,9 @@ export function SignInStep(props: {
   const sandbox = props.profile.kind === 'sandbox';
   const [login, setLogin] = useState(sandbox ? SANDBOX_LOGIN : '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const submit = async () => {
-    setError(undefined);
-    setBusy(true);
-    try {
-      props.onDone(await core.platform.signIn(login.trim(), password));
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const submit = () => run(async () => props.onDone(await core.platform.signIn(login.trim(), password)));
 
   return (
     <Form

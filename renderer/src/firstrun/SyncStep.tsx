@@ -2,29 +2,21 @@ import { useCallback, useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
 import type { KeySyncResult } from '../../../shared/src/platformService.ts';
-import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { InlineError } from '../ui/fields.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { Working } from '../ui/Working.tsx';
 
 /** Step 4: the key's public half on the dashboard (added only if it is not there yet). */
 export function SyncStep(props: { keyInfo: KeyInfo; onDone: () => void }) {
   const core = useCore();
   const [result, setResult] = useState<KeySyncResult>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
-  const sync = useCallback(async () => {
-    setError(undefined);
-    setBusy(true);
-    try {
-      setResult(await core.platform.syncKey(props.keyInfo.id));
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
-  }, [core, props.keyInfo.id]);
+  const sync = useCallback(
+    () => run(async () => setResult(await core.platform.syncKey(props.keyInfo.id))),
+    [run, core, props.keyInfo.id],
+  );
 
   useEffect(() => {
     void sync();

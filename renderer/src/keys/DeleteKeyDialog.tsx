@@ -2,9 +2,9 @@ import { useState } from 'react';
 import { Button, Label, Radio, RadioGroup, Text } from 'react-aria-components';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
 import type { DashboardKey } from '../../../shared/src/platform.ts';
-import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { InlineError } from '../ui/fields.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { KeyDialog } from './KeyDialog.tsx';
 import { Working } from '../ui/Working.tsx';
 
@@ -34,23 +34,18 @@ export function DeleteKeyDialog(props: {
   const core = useCore();
   const { keyInfo, onDashboard } = props;
   const [scope, setScope] = useState<DeleteScope | null>(null);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  // Stays busy once deleted: `onDone` closes the dialog.
+  const { busy, error, run } = useAction({ keepBusyOnSuccess: true });
   const onIt = (onDashboard?.length ?? 0) > 0;
 
   const remove = async () => {
     if (!scope) return;
-    setError(undefined);
-    setBusy(true);
-    try {
+    await run(async () => {
       if (scope !== 'device')
         for (const entry of onDashboard ?? []) await core.platform.deleteDashboardKey(entry.id);
       if (scope !== 'dashboard') await core.keys.delete(keyInfo.id);
       props.onDone(`Deleted ${keyInfo.name} ${DONE[scope]}.`);
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
+    });
   };
 
   const dashboardReason = onDashboard
@@ -124,19 +119,12 @@ export function DeleteDashboardKeyDialog(props: {
 }) {
   const core = useCore();
   const { dashboardKey } = props;
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const remove = async () => {
-    setError(undefined);
-    setBusy(true);
-    try {
+  const { busy, error, run } = useAction({ keepBusyOnSuccess: true });
+  const remove = () =>
+    run(async () => {
       await core.platform.deleteDashboardKey(dashboardKey.id);
       props.onDone(`Deleted ${dashboardKey.title} from the dashboard.`);
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
-  };
+    });
   return (
     <KeyDialog
       title={`Delete ${dashboardKey.title} from the dashboard?`}

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Button, Form, Label, Radio, RadioGroup, Text } from 'react-aria-components';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
-import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { isAbsolutePath, suggestedPath, type ExportFormat } from './exportPath.ts';
 import { KeyDialog } from './KeyDialog.tsx';
 import { Working } from '../ui/Working.tsx';
@@ -26,8 +26,11 @@ export function ExportKeyDialog(props: {
   const [path, setPath] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  // Stays busy once written: `onDone` closes the dialog.
+  const { busy, error, run } = useAction({
+    keepBusyOnSuccess: true,
+    failureHint: 'Check that the folder exists and that you may write there.',
+  });
 
   const suggestion = (f: ExportFormat) =>
     folder ? suggestedPath(folder.dir, folder.separator, keyInfo.name, f) : '';
@@ -62,11 +65,9 @@ export function ExportKeyDialog(props: {
       : undefined;
   const repeatProblem = passphrase && repeat !== passphrase ? 'The two passphrases differ.' : undefined;
 
-  const save = async () => {
-    setError(undefined);
-    setBusy(true);
-    const target = path.trim();
-    try {
+  const save = () =>
+    run(async () => {
+      const target = path.trim();
       await core.keys.exportPrivateToFile(keyInfo.id, {
         format,
         path: target,
@@ -75,11 +76,7 @@ export function ExportKeyDialog(props: {
       props.onDone(
         `Exported ${keyInfo.name} to ${target} (${FORMAT_WORDS[format]}${passphrase ? ', with a passphrase' : ''}).`,
       );
-    } catch (e) {
-      setError(`${errorMessage(e)} Check that the folder exists and that you may write there.`);
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <KeyDialog title={`Export the private key ${keyInfo.name}`} busy={busy} onClose={props.onClose}>

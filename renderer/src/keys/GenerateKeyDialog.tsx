@@ -1,31 +1,17 @@
-import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
-import type { KeyInfo, RsaBits } from '../../../shared/src/keys.ts';
-import { errorMessage } from '../app/errorMessage.ts';
-import { useCore } from '../host/HostContext.tsx';
+import type { KeyInfo } from '../../../shared/src/keys.ts';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { KeyDialog } from './KeyDialog.tsx';
 import { Working } from '../ui/Working.tsx';
-import { defaultKeyName, KeySizeSelect } from './KeySizeSelect.tsx';
+import { KeySizeSelect } from './KeySizeSelect.tsx';
+import { useKeyGeneration } from './useKeyGeneration.ts';
 
 /** A new RSA key, made in the core (its private half never reaches this page). */
 export function GenerateKeyDialog(props: { onDone: (key: KeyInfo) => void; onClose: () => void }) {
-  const core = useCore();
-  const [name, setName] = useState(defaultKeyName);
-  const [bits, setBits] = useState<RsaBits>(4096);
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-
-  const generate = async () => {
-    setError(undefined);
-    setBusy(true);
-    try {
-      props.onDone(await core.keys.generate({ name: name.trim() || defaultKeyName(), bits }));
-    } catch (e) {
-      setError(errorMessage(e));
-      setBusy(false);
-    }
-  };
+  // Stays busy once made: `onDone` closes the dialog.
+  const { name, setName, bits, setBits, busy, error, generate } = useKeyGeneration(props.onDone, {
+    keepBusyOnSuccess: true,
+  });
 
   return (
     <KeyDialog title="Generate a key" busy={busy} onClose={props.onClose}>

@@ -3,9 +3,6 @@ import type { RsaBits } from '../../../shared/src/keys.ts';
 
 const SIZES: RsaBits[] = [4096, 3072, 2048];
 
-/** The name a new key gets unless the user gives one. */
-export const defaultKeyName = (): string => `Enscale SSH ${new Date().toISOString().slice(0, 10)}`;
-
 /** The RSA size of a new key, 4096 recommended: on the first-run screen and on the Keys page. */
 export function KeySizeSelect(props: {
   value: RsaBits;

@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { Account, PlatformProfile } from '../../../shared/src/platform.ts';
-import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { InlineError } from '../ui/fields.tsx';
+import { useAction } from '../ui/useAction.ts';
 
 const KIND_WORDS: Record<PlatformProfile['kind'], string> = {
   enscale: 'Enscale',
@@ -18,19 +17,13 @@ const KIND_WORDS: Record<PlatformProfile['kind'], string> = {
 export function AccountSection(props: { account: Account; profile: PlatformProfile }) {
   const core = useCore();
   const { account, profile } = props;
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
+  // Signed out, this section is replaced by the first-run screens (the core's `signedOut` event).
+  const { busy, error, run } = useAction({
+    keepBusyOnSuccess: true,
+    failureHint: 'You are still signed in; try again.',
+  });
 
-  const signOut = async () => {
-    setError(undefined);
-    setBusy(true);
-    try {
-      await core.platform.signOut();
-    } catch (e) {
-      setError(`${errorMessage(e)} You are still signed in; try again.`);
-      setBusy(false);
-    }
-  };
+  const signOut = () => run(() => core.platform.signOut());
 
   return (
     <section className="settings-section" aria-labelledby="settings-account">

@@ -33,8 +33,8 @@ export function TransfersSection(props: {
         <Label>Files copied at once</Label>
         <Input />
         <Text slot="description">
-          From {TRANSFER_CONCURRENCY.min} to {TRANSFER_CONCURRENCY.max}. More helps with many small files; one
-          large file goes no faster.
+          From {TRANSFER_CONCURRENCY.min} to {TRANSFER_CONCURRENCY.max}, applied at once, to queued files too.
+          More helps with many small files; one large file goes no faster.
         </Text>
       </NumberField>
       <RadioGroup

@@ -11,7 +11,7 @@ import type { TerminalSettings } from '../settings/Settings.ts';
 import { TerminalConnection, type TerminalStatus } from './TerminalConnection.ts';
 import type { TerminalHub } from './TerminalHub.ts';
 import { hasHardwareWebgl } from './gpu.ts';
-import { safeExternalUrl } from './links.ts';
+import { linkHint, linkToOpen, type LinkClick } from './links.ts';
 import { DARK_THEME, LIGHT_THEME } from './themes.ts';
 import { ReconnectOverlay } from './ReconnectOverlay.tsx';
 
@@ -37,11 +37,13 @@ const optionsFrom = (settings: TerminalSettings, scheme: 'light' | 'dark') => ({
   theme: scheme === 'dark' ? DARK_THEME : LIGHT_THEME,
 });
 
-function openLink(text: string): void {
-  const url = safeExternalUrl(text);
+function openLink(click: LinkClick, text: string): void {
+  const url = linkToOpen(click, text);
   // The desktop shell hands http(s) windows to the system browser after its own check.
   if (url) window.open(url, '_blank', 'noopener,noreferrer');
 }
+
+const IS_MAC = /Mac/i.test(navigator.platform);
 
 /** Loads the WebGL renderer when the setting and the machine allow; xterm's DOM renderer stays otherwise. */
 function useRenderer(term: Terminal | undefined, renderer: TerminalSettings['renderer']): void {
@@ -69,6 +71,8 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
   const [status, setStatus] = useState<TerminalStatus>({ state: 'connecting' });
   const [connection, setConnection] = useState<TerminalConnection<Request>>();
   const [searching, setSearching] = useState(false);
+  /** Where the link under the pointer goes, and how to open it. */
+  const [hint, setHint] = useState<string>();
   const [query, setQuery] = useState('');
   const latest = useRef(props);
   latest.current = props;
@@ -90,16 +94,19 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
   useEffect(() => {
     const element = host.current;
     if (!element) return;
+    // Links, plain or OSC 8 (whose text need not be its address): the address shown on hover, opened
+    // on Ctrl+click only and only after the check. xterm.js drops OSC 8 links that are not http(s).
+    const hover = (_event: MouseEvent, text: string) => setHint(linkHint(text, IS_MAC));
+    const leave = () => setHint(undefined);
     const term = new Terminal({
       ...optionsFrom(settingsRef.current, schemeRef.current),
-      // OSC 8 hyperlinks: opened only after the same check as plain links.
-      linkHandler: { activate: (_event, text) => openLink(text), allowNonHttpProtocols: false },
+      linkHandler: { activate: openLink, hover, leave, allowNonHttpProtocols: false },
     });
     const fit = new FitAddon();
     const search = new SearchAddon();
     term.loadAddon(fit);
     term.loadAddon(search);
-    term.loadAddon(new WebLinksAddon((_event, uri) => openLink(uri)));
+    term.loadAddon(new WebLinksAddon(openLink, { hover, leave }));
     setParts({ term, fit, search });
     term.open(element);
     fit.fit();
@@ -210,6 +217,11 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
         </div>
       )}
       <div className="terminal-host" ref={host} role="region" aria-label={props.label} />
+      {hint && (
+        <div className="terminal-link-hint" role="tooltip">
+          {hint}
+        </div>
+      )}
       {connection && status.state === 'disconnected' && (
         <ReconnectOverlay status={status} onRetry={() => connection.retryNow()} onClose={props.onClose} />
       )}

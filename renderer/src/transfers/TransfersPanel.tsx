@@ -51,6 +51,8 @@ function TransferRow({ view }: { view: TransferView }) {
   const notifier = useNotifier();
   const { job, progress } = view;
   const name = baseName(job.direction === 'upload' ? job.localPath : job.remotePath);
+  // "Keep both" gave the copy another name at its destination: say which.
+  const savedAs = baseName(job.direction === 'upload' ? job.remotePath : job.localPath);
   // Progress events are throttled: once a job has settled, its own figures are the final ones.
   const live = job.state === 'running' && progress !== undefined;
   const bytes = live ? progress.bytes : job.bytes;
@@ -67,6 +69,7 @@ function TransferRow({ view }: { view: TransferView }) {
       <div className="transfer-main">
         <span className="transfer-name" title={`${job.localPath} ⇄ ${job.remotePath}`}>
           {arrow} {name}
+          {savedAs !== name ? ` → ${savedAs}` : ''}
           {job.kind === 'folder' && job.files ? ` (${job.files.finished}/${job.files.total} files)` : ''}
         </span>
         <ProgressBar
@@ -88,8 +91,10 @@ function TransferRow({ view }: { view: TransferView }) {
             ? ` · ${formatRate(progress.rate)} · ${formatEta(progress.eta)} left`
             : ''}
           {job.resumedFrom > 0 ? ` · resumed at ${formatBytes(job.resumedFrom)}` : ''}
+          {job.state === 'cancelled' && job.kind === 'file' && bytes > 0 ? ' · kept for Resume' : ''}
         </span>
-        {job.error && <span className="inline-error">{job.error}</span>}
+        {/* A cancel is the user's own doing: its figures say what is kept, no error to show. */}
+        {job.error && job.state !== 'cancelled' && <span className="inline-error">{job.error}</span>}
       </div>
       <span className="transfer-state">{STATE_WORDS[job.state]}</span>
       {running && (

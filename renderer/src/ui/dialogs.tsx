@@ -10,28 +10,21 @@ import {
   TextField,
   Label,
 } from 'react-aria-components';
-import { errorMessage } from '../app/errorMessage.ts';
 import { Field, InlineError } from './fields.tsx';
+import { useAction } from './useAction.ts';
 
-/** What a dialog's action does; a failure stays in the dialog, with the reason, to retry. */
-type Action = () => Promise<void>;
-
-function useAction(action: Action, close: () => void) {
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const run = async () => {
-    setError(undefined);
-    setBusy(true);
-    try {
-      await action();
-      close();
-    } catch (e) {
-      setError(errorMessage(e));
-    } finally {
-      setBusy(false);
-    }
+/** Closes the dialog once the action is done; a failure stays in the dialog, with the reason, to retry. */
+function useDialogAction(action: () => Promise<void>, close: () => void) {
+  const { error, busy, run } = useAction();
+  return {
+    error,
+    busy,
+    run: () =>
+      run(async () => {
+        await action();
+        close();
+      }),
   };
-  return { error, busy, run };
 }
 
 /** Asks for one line of text (a new folder's name, a new name, a mode). */
@@ -46,7 +39,7 @@ export function PromptDialog(props: {
   onClose: () => void;
 }) {
   const [value, setValue] = useState(props.initial);
-  const { error, busy, run } = useAction(() => props.onSubmit(value), props.onClose);
+  const { error, busy, run } = useDialogAction(() => props.onSubmit(value), props.onClose);
   const invalid = props.validate?.(value);
   return (
     <ModalOverlay
@@ -99,7 +92,7 @@ export function ConfirmDialog(props: {
   onConfirm: () => Promise<void>;
   onClose: () => void;
 }) {
-  const { error, busy, run } = useAction(props.onConfirm, props.onClose);
+  const { error, busy, run } = useDialogAction(props.onConfirm, props.onClose);
   return (
     <ModalOverlay
       isOpen
@@ -134,7 +127,7 @@ export function TextEditorDialog(props: {
   onClose: () => void;
 }) {
   const [text, setText] = useState(props.initial);
-  const { error, busy, run } = useAction(() => props.onSave(text), props.onClose);
+  const { error, busy, run } = useDialogAction(() => props.onSave(text), props.onClose);
   return (
     <ModalOverlay isOpen isDismissable={false} className="modal-overlay">
       <Modal className="modal wide">

@@ -91,9 +91,6 @@ function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boole
             master
           </span>
         )}
-        <div className="node-meta muted">
-          <span>Node ID {node.id}</span> · <span>LAN {node.intIP}</span>
-        </div>
       </div>
       <div className="node-actions">
         <Button
@@ -140,6 +137,9 @@ function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boole
             </Menu>
           </Popover>
         </MenuTrigger>
+      </div>
+      <div className="node-meta muted">
+        <span>Node ID {node.id}</span> · <span>LAN {node.intIP}</span>
       </div>
     </li>
   );

@@ -25,6 +25,7 @@ import { TabStrip } from '../tabs/TabStrip.tsx';
 import type { TerminalStatus } from '../terminal/TerminalConnection.ts';
 import { TerminalHub } from '../terminal/TerminalHub.ts';
 import { TerminalView } from '../terminal/TerminalView.tsx';
+import { useAction } from '../ui/useAction.ts';
 import { useShortcuts } from './useShortcuts.ts';
 import { Sidebar } from './Sidebar.tsx';
 
@@ -36,8 +37,7 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
   const notifier = useNotifier();
   const { profile, account } = state;
   const [list, setList] = useState<EnvironmentList | null>(null);
-  const [listError, setListError] = useState<string>();
-  const [loading, setLoading] = useState(false);
+  const { busy: loading, error: listError, run: load } = useAction();
   const [tabs, dispatch] = useReducer(tabsReducer, EMPTY_TABS);
   const [statuses, setStatuses] = useState<Record<string, TerminalStatus>>({});
   const [changedKey, setChangedKey] = useState<string>();
@@ -51,17 +51,10 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
     dump?: DroppedEntry;
   }>();
 
-  const refresh = useCallback(async () => {
-    setLoading(true);
-    setListError(undefined);
-    try {
-      setList(await core.platform.environments());
-    } catch (error) {
-      setListError(errorMessage(error));
-    } finally {
-      setLoading(false);
-    }
-  }, [core]);
+  const refresh = useCallback(
+    () => load(async () => setList(await core.platform.environments())),
+    [load, core],
+  );
 
   useEffect(() => {
     void refresh();

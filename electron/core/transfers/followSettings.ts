@@ -1,0 +1,22 @@
+import type { Unsubscribe } from '../../../shared/src/rpc/Emitter.ts';
+import type { AppSettings } from '../../../shared/src/settings.ts';
+import type { SettingsService } from '../settings/SettingsService.ts';
+import type { TransferEngine } from './TransferEngine.ts';
+
+/**
+ * Keeps the transfer engine on the Settings page's values: the stored concurrency once the settings
+ * file has been read, then every change as it is made, to the transfers already queued too.
+ */
+export function followTransferSettings(
+  engine: Pick<TransferEngine, 'setConcurrency'>,
+  settings: Pick<SettingsService, 'ready' | 'current' | 'events'>,
+): Unsubscribe {
+  const apply = (current: AppSettings) => engine.setConcurrency(current.transfers.concurrency);
+  const off = settings.events.on('changed', apply);
+  // A settings file that cannot be read leaves the defaults, which the engine starts with anyway.
+  void settings.ready().then(
+    () => apply(settings.current()),
+    () => undefined,
+  );
+  return off;
+}

@@ -1,0 +1,217 @@
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  completeFirstRun,
+  eventually,
+  saveMeasurement,
+  screenshot,
+  startApp,
+  visible,
+  type AppUnderTest,
+} from './appUnderTest.ts';
+import { dropFiles } from './dropFiles.ts';
+import { randomFile, sha256 } from './localFiles.ts';
+import { whileResponsive } from './responsiveness.ts';
+
+const MiB = 1024 * 1024;
+/** A hang guard for the big transfers on a busy two-core machine, not a speed requirement. */
+const LONG = 900_000;
+
+let app: AppUnderTest;
+let local: string;
+/** Node 518839's file tree: the sandbox runs each node's sshd on this machine, in its own home. */
+let nodeHome: string;
+
+beforeAll(async () => {
+  app = await startApp();
+  local = await mkdtemp(join(tmpdir(), 'e2e-transfers-'));
+  nodeHome = join(app.web.ready.sandbox!.data, 'nodes', '518839', 'home');
+  await completeFirstRun(app.page);
+  await app.page.getByRole('button', { name: 'Open files on node 518839' }).click();
+  await visible(fileRow(app.page, 'README'));
+});
+afterAll(async () => {
+  await app?.close();
+  if (local) await rm(local, { recursive: true, force: true });
+});
+
+const pane = (page: Page) => page.getByRole('region', { name: 'Files on node 518839' });
+const dropZone = (page: Page) => pane(page).locator('.files-table-host');
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const fileRow = (page: Page, name: string) =>
+  pane(page).getByRole('row', { name: new RegExp(`^${escape(name)}\\b`) });
+const transferRow = (page: Page, name: string, state?: string) =>
+  page.getByRole('listitem', { name: new RegExp(`^Upload ${escape(name)}, ${state ?? ''}`) });
+
+/** Waits longer than the UI's usual wait: for transfers of a GiB or of 5,000 files. */
+const shown = (locator: Locator) => visible(locator, LONG);
+
+/** The fraction of a transfer done, as its progress bar announces it. */
+async function progressOf(page: Page, name: string): Promise<number> {
+  const bar = page.getByRole('progressbar', { name: `Progress of ${name}` });
+  const now = Number(await bar.getAttribute('aria-valuenow'));
+  const max = Number(await bar.getAttribute('aria-valuemax'));
+  return max > 0 ? now / max : 0;
+}
+
+/** Every file under `dir`, as relative paths. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((name) => statSync(join(dir, name)).isFile())
+    .sort();
+}
+
+describe('transfers from the file pane of node 518839', () => {
+  it('asks about an existing file and keeps both when told to', async () => {
+    const { page } = app;
+    writeFileSync(join(nodeHome, 'report.txt'), 'the node’s own report\n');
+    const file = join(local, 'report.txt');
+    writeFileSync(file, 'a newer report from this computer\n');
+    await dropFiles(dropZone(page), [file]);
+    const dialog = await visible(page.getByRole('alertdialog', { name: 'File already exists' }));
+    await screenshot(page, 'transfers-conflict');
+    await dialog.getByRole('button', { name: 'Keep both' }).click();
+    // The row keeps the dropped file's name and says where the copy went.
+    expect(await (await visible(transferRow(page, 'report.txt', 'Done'))).innerText()).toContain(
+      'report.txt → report (1).txt',
+    );
+    await visible(fileRow(page, 'report (1).txt'));
+    expect(readFileSync(join(nodeHome, 'report (1).txt'), 'utf8')).toBe(readFileSync(file, 'utf8'));
+    expect(readFileSync(join(nodeHome, 'report.txt'), 'utf8')).toBe('the node’s own report\n');
+    // Readable by the node's other users (its web server), as a new file usually is; the browser
+    // host's staged copy must not pass on a private mode.
+    expect(statSync(join(nodeHome, 'report (1).txt')).mode & 0o044).toBe(0o044);
+  });
+
+  it(
+    'cancels an upload mid-way, leaving nothing under its final name, then resumes it byte for byte',
+    async () => {
+      const { page } = app;
+      const name = 'cancel-768mb.bin';
+      const file = join(local, name);
+      await randomFile(file, 768 * MiB);
+      await dropFiles(dropZone(page), [file]);
+      // The browser stages the file with the host first; then the core uploads it.
+      await shown(transferRow(page, name, 'Running'));
+      await eventually(
+        () => progressOf(page, name),
+        (done) => expect(done).toBeGreaterThan(0.15),
+      );
+      await screenshot(page, 'transfers-1-running');
+      await page.getByRole('button', { name: `Cancel ${name}` }).click();
+      await visible(transferRow(page, name, 'Cancelled'));
+      await screenshot(page, 'transfers-2-cancelled');
+
+      // Nothing under the final name: only the hidden partial file, cut back to what arrived.
+      const partial = join(nodeHome, `.${name}.enscale-part`);
+      expect(existsSync(join(nodeHome, name))).toBe(false);
+      const kept = statSync(partial).size;
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(768 * MiB);
+      expect(await fileRow(page, name).count()).toBe(0);
+
+      await page.getByRole('button', { name: `Resume ${name}` }).click();
+      await shown(transferRow(page, name, 'Done'));
+      const row = transferRow(page, name, 'Done');
+      expect(await row.innerText()).toMatch(/resumed at \d/);
+      // The pane lists it once it is done, without a refresh.
+      await visible(fileRow(page, name));
+      await screenshot(page, 'transfers-3-resumed');
+      expect(existsSync(partial)).toBe(false);
+      expect(statSync(join(nodeHome, name)).size).toBe(768 * MiB);
+      expect(await sha256(join(nodeHome, name))).toBe(await sha256(file));
+      await rm(join(nodeHome, name));
+      await rm(file);
+    },
+    LONG,
+  );
+
+  it(
+    'uploads a dropped 1 GiB file while the page keeps drawing and answering',
+    async () => {
+      const { page } = app;
+      const name = 'big-1gib.bin';
+      const file = join(local, name);
+      await randomFile(file, 1024 * MiB);
+      // Two phases: the browser streams the file to the host's staging folder, then the core
+      // uploads it over SFTP while the page shows progress.
+      const staging = await whileResponsive(page, async () => {
+        await dropFiles(dropZone(page), [file]);
+        await shown(transferRow(page, name));
+      });
+      let shot = false;
+      const upload = await whileResponsive(page, async () => {
+        await eventually(
+          () => progressOf(page, name),
+          (done) => expect(done).toBeGreaterThan(0.3),
+        ).catch(() => undefined);
+        if ((await transferRow(page, name, 'Running').count()) > 0) {
+          await screenshot(page, 'transfers-4-active-and-done');
+          shot = true;
+        }
+        await shown(transferRow(page, name, 'Done'));
+      });
+      expect(await sha256(join(nodeHome, name))).toBe(await sha256(file));
+      const measurement = {
+        bytes: 1024 * MiB,
+        staging,
+        upload: { ...upload, mebibytesPerSecond: 1024 / upload.seconds },
+        screenshotWhileRunning: shot,
+      };
+      saveMeasurement('upload-1gib', measurement);
+      console.log('1 GiB upload:', JSON.stringify(measurement));
+      for (const run of [staging, upload]) {
+        expect(run.pingsAnswered).toBeGreaterThan(0);
+        expect(run.frames).toBeGreaterThan(1);
+      }
+      await rm(join(nodeHome, name));
+      await rm(file);
+    },
+    LONG,
+  );
+
+  it(
+    'uploads a dropped folder of 5,000 small files while the page keeps answering',
+    async () => {
+      const { page } = app;
+      const folder = join(local, 'five-thousand');
+      for (let i = 0; i < 5000; i++) {
+        const dir = join(folder, `part-${i % 20}`);
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `file-${i}.bin`), randomBytes(100 + ((i * 37) % 4000)));
+      }
+      const staging = await whileResponsive(page, async () => {
+        await dropFiles(dropZone(page), [folder]);
+        // The browser streams the files to the host first, and the pane says so meanwhile.
+        await visible(page.getByRole('progressbar', { name: 'Reading the dropped files' }));
+        await screenshot(page, 'transfers-staging-5000-files');
+        await shown(transferRow(page, 'five-thousand'));
+      });
+      const upload = await whileResponsive(page, async () => {
+        await shown(transferRow(page, 'five-thousand', 'Done'));
+      });
+      await visible(fileRow(page, 'five-thousand'));
+      await screenshot(page, 'transfers-5-folder-done');
+      expect(await transferRow(page, 'five-thousand', 'Done').innerText()).toMatch(/5000\/5000 files/);
+      const remote = join(nodeHome, 'five-thousand');
+      const names = filesUnder(folder);
+      expect(names).toHaveLength(5000);
+      expect(filesUnder(remote)).toEqual(names);
+      for (const name of names)
+        expect(await sha256(join(remote, name)), name).toBe(await sha256(join(folder, name)));
+      const measurement = { files: 5000, staging, upload, filesPerSecond: 5000 / upload.seconds };
+      saveMeasurement('upload-5000-files', measurement);
+      console.log('5,000 files:', JSON.stringify(measurement));
+      for (const run of [staging, upload]) {
+        expect(run.pingsAnswered).toBeGreaterThan(0);
+        expect(run.frames).toBeGreaterThan(1);
+      }
+    },
+    LONG,
+  );
+});
