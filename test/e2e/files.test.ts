@@ -21,7 +21,7 @@ import {
   type AppUnderTest,
 } from './appUnderTest.ts';
 import { dropFiles } from './dropFiles.ts';
-import { sha256 } from './localFiles.ts';
+import { sha256 } from '../core/transfers/transferTestKit.ts';
 
 let app: AppUnderTest;
 let local: string;

@@ -15,13 +15,15 @@ import {
   type AppUnderTest,
 } from './appUnderTest.ts';
 import { dropFiles } from './dropFiles.ts';
-import { randomFile, sha256 } from './localFiles.ts';
+import { randomFile, sha256 } from '../core/transfers/transferTestKit.ts';
 import { whileResponsive } from './responsiveness.ts';
 
 const MiB = 1024 * 1024;
 /** The large upload's size: 1 GiB in every run; E2E_BIG_UPLOAD_MIB=6144 repeats it with a 6 GiB file. */
 const BIG_MIB = Number(process.env['E2E_BIG_UPLOAD_MIB'] ?? 1024);
-const BIG_LABEL = BIG_MIB % 1024 === 0 ? `${BIG_MIB / 1024}gib` : `${BIG_MIB}mib`;
+const [BIG_SIZE, BIG_UNIT] = BIG_MIB % 1024 === 0 ? [BIG_MIB / 1024, 'GiB'] : [BIG_MIB, 'MiB'];
+/** `1gib`, `6gib`: the file's and the measurement's name. */
+const BIG_LABEL = `${BIG_SIZE}${BIG_UNIT.toLowerCase()}`;
 /** A hang guard for the big transfers on a busy two-core machine, not a speed requirement. */
 const LONG = 900_000;
 
@@ -135,7 +137,7 @@ describe('transfers from the file pane of node 518839', () => {
   );
 
   it(
-    `uploads a dropped ${BIG_LABEL.replace('gib', ' GiB').replace('mib', ' MiB')} file while the page keeps drawing and answering`,
+    `uploads a dropped ${BIG_SIZE} ${BIG_UNIT} file while the page keeps drawing and answering`,
     async () => {
       const { page } = app;
       const name = `big-${BIG_LABEL}.bin`;
