@@ -18,7 +18,7 @@ import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
 import type { GatewayOptions } from '../gateway/src/ssh/GatewayOptions.ts';
 import { loadOrCreateHostKeys } from '../gateway/src/ssh/hostKeys.ts';
 import { SandboxProcess } from '../gateway/test/reliability/support/SandboxProcess.ts';
-import { runCoreLoad } from './loadCore.ts';
+import { runCoreLoadInCoreProcess } from './loadCoreProcess.ts';
 import {
   mergeRates,
   runConnectionRate,
@@ -219,7 +219,7 @@ export async function loadBenchmark(): Promise<Record<string, unknown>> {
 
     log(`core: 20 terminals and 10 transfers of ${CORE_MB} MiB for ${CORE_SECONDS} s`);
     await mkdir(join(work, 'core'));
-    const core = await runCoreLoad({
+    const core = await runCoreLoadInCoreProcess({
       gateway: { host: gateway.host, port: gateway.port, rsaSha256: hostKeys.rsa },
       privateKey: await readFile(key.path, 'utf8'),
       usernames: LOAD_USERNAMES.slice(0, 2),
@@ -257,7 +257,7 @@ export async function loadBenchmark(): Promise<Record<string, unknown>> {
       },
       core: {
         description:
-          'one process: GatewayConnections, TerminalSessions, TransferEngine (10 at once) — 20 terminals each ' +
+          'one process started like the desktop app’s core (with CORE_PROCESS_ENV): GatewayConnections, TerminalSessions, TransferEngine (10 at once) — 20 terminals each ' +
           'printing 200 lines every 0.25–0.75 s, 10 transfers (5 up, 5 down) repeated; delay = event loop delay ' +
           'beyond the 10 ms sampling interval',
         ...core,

@@ -1,4 +1,5 @@
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import { CORE_PROCESS_ENV } from '../core/allocatorTuning.ts';
 import type { LogFile } from './policy/logFile.ts';
 
 export interface CoreProcessOptions {
@@ -59,7 +60,11 @@ export class CoreProcess {
       ...(keychainService ? ['--keychain-service', keychainService] : []),
       ...(sandbox ? ['--sandbox'] : []),
     ];
-    const child = utilityProcess.fork(entry, args, { serviceName: 'Enscale SSH core', stdio: 'pipe' });
+    const child = utilityProcess.fork(entry, args, {
+      serviceName: 'Enscale SSH core',
+      stdio: 'pipe',
+      env: { ...process.env, ...CORE_PROCESS_ENV },
+    });
     const forward = (level: 'info' | 'error') => (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.write(level, line);
     };

@@ -35,6 +35,7 @@ describe('electron/main wires every safeguard', () => {
     ['the permission policy', /const granted = isPermissionGranted\(/],
     ['requestSingleInstanceLock', /app\.requestSingleInstanceLock\(\)/],
     ['utilityProcess.fork', /utilityProcess\.fork\(/],
+    ["the core process's allocator setting", /env: \{ \.\.\.process\.env, \.\.\.CORE_PROCESS_ENV \}/],
     ['MessageChannelMain', /new MessageChannelMain\(\)/],
     ['protocol.handle', /protocol\.handle\(APP_SCHEME/],
     ['registerSchemesAsPrivileged', /registerSchemesAsPrivileged\(/],

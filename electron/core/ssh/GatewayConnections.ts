@@ -15,6 +15,7 @@ import {
 } from '../../../shared/src/connections.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { HostKeys } from './HostKeys.ts';
+import { watchLiveness } from './linkLiveness.ts';
 import { poolOutgoingPackets } from './pooledSocket.ts';
 
 /** The private key a connection signs in with; fetched from the vault for every (re)connect. */
@@ -208,8 +209,14 @@ export class GatewayConnections implements ConnectionsApi {
     const socket = connectSocket({ host: target.gateway.host, port: target.gateway.port });
     poolOutgoingPackets(client, socket);
     let hostKeyError: unknown;
+    const keepaliveIntervalMs = this.options.keepaliveIntervalMs ?? 15_000;
     return new Promise<ssh2.Client>((resolve, reject) => {
-      client.once('ready', () => resolve(client));
+      client.once('ready', () => {
+        // A gateway silent for four keepalive intervals is gone: the drop handler reconnects.
+        const stop = watchLiveness(socket, keepaliveIntervalMs, 3, () => client.destroy());
+        client.once('close', stop);
+        resolve(client);
+      });
       client.once('error', (error) => {
         client.end();
         reject(hostKeyError ?? error);
@@ -219,8 +226,9 @@ export class GatewayConnections implements ConnectionsApi {
         username: target.username,
         privateKey: identity.privateKey,
         ...(identity.passphrase ? { passphrase: identity.passphrase } : {}),
-        keepaliveInterval: this.options.keepaliveIntervalMs ?? 15_000,
-        keepaliveCountMax: 3,
+        keepaliveInterval: keepaliveIntervalMs,
+        // ssh2 only sends the keepalives; watchLiveness decides, counting any data (see there).
+        keepaliveCountMax: Number.POSITIVE_INFINITY,
         readyTimeout: this.options.readyTimeoutMs ?? 20_000,
         ...(pinned?.keyType ? { algorithms: { serverHostKey: HOST_KEY_ALGORITHMS[pinned.keyType] } } : {}),
         hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {

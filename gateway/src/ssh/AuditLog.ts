@@ -46,8 +46,11 @@ export type AuditEvent =
       event: 'upstream';
       conn?: string;
       nodeId: number;
-      result: 'host-key-mismatch' | 'unreachable';
+      /** `dropped`: a connection that was up ended under its channels (not idle, not shutdown). */
+      result: 'host-key-mismatch' | 'unreachable' | 'dropped';
       detail: string;
+      /** For `dropped`: the channels that were open on it. */
+      channels?: number;
     }
   | {
       event: 'disconnect';

@@ -12,6 +12,7 @@ import type { HostKeySet } from './hostKeys.ts';
 import { KeyPolicy } from './KeyPolicy.ts';
 import { PublicKeyAuthenticator } from './PublicKeyAuthenticator.ts';
 import { SourcePenalties } from './SourcePenalties.ts';
+import { takeTurns } from './takeTurns.ts';
 import { UpstreamPool } from './UpstreamPool.ts';
 
 export interface GatewayServerDeps {
@@ -86,6 +87,7 @@ export class GatewayServer {
       channelsPerConnection: options.upstreamChannelsPerConnection,
       idleMs: options.upstreamIdleMs,
       keepaliveIntervalMs: options.keepaliveIntervalMs,
+      keepaliveCountMax: options.keepaliveCountMax,
     });
     this.ssh = new ssh2.Server(
       {
@@ -200,6 +202,8 @@ export class GatewayServer {
       if (admission.failedAttempts > 0 || admission.graceExpired) this.penalties.recordFailure(ip);
     });
     this.ssh.injectSocket(socket);
+    // After ssh2 has paused the socket for its key exchange (see takeTurns).
+    takeTurns(socket);
   }
 
   private onHandshake(connection: Connection, info: ClientInfo): void {

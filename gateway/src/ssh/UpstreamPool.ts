@@ -1,8 +1,11 @@
+import { connect as connectTcp } from 'node:net';
+import type { Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Client as SshClient, ServerHostKeyAlgorithm } from 'ssh2';
 import { parsePublicKey } from '../keys/publicKey.ts';
 import type { NodeAccess } from '../store/types.ts';
 import type { AuditSink } from './AuditLog.ts';
+import { takeTurns } from './takeTurns.ts';
 
 export type NodeConnectFailure = 'unreachable' | 'host-key-mismatch' | 'access-refused' | 'shutting-down';
 
@@ -24,8 +27,18 @@ export interface UpstreamPoolOptions {
   connectTimeoutMs: number;
   channelsPerConnection: number;
   idleMs: number;
+  /** A keepalive is sent this often; 0 disables keepalives and the liveness check. */
   keepaliveIntervalMs: number;
+  /** Intervals in a row in which nothing at all arrived from the node, after which it is given up. */
+  keepaliveCountMax: number;
 }
+
+/**
+ * Which connections a channel may share. Terminals never share a node connection with file transfers:
+ * one TCP stream delivers in order, so a keystroke and its echo would queue behind the megabytes of
+ * SFTP data other channels have in flight on it.
+ */
+export type UpstreamLane = 'terminal' | 'bulk';
 
 /** A pooled connection lent out for one channel; `release` exactly once when that channel is gone. */
 export interface UpstreamLease {
@@ -38,6 +51,8 @@ interface PooledConnection {
   ready: Promise<void>;
   channels: number;
   closed: boolean;
+  /** The gateway itself is ending it (idle, shutdown, dead node): its close is not a drop. */
+  ending: boolean;
   idleTimer: NodeJS.Timeout | undefined;
 }
 
@@ -54,12 +69,17 @@ export class UpstreamPool {
   constructor(private readonly options: UpstreamPoolOptions) {}
 
   /** A connection to the node with room for one more channel. @throws NodeConnectError */
-  async acquire(nodeId: number, access: NodeAccess, conn?: string): Promise<UpstreamLease> {
+  async acquire(
+    nodeId: number,
+    access: NodeAccess,
+    lane: UpstreamLane,
+    conn?: string,
+  ): Promise<UpstreamLease> {
     if (this.closing)
       throw new NodeConnectError('The gateway is shutting down. Reconnect in a moment.', 'shutting-down');
     // The pinned host key is part of the pool key, so re-pinning a node never reuses a connection
     // that was verified against the old key.
-    const key = `${nodeId}|${access.user}@${access.host}:${access.port}|${access.hostKey}`;
+    const key = `${lane}|${nodeId}|${access.user}@${access.host}:${access.port}|${access.hostKey}`;
     const pool = this.pools.get(key) ?? [];
     this.pools.set(key, pool);
     let pooled = pool.find(
@@ -107,6 +127,7 @@ export class UpstreamPool {
           new Promise<void>((resolve) => {
             if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
             if (pooled.closed) return resolve();
+            pooled.ending = true;
             pooled.client.once('close', () => resolve());
             pooled.client.end();
             // A node that never answers our disconnect must not hold up shutdown.
@@ -122,7 +143,10 @@ export class UpstreamPool {
   private release(pooled: PooledConnection): void {
     pooled.channels--;
     if (pooled.channels > 0 || pooled.closed) return;
-    pooled.idleTimer = setTimeout(() => pooled.client.end(), this.options.idleMs);
+    pooled.idleTimer = setTimeout(() => {
+      pooled.ending = true;
+      pooled.client.end();
+    }, this.options.idleMs);
     pooled.idleTimer.unref();
   }
 
@@ -140,16 +164,21 @@ export class UpstreamPool {
       client,
       channels: 0,
       closed: false,
+      ending: false,
       idleTimer: undefined,
       ready: new Promise<void>((resolve, reject) => {
         client.once('ready', () => {
           settled = true;
           resolve();
         });
-        // Errors after 'ready' (keepalive timeout, reset) only end the connection: its channels
-        // close and their clients see that; only failures to connect are audited here.
         client.on('error', (error: Error & { level?: string; code?: string }) => {
-          if (settled) return;
+          if (settled) {
+            // Once up, an error ends the connection and every channel on it: the clients see their
+            // channels close, and the log says why — otherwise a dozen sessions ending at once would
+            // leave no trace of the cause.
+            this.recordDrop(nodeId, pooled, error.message);
+            return;
+          }
           settled = true;
           const failure = this.describeFailure(nodeId, error, hostKeyMismatch);
           if (failure.reason === 'host-key-mismatch' || failure.reason === 'unreachable') {
@@ -179,19 +208,40 @@ export class UpstreamPool {
     };
     // Nobody may be awaiting `ready` when a late error arrives; the rejection is handled there.
     pooled.ready.catch(() => undefined);
+    const socket = connectTcp({ host: access.host, port: access.port, noDelay: true });
+    const liveness = this.watchLiveness(socket, () => {
+      // Before 'ready' the handshake's own timeout applies.
+      if (!settled) return;
+      this.recordDrop(
+        nodeId,
+        pooled,
+        `nothing arrived from the node for ${this.options.keepaliveCountMax + 1} keepalive intervals`,
+      );
+      pooled.ending = true;
+      client.destroy();
+    });
     client.once('close', () => {
+      clearInterval(liveness);
+      // Closed by the node or the network while channels were open, with no error to say so.
+      if (settled && !pooled.ending && pooled.channels > 0) {
+        this.recordDrop(nodeId, pooled, 'the node closed the connection');
+      }
       pooled.closed = true;
       if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
       onGone();
     });
     client.connect({
-      host: access.host,
-      port: access.port,
+      sock: socket,
       username: access.user,
       privateKey: this.options.privateKey,
       readyTimeout: this.options.connectTimeoutMs,
       keepaliveInterval: this.options.keepaliveIntervalMs,
-      keepaliveCountMax: 3,
+      // ssh2 counts only answers to its keepalives, and under load an answer queues behind the bulk
+      // data in front of it, so a connection busy moving data could be given up as dead (the likely
+      // end of 16 sessions' SFTP at once in a load run: docs/reliability.md). ssh2 only sends the
+      // keepalives; `watchLiveness` decides, counting anything that arrives, as OpenSSH's
+      // ServerAliveInterval does.
+      keepaliveCountMax: Number.POSITIVE_INFINITY,
       ...(pinned ? { algorithms: { serverHostKey: pinned.algorithms } } : {}),
       // Never accept an unknown node key: ssh2 accepts anything when no verifier is set.
       hostVerifier: (key: Buffer) => {
@@ -200,10 +250,54 @@ export class UpstreamPool {
         return matches;
       },
     });
-    // Node sockets use Nagle by default: small requests (an sftp read, a keystroke) would wait
-    // for the ACK of earlier data, which stalls request/response traffic such as sftp downloads.
-    client.setNoDelay(true);
+    // After ssh2's own reader is attached (see takeTurns): node sockets are read in rotation with
+    // the clients', so no single busy node connection holds up the rest.
+    takeTurns(socket);
     return pooled;
+  }
+
+  /**
+   * Calls `dead` when nothing at all has arrived on the socket for `keepaliveCountMax + 1` keepalive
+   * intervals in a row. ssh2 sends a keepalive every interval, so a live idle node always answers.
+   */
+  private watchLiveness(socket: Socket, dead: () => void): NodeJS.Timeout | undefined {
+    const interval = this.options.keepaliveIntervalMs;
+    if (interval <= 0) return undefined;
+    let heard = true;
+    let silentIntervals = 0;
+    socket.on('data', () => {
+      heard = true;
+    });
+    const timer = setInterval(() => {
+      if (heard) {
+        heard = false;
+        silentIntervals = 0;
+        return;
+      }
+      silentIntervals++;
+      if (silentIntervals > this.options.keepaliveCountMax) {
+        clearInterval(timer);
+        dead();
+      }
+    }, interval);
+    timer.unref();
+    return timer;
+  }
+
+  /**
+   * One audit line per connection lost while up, naming how many channels went with it (no `conn`:
+   * the connection is shared by several clients, whose channel lines follow).
+   */
+  private recordDrop(nodeId: number, pooled: PooledConnection, why: string): void {
+    if (pooled.closed || pooled.ending) return;
+    pooled.ending = true;
+    this.options.audit.record({
+      event: 'upstream',
+      nodeId,
+      result: 'dropped',
+      detail: why,
+      channels: pooled.channels,
+    });
   }
 
   private describeFailure(

@@ -94,7 +94,9 @@ async function runSession(
   let upstream: ClientChannel;
   try {
     const target = await authorizeNode(context.store, context.uid, nodeId);
-    lease = await context.pool.acquire(nodeId, target.access, context.conn);
+    // A session with a terminal is someone typing; everything else moves data.
+    const lane = terminal !== undefined && request.kind !== 'sftp' ? 'terminal' : 'bulk';
+    lease = await context.pool.acquire(nodeId, target.access, lane, context.conn);
     upstream = await openNodeSession(lease.client, request, terminal, env);
   } catch (error) {
     lease?.release();

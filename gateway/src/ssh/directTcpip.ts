@@ -47,7 +47,7 @@ export async function serveDirectTcpip(
   let upstream: ClientChannel;
   try {
     const authorized = await authorizeNode(context.store, context.uid, nodeId);
-    lease = await context.pool.acquire(nodeId, authorized.access, context.conn);
+    lease = await context.pool.acquire(nodeId, authorized.access, 'bulk', context.conn);
     upstream = await forwardOut(lease.client, info);
   } catch (error) {
     lease?.release();

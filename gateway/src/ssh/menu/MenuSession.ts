@@ -183,7 +183,7 @@ class TerminalMenu {
     let upstream: ClientChannel;
     try {
       const authorized = await authorizeNode(this.context.store, this.context.uid, node.id);
-      lease = await this.context.pool.acquire(node.id, authorized.access, this.context.conn);
+      lease = await this.context.pool.acquire(node.id, authorized.access, 'terminal', this.context.conn);
       upstream = await openNodeSession(lease.client, { kind: 'shell' }, this.terminal, this.env);
     } catch (error) {
       lease?.release();
