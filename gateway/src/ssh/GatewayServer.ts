@@ -12,7 +12,6 @@ import type { HostKeySet } from './hostKeys.ts';
 import { KeyPolicy } from './KeyPolicy.ts';
 import { PublicKeyAuthenticator } from './PublicKeyAuthenticator.ts';
 import { SourcePenalties } from './SourcePenalties.ts';
-import { batchWrites } from './batchedWrites.ts';
 import { takeTurns } from './takeTurns.ts';
 import { UpstreamPool } from './UpstreamPool.ts';
 
@@ -202,7 +201,6 @@ export class GatewayServer {
       this.unauthenticated--;
       if (admission.failedAttempts > 0 || admission.graceExpired) this.penalties.recordFailure(ip);
     });
-    batchWrites(socket);
     this.ssh.injectSocket(socket);
     // After ssh2 has paused the socket for its key exchange (see takeTurns).
     takeTurns(socket);

@@ -5,7 +5,6 @@ import type { Client as SshClient, ServerHostKeyAlgorithm } from 'ssh2';
 import { parsePublicKey } from '../keys/publicKey.ts';
 import type { NodeAccess } from '../store/types.ts';
 import type { AuditSink } from './AuditLog.ts';
-import { batchWrites } from './batchedWrites.ts';
 import { takeTurns } from './takeTurns.ts';
 
 export type NodeConnectFailure = 'unreachable' | 'host-key-mismatch' | 'access-refused' | 'shutting-down';
@@ -210,7 +209,6 @@ export class UpstreamPool {
     // Nobody may be awaiting `ready` when a late error arrives; the rejection is handled there.
     pooled.ready.catch(() => undefined);
     const socket = connectTcp({ host: access.host, port: access.port, noDelay: true });
-    batchWrites(socket);
     const liveness = this.watchLiveness(socket, () => {
       // Before 'ready' the handshake's own timeout applies.
       if (!settled) return;
