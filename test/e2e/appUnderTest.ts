@@ -60,6 +60,8 @@ export interface AppUnderTest {
   browser: Browser;
   context: BrowserContext;
   page: Page;
+  /** A sandbox node's home folder on this machine (each node's sshd runs here, in its own home). */
+  nodeHome(nodeId: number): string;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export async function startApp(): Promise<AppUnderTest> {
       browser,
       context,
       page,
+      nodeHome: (nodeId) => join(web.ready.sandbox!.data, 'nodes', String(nodeId), 'home'),
       async close() {
         await browser?.close();
         await web.stop();

@@ -31,7 +31,7 @@ let nodeHome: string;
 beforeAll(async () => {
   app = await startApp();
   local = await mkdtemp(join(tmpdir(), 'e2e-files-'));
-  nodeHome = join(app.web.ready.sandbox!.data, 'nodes', '518839', 'home');
+  nodeHome = app.nodeHome(518839);
   await completeFirstRun(app.page);
   await setRenderer(app.page, 'DOM');
 });

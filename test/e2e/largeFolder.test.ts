@@ -23,7 +23,7 @@ let app: AppUnderTest;
 beforeAll(async () => {
   app = await startApp();
   // Made directly in node 518839's home: the sandbox runs each node's sshd on this machine.
-  const folder = join(app.web.ready.sandbox!.data, 'nodes', '518839', 'home', 'ten-thousand');
+  const folder = join(app.nodeHome(518839), 'ten-thousand');
   mkdirSync(folder, { recursive: true });
   for (let i = 1; i <= ENTRIES; i++) {
     const name = entryName(i);

@@ -35,7 +35,7 @@ let nodeHome: string;
 beforeAll(async () => {
   app = await startApp();
   local = await mkdtemp(join(tmpdir(), 'e2e-transfers-'));
-  nodeHome = join(app.web.ready.sandbox!.data, 'nodes', '518839', 'home');
+  nodeHome = app.nodeHome(518839);
   await completeFirstRun(app.page);
   await app.page.getByRole('button', { name: 'Open files on node 518839' }).click();
   await visible(fileRow(app.page, 'README'));

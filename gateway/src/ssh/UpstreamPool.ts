@@ -217,7 +217,6 @@ export class UpstreamPool {
         pooled,
         `nothing arrived from the node for ${this.options.keepaliveCountMax + 1} keepalive intervals`,
       );
-      pooled.ending = true;
       client.destroy();
     });
     client.once('close', () => {

@@ -10,25 +10,15 @@ import type { Socket } from 'node:net';
  * in the next turn's check phase serves the sockets in rotation instead, a read each.
  *
  * Call it after the socket has a reader (ssh2's `injectSocket` or `sock` option): ssh2 pauses the
- * socket until its key exchange is set up and then resumes it; this listener only ever pauses a
- * socket that is flowing, and resumes only what it paused itself.
+ * socket until its key exchange is set up and resumes it then, and never pauses it afterwards; a paused
+ * socket emits no data, so each pause here is matched by exactly one resume.
  */
 export function takeTurns(socket: Socket): void {
-  let resumeQueued = false;
-  let pausedHere = false;
   const resume = () => {
-    resumeQueued = false;
-    if (!pausedHere) return;
-    pausedHere = false;
     if (!socket.destroyed) socket.resume();
   };
   socket.on('data', () => {
-    if (socket.isPaused()) return;
-    pausedHere = true;
     socket.pause();
-    if (!resumeQueued) {
-      resumeQueued = true;
-      setImmediate(resume);
-    }
+    setImmediate(resume);
   });
 }
