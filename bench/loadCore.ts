@@ -155,7 +155,7 @@ export async function runCoreLoad(options: CoreLoadOptions): Promise<CoreLoadRes
   const userOf = (i: number) => options.usernames[i % options.usernames.length] ?? '';
   const connections = new GatewayConnections({
     hostKeys: new HostKeys(join(options.workDir, 'known_hosts')),
-    identity: async () => ({ privateKey: options.privateKey }),
+    identity: async () => [{ name: 'bench key', privateKey: options.privateKey }],
     interactive: false,
   });
   const terminals = new TerminalSessions(connections);

@@ -48,7 +48,7 @@ export async function sftpBenchmark(): Promise<Record<string, unknown>> {
   const sandbox = await startSandbox<SandboxReady>(['--api-port', '0', '--port', '0']);
   const connections = new GatewayConnections({
     hostKeys: new HostKeys(join(work, 'known_hosts')),
-    identity: async () => ({ privateKey: await readFile(join(work, 'id_rsa')) }),
+    identity: async () => [{ name: 'id_rsa', privateKey: await readFile(join(work, 'id_rsa')) }],
     interactive: false,
   });
   try {

@@ -25,6 +25,7 @@ const TOOLS = [
   ['dbus-send', 'dbus-bin'],
   ['gnome-keyring-daemon', 'gnome-keyring'],
   ['chromium', 'chromium'],
+  ['openssl', 'openssl'],
 ];
 
 const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];

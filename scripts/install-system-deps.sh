@@ -18,6 +18,7 @@ PACKAGES=(
   gnome-keyring    # a real Secret Service (the Linux keychain keytar talks to) for the KeyVault tests
   libsecret-1-dev  # headers keytar compiles against during npm ci (it ships no usable prebuilt binary here)
   chromium   # the browser the end-to-end tests drive (/usr/bin/chromium)
+  openssl    # a self-signed certificate for the platform API's http → https redirect test
 )
 
 missing=()

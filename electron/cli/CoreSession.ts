@@ -1,5 +1,9 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Core } from '../core/Core.ts';
+import { scriptSecrets } from '../core/keys/keychainFallback.ts';
+import { KeyVault } from '../core/keys/KeyVault.ts';
+import { KeytarSecretStore } from '../core/keys/secretStore.ts';
+import type { Identity } from './identity.ts';
 import { createCoreClient, type CoreContract } from '../../shared/src/contract.ts';
 import { messagePortChannel, type MessagePortLike } from '../../shared/src/rpc/messagePortChannel.ts';
 import { RpcHost } from '../../shared/src/rpc/RpcHost.ts';
@@ -9,6 +13,10 @@ export interface CoreSessionOptions {
   dataDir: string;
   /** The keychain's service name; tests pass their own so they never touch a user's entries. */
   keychainService?: string;
+  /** Keys from `--identity`: the gateway is offered these, not the vault's. */
+  identities?: readonly Identity[];
+  /** `ENSCALE_SSH_TOKEN`: signs this run in without storing anything. */
+  environmentToken?: string;
 }
 
 /**
@@ -24,11 +32,19 @@ export class CoreSession {
   private readonly ports: MessagePort[];
 
   constructor(options: CoreSessionOptions) {
+    const { identities = [], environmentToken } = options;
+    const service = options.keychainService ?? KeyVault.DEFAULT_SERVICE;
+    // A script that brings its own key or token needs no keychain: with none reachable (a build
+    // server), reads find nothing and nothing is written anywhere. Otherwise the keychain, as always.
+    const scripted = identities.length > 0 || environmentToken !== undefined;
     // Nobody can answer a host-key question here: unknown keys fail with what to pin.
     this.core = new Core({
       dataDir: options.dataDir,
       interactive: false,
-      ...(options.keychainService ? { keychainService: options.keychainService } : {}),
+      keychainService: service,
+      ...(scripted ? { secrets: scriptSecrets(new KeytarSecretStore(), service) } : {}),
+      ...(identities.length > 0 ? { identities } : {}),
+      ...(environmentToken !== undefined ? { environmentToken } : {}),
     });
     const { port1, port2 } = new MessageChannel();
     this.ports = [port1, port2];

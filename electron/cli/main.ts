@@ -10,6 +10,7 @@ import { remoteCommands } from './commands/remote.ts';
 import { sqlCommands } from './commands/sql.ts';
 import { transferCommands } from './commands/transfers.ts';
 import { CoreSession } from './CoreSession.ts';
+import { readIdentity } from './identity.ts';
 import { defaultProfileDir } from './profileDir.ts';
 import { USAGE, UsageError } from './usage.ts';
 
@@ -25,6 +26,7 @@ const COMMANDS: Command[] = [
 // Accepted before or after the command's words.
 const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   profile: { type: 'string' },
+  identity: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
@@ -118,9 +120,15 @@ export async function main(argv: string[]): Promise<number> {
     const dataDir = resolve(typeof profile === 'string' ? profile : defaultProfileDir());
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const keychainService = process.env.ENSCALE_SSH_KEYCHAIN_SERVICE;
-    const sessionOptions = { dataDir, ...(keychainService ? { keychainService } : {}) };
-    session = new CoreSession(sessionOptions);
-    const { json, profile: _profile, help: _help, ...options } = line.options;
+    const identityFile = line.options.identity;
+    const environmentToken = process.env.ENSCALE_SSH_TOKEN?.trim();
+    session = new CoreSession({
+      dataDir,
+      ...(keychainService ? { keychainService } : {}),
+      ...(typeof identityFile === 'string' ? { identities: [await readIdentity(identityFile)] } : {}),
+      ...(environmentToken ? { environmentToken } : {}),
+    });
+    const { json, profile: _profile, identity: _identity, help: _help, ...options } = line.options;
     const status = await line.command.run({
       api: session.api,
       json: json === true,

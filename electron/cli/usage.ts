@@ -3,13 +3,15 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const USAGE = `Usage: enscale-ssh [--profile DIR] [--json] COMMAND
+export const USAGE = `Usage: enscale-ssh [--profile DIR] [--identity FILE] [--json] COMMAND
 
   platform use enscale                      use Enscale (its gateway key is pinned)
   platform use API_URL --gateway HOST:PORT [--fingerprint SHA256:…]
                                             use another Jelastic platform
   platform show                             the platform and the signed-in account
-  login LOGIN                               sign in (password from the terminal, or stdin)
+  login LOGIN                               sign in (password, then a two-factor code if the
+                                            account asks; from the terminal, or lines of stdin)
+  login --token                             sign in with a personal access token (read the same way)
   logout
   keys list
   keys generate [--name N] [--bits 2048|3072|4096]
@@ -28,8 +30,14 @@ export const USAGE = `Usage: enscale-ssh [--profile DIR] [--json] COMMAND
 
 Options:
   --profile DIR   the data folder (keys, known_hosts, settings); default: the per-user one
+  --identity FILE sign in to the gateway with this private key (OpenSSH or .ppk) for this run only;
+                  an encrypted key's passphrase is read like a password
   --json          print one JSON document (not for ssh and menu, whose output is the node's)
   -h, --help      this text
+
+Environment:
+  ENSCALE_SSH_TOKEN   a personal access token: signs this run in, stores nothing. With --identity,
+                      no keychain is needed (scripts on a server: see docs/cli.md)
 
 See docs/cli.md for examples.
 `;

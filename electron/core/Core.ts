@@ -1,15 +1,19 @@
 import { join } from 'node:path';
 import { CORE_METHODS, type CoreContract } from '../../shared/src/contract.ts';
-import { AuthenticationFailed } from '../../shared/src/errors.ts';
+import type { KeyInfo } from '../../shared/src/keys.ts';
+import { gatewayKeyTypes } from '../../shared/src/platform.ts';
 import { expose, type Exposed } from '../../shared/src/rpc/RpcHost.ts';
+import type { SecretsHome } from '../../shared/src/settings.ts';
 import { DatabaseService } from './databases/DatabaseService.ts';
 import { ExecSessions } from './exec/ExecSessions.ts';
+import { KeyNotFound } from './keys/errors.ts';
 import { KeyVault } from './keys/KeyVault.ts';
 import { KeytarSecretStore, type SecretStore } from './keys/secretStore.ts';
 import { PlatformService } from './platform/PlatformService.ts';
 import { SettingsService } from './settings/SettingsService.ts';
 import { FilesService } from './sftp/FilesService.ts';
 import { GatewayConnections } from './ssh/GatewayConnections.ts';
+import { GatewayIdentities, givenIdentities } from './ssh/gatewayIdentities.ts';
 import { GatewaySftp } from './ssh/GatewaySftp.ts';
 import { HostKeys } from './ssh/HostKeys.ts';
 import { JsonFile } from './storage/JsonFile.ts';
@@ -31,10 +35,19 @@ export interface CoreOptions {
   logDir?: string;
   /** The app's version when the host knows it (Electron's `app.getVersion()`). */
   appVersion?: string;
+  /** Where the host put `secrets`: memory for a throwaway profile with no keychain (About says so). */
+  secretsHome?: SecretsHome;
+  /**
+   * Keys given for this run only (the CLI's `--identity FILE`), as unencrypted private-key text: the
+   * gateway is offered exactly these instead of the vault's, and they are never stored.
+   */
+  identities?: readonly { name: string; privateKey: string }[];
+  /** An access token from the process environment (`ENSCALE_SSH_TOKEN`): signs this run in, never stored. */
+  environmentToken?: string;
 }
 
 interface DeviceSettings {
-  /** The vault key that signs in to the gateway; the newest key when unset. */
+  /** The vault key offered to the gateway first; the other keys follow, newest first. */
   activeKeyId?: string;
 }
 
@@ -55,6 +68,7 @@ export class Core {
   readonly databases: DatabaseService;
   readonly settings: SettingsService;
   private readonly device: JsonFile<DeviceSettings>;
+  private readonly gatewayKeys: GatewayIdentities;
 
   constructor(options: CoreOptions) {
     const secrets = options.secrets ?? new KeytarSecretStore();
@@ -64,29 +78,50 @@ export class Core {
       dataDir: options.dataDir,
       ...(options.logDir ? { logDir: options.logDir } : {}),
       ...(options.appVersion ? { appVersion: options.appVersion } : {}),
+      ...(options.secretsHome ? { secrets: options.secretsHome } : {}),
     });
     const settings = this.settings;
-    this.keys = new KeyVault({ dataDir: options.dataDir, secrets, service });
+    this.keys = new KeyVault({
+      dataDir: options.dataDir,
+      secrets,
+      service,
+      gatewayPolicy: async () => {
+        const { profile } = await this.platform.current();
+        return { keyTypes: gatewayKeyTypes(profile), ...(profile ? { platform: profile.label } : {}) };
+      },
+    });
     this.platform = new PlatformService({
       dataDir: options.dataDir,
       secrets,
       keys: this.keys,
       keychainService: service,
+      ...(options.environmentToken !== undefined ? { environmentToken: options.environmentToken } : {}),
     });
     this.hostKeys = new HostKeys(join(options.dataDir, 'known_hosts'));
+    this.gatewayKeys = new GatewayIdentities({
+      vault: this.keys,
+      platform: this.platform,
+      chosenKeyId: async () => (await this.device.read()).activeKeyId,
+    });
+    const given = options.identities;
     this.connections = new GatewayConnections({
       hostKeys: this.hostKeys,
       interactive: options.interactive,
       identity: async () => {
         // The keepalive below is read after this resolves: the stored settings are in by then.
         await settings.ready();
-        return { privateKey: await this.keys.privateKeyFor(await this.activeKeyId()) };
+        // `--identity` keys are offered as given: the vault and the dashboard are not consulted.
+        return given ? givenIdentities(given) : this.gatewayKeys.identities();
       },
       // A getter: GatewayConnections reads it for each new connection, so a changed setting applies
       // to the next connection without touching the open ones.
       get keepaliveIntervalMs() {
         return settings.current().connection.keepaliveSeconds * 1000;
       },
+    });
+    // After a refusal the dashboard may have changed (a key synced meanwhile): read it afresh next time.
+    this.connections.events.on('state', ({ state }) => {
+      if (state === 'failed') this.gatewayKeys.forget();
     });
     this.terminals = new TerminalSessions(this.connections);
     this.exec = new ExecSessions(this.connections);
@@ -102,20 +137,25 @@ export class Core {
     });
   }
 
-  /** The key used to sign in to gateways: the chosen one, or the newest. */
-  async activeKeyId(): Promise<string> {
-    const { activeKeyId } = await this.device.read();
-    const keys = await this.keys.list();
-    if (activeKeyId && keys.some((key) => key.id === activeKeyId)) return activeKeyId;
-    const newest = [...keys].sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-    if (!newest)
-      throw new AuthenticationFailed('No SSH key on this device yet: generate or import one (Keys).');
-    return newest.id;
+  /** The vault key the gateway is offered first (the chosen one if allowed, else the newest on the dashboard). */
+  async activeKeyId(): Promise<string | undefined> {
+    return (await this.gatewayKeys.choose()).choice.offered[0]?.id;
   }
 
-  async setActiveKey(id: string): Promise<void> {
+  /**
+   * Chooses the key offered to the gateway first. A key of a type the gateway refuses is kept as the
+   * choice but never offered: the answer's `warning` says so, so it is never chosen silently.
+   */
+  async setActiveKey(id: string): Promise<{ key: KeyInfo; warning?: string }> {
     await this.keys.get(id);
     await this.device.update((device) => ({ ...device, activeKeyId: id }));
+    const key = (await this.keys.list()).find((k) => k.id === id);
+    if (!key) throw new KeyNotFound(id);
+    if (!key.warning) return { key };
+    return {
+      key,
+      warning: `${key.warning} The gateway is offered your other keys until you choose one it accepts.`,
+    };
   }
 
   /** Every service with the methods its contract lets the far side call. */

@@ -1,3 +1,4 @@
+import { SECRETS_IN_MEMORY_NOTICE } from '../../shared/src/settings.ts';
 import { parseCommandLine, USAGE, UsageError } from './options.ts';
 import { serve, type RunningWebHost } from './serve.ts';
 
@@ -43,6 +44,8 @@ try {
     });
   }
   running = await serve(options, process.env.ENSCALE_SSH_KEYCHAIN_SERVICE || undefined);
+  // The host's console is its log: said once here, and once in the window (About's `secrets`).
+  if (running.secrets === 'memory') process.stderr.write(`${SECRETS_IN_MEMORY_NOTICE}\n`);
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify({ event: 'ready', url: running.url, sandbox: running.sandbox })}\n`,

@@ -19,7 +19,8 @@ end-to-end tests. Open the printed URL: its token is what lets the page reach th
 Options:
   --sandbox        start the embedded sandbox platform and use it as the platform
   --profile DIR    the data folder (keys, known_hosts, settings); a temporary one by default,
-                   removed on exit together with its keychain entries
+                   removed on exit together with its keychain entries (with no keychain, a
+                   temporary profile keeps its secrets in memory)
   --static DIR     the built renderer to serve (default: renderer/dist)
   --port N         the port on 127.0.0.1 (default: a free one)
   --json           print one ready line: {"event":"ready","url":…,"sandbox":…}

@@ -2,7 +2,11 @@ import type { Sandbox, SandboxReady } from '@enscale-ssh/gateway';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SecretsHome } from '../../shared/src/settings.ts';
 import { Core } from '../core/Core.ts';
+import { throwawayProfileSecrets } from '../core/keys/keychainFallback.ts';
+import { KeyVault } from '../core/keys/KeyVault.ts';
+import { KeytarSecretStore } from '../core/keys/secretStore.ts';
 import { sandboxProfile } from '../core/platform/sandboxProfile.ts';
 import type { WebHostCommandLine } from './options.ts';
 import { WebHost } from './WebHost.ts';
@@ -13,6 +17,8 @@ export interface RunningWebHost {
   readonly temporaryProfile: boolean;
   /** The sandbox's ready object, or null without `--sandbox`. */
   readonly sandbox: SandboxReady | null;
+  /** Memory when a temporary profile found no keychain: its secrets die with the process. */
+  readonly secrets: SecretsHome;
   stop(): Promise<void>;
 }
 
@@ -24,7 +30,13 @@ export async function serve(options: WebHostCommandLine, keychainService?: strin
   const temporaryProfile = options.profile === undefined;
   const dataDir = options.profile ?? (await mkdtemp(join(tmpdir(), 'enscale-web-')));
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const core = new Core({ dataDir, interactive: true, ...(keychainService ? { keychainService } : {}) });
+  const service = keychainService ?? KeyVault.DEFAULT_SERVICE;
+  // A temporary profile may keep its secrets in memory when no keychain answers: both end with the
+  // process. A folder given with --profile outlives it, so its secrets go to the keychain or nowhere.
+  const { secrets, home } = temporaryProfile
+    ? await throwawayProfileSecrets(new KeytarSecretStore(), service)
+    : { secrets: new KeytarSecretStore(), home: 'keychain' as const };
+  const core = new Core({ dataDir, interactive: true, keychainService: service, secrets, secretsHome: home });
   let sandbox: Sandbox | undefined;
   let web: WebHost | undefined;
 
@@ -54,7 +66,14 @@ export async function serve(options: WebHostCommandLine, keychainService?: strin
     await stop().catch(() => undefined);
     throw error;
   }
-  return { url: web.url, dataDir, temporaryProfile, sandbox: sandbox?.ready ?? null, stop };
+  return {
+    url: web.url,
+    dataDir,
+    temporaryProfile,
+    sandbox: sandbox?.ready ?? null,
+    secrets: home,
+    stop,
+  };
 }
 
 /** Deletes the profile's keys (and so their keychain entries) and its session; best effort. */

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { KeyApi } from './api/routes/sshKeys.ts';
 import { Sandbox, type SandboxReady } from './sandbox/Sandbox.ts';
 import { startStandaloneGateway } from './sandbox/standaloneGateway.ts';
 import { parseKeyTypes } from './ssh/KeyPolicy.ts';
@@ -16,6 +17,9 @@ Options:
   --port N         SSH gateway port (default 3022; 0 picks a free port)
   --key-types LIST user key types the gateway accepts: rsa (default, like the real
                    service), or a comma list of rsa, ed25519, ecdsa. DSA never.
+  --key-api WHERE  where the API serves the SSH key methods: both (default),
+                   users (users/account only, as older installs) or management
+                   (management/account only)
   --json           print exactly one JSON line on stdout when ready, nothing else
   -h, --help       this text
 
@@ -33,6 +37,15 @@ function portOption(value: string | undefined, fallback: number, name: string): 
   return port;
 }
 
+const KEY_APIS: readonly KeyApi[] = ['both', 'users', 'management'];
+
+function keyApiOption(value: string | undefined): KeyApi | undefined {
+  if (value === undefined) return undefined;
+  const found = KEY_APIS.find((choice) => choice === value.trim().toLowerCase());
+  if (!found) throw new Error(`--key-api must be one of ${KEY_APIS.join(', ')} (got '${value}').`);
+  return found;
+}
+
 function summary(ready: SandboxReady): string {
   const lines = [
     'Enscale sandbox is running.',
@@ -41,7 +54,16 @@ function summary(ready: SandboxReady): string {
       ? `  SSH gateway:   ${ready.gateway.host} port ${ready.gateway.port}  (host key ${ready.gateway.hostKey.sha256}, MD5 ${ready.gateway.hostKey.md5})`
       : '  SSH gateway:   not started',
     '  Users:',
-    ...ready.users.map((user) => `    uid ${user.uid}  ${user.login} / ${user.password}`),
+    ...ready.users.map(
+      (user) =>
+        `    uid ${user.uid}  ${user.login} / ${user.password}` +
+        (user.totpSecret ? `  (two-factor; TOTP secret ${user.totpSecret})` : ''),
+    ),
+    '  Access tokens (use as the session parameter):',
+    ...ready.tokens.map(
+      (token) =>
+        `    ${token.login}  ${token.token}  ${token.methods.length === 1 ? token.methods[0] : `${token.methods.length} methods`}`,
+    ),
     '  Nodes:',
     ...ready.nodes.map(
       (node) =>
@@ -77,6 +99,7 @@ async function sandbox(args: string[]): Promise<number> {
       'api-port': { type: 'string' },
       port: { type: 'string' },
       'key-types': { type: 'string' },
+      'key-api': { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -86,12 +109,14 @@ async function sandbox(args: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const keyApi = keyApiOption(values['key-api']);
   const started = await Sandbox.start({
     ...(values.data ? { dataDir: values.data } : {}),
     keep: values.keep,
     apiPort: portOption(values['api-port'], 8022, '--api-port'),
     gatewayPort: portOption(values.port, 3022, '--port'),
     ...(values['key-types'] ? { gatewayOptions: { keyTypes: parseKeyTypes(values['key-types']) } } : {}),
+    ...(keyApi ? { keyApi } : {}),
   });
   process.stdout.write((values.json ? JSON.stringify(started.ready) : summary(started.ready)) + '\n');
   return untilStopped('the sandbox', () => started.stop(), values.json);

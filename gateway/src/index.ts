@@ -3,7 +3,10 @@ export {
   type SandboxOptions,
   type SandboxReady,
   type SandboxGatewayInfo,
+  type SandboxReadyToken,
+  type SandboxReadyUser,
 } from './sandbox/Sandbox.ts';
+export type { KeyApi } from './api/routes/sshKeys.ts';
 export {
   startStandaloneGateway,
   type StandaloneGatewayOptions,

@@ -72,7 +72,8 @@ describe('authentication', () => {
       source: 'JEL',
       uid: 4856,
       email: 'demo@sandbox.local',
-      status: 1,
+      // A string on the real service.
+      status: 'ACTIVE',
     });
     const session = String(signin.body['session']);
     expect(session).toMatch(/^[0-9a-f]{64}$/);
@@ -107,7 +108,7 @@ describe('authentication', () => {
     });
   });
 
-  it('accepts and ignores appid', async () => {
+  it('accepts appid (see apiFidelity.test.ts for the log)', async () => {
     const reply = await callApi(api, `${AUTH}/signin`, {
       login: 'demo@sandbox.local',
       password: 'demo',
@@ -262,7 +263,7 @@ describe('environments', () => {
   it('lists the demo environments with their nodes', async () => {
     const session = await signIn(api, 'demo@sandbox.local', 'demo');
     for (const verb of ['GET', 'POST'] as const) {
-      const reply = await callApi(api, `${ENV}/getenvs`, { session, lazy: 'true' }, verb);
+      const reply = await callApi(api, `${ENV}/getenvs`, { session, lazy: 'false' }, verb);
       expect(reply.body.result).toBe(0);
       const infos = reply.body['infos'] as {
         env: { envName: string; status: number };

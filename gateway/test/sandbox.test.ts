@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SandboxReady } from '../src/sandbox/Sandbox.ts';
+import { callApi } from './support/api.ts';
 import { sshToNode } from './support/ssh.ts';
 
 const BIN = join(import.meta.dirname, '..', 'bin', 'enscale-gateway.js');
@@ -113,7 +114,14 @@ describe('enscale-gateway sandbox', () => {
       users: [
         { uid: 4856, login: 'demo@sandbox.local', password: 'demo' },
         { uid: 35526, login: 'other@sandbox.local', password: 'other' },
+        {
+          uid: 4870,
+          login: 'twofa@sandbox.local',
+          password: 'twofa',
+          totpSecret: expect.stringMatching(/^[A-Z2-7]{32}$/),
+        },
       ],
+      gateway: { keyTypes: ['ssh-rsa'] },
       database: {
         node: 518840,
         name: 'shop',
@@ -125,9 +133,41 @@ describe('enscale-gateway sandbox', () => {
       [518839, 'shop', true],
       [518840, 'shop', true],
       [518850, 'staging', false],
+      [518870, 'vault', true],
       [518900, 'blog', true],
     ]);
+    // Only the two-factor account's entry carries a secret.
+    expect(ready.users.filter((user) => 'totpSecret' in user).map((user) => user.uid)).toEqual([4870]);
     expect(sandbox.stdoutLines).toHaveLength(1);
+  });
+
+  it('lists demo access tokens that work as sessions, each within its methods', async () => {
+    const { ready } = sandbox;
+    expect(ready.tokens.map((t) => [t.login, t.token.length])).toEqual([
+      ['demo@sandbox.local', 40],
+      ['demo@sandbox.local', 40],
+    ]);
+    const [full, envsOnly] = ready.tokens;
+    expect(full?.methods).toEqual(
+      expect.arrayContaining([
+        'environment.Control.GetEnvs',
+        'environment.Control.StartEnv',
+        'management.Account.AddSSHKey',
+        'users.Account.AddSSHKey',
+        'users.Account.GetUserInfo',
+        'users.Authentication.CheckSign',
+      ]),
+    );
+    expect(envsOnly?.methods).toEqual(['environment.Control.GetEnvs']);
+    const keys = (token: string) =>
+      callApi(ready.api, 'management/account/rest/getsshkeys', { session: token });
+    expect((await keys(full!.token)).body.result).toBe(0);
+    expect((await keys(envsOnly!.token)).body).toMatchObject({
+      result: 8202,
+      error: expect.stringContaining('management.Account.GetSSHKeys'),
+    });
+    const envs = await callApi(ready.api, 'environment/control/rest/getenvs', { session: envsOnly!.token });
+    expect(envs.body.result).toBe(0);
   });
 
   it('runs a command on a node as the node’s user, in the node’s own files', async () => {
@@ -206,8 +246,8 @@ describe('enscale-gateway sandbox', () => {
 
   it('stops every server on SIGTERM and removes its temp folder', async () => {
     const pids = await childrenOf(sandbox.proc.pid!);
-    // sshd for 518839, 518840 and 518900, and mariadbd
-    expect(servers(pids)).toEqual(['mariadbd', 'sshd', 'sshd', 'sshd']);
+    // sshd for 518839, 518840, 518870 and 518900, and mariadbd
+    expect(servers(pids)).toEqual(['mariadbd', 'sshd', 'sshd', 'sshd', 'sshd']);
     sandbox.proc.kill('SIGTERM');
     expect(await exited(sandbox.proc)).toBe(0);
     expect(await gone(pids)).toBe(true);
@@ -219,9 +259,14 @@ describe('enscale-gateway sandbox when killed outright', () => {
   it('leaves no server behind', async () => {
     // Killed outright, the sandbox cannot remove its folder: give it one this test removes.
     const dir = mkdtempSync(join(tmpdir(), 'sandbox-kill-'));
-    const { proc } = await startCli(['--data', dir]);
+    // Also the place to see --key-api reach the API, without starting one more sandbox.
+    const { proc, ready } = await startCli(['--data', dir, '--key-api', 'users']);
+    const session = String(ready.tokens[0]?.token);
+    expect((await callApi(ready.api, 'users/account/rest/getsshkeys', { session })).body.result).toBe(0);
+    const management = await callApi(ready.api, 'management/account/rest/getsshkeys', { session });
+    expect([management.status, management.body.result]).toEqual([404, 5]);
     const pids = await childrenOf(proc.pid!);
-    expect(servers(pids)).toEqual(['mariadbd', 'sshd', 'sshd', 'sshd']);
+    expect(servers(pids)).toEqual(['mariadbd', 'sshd', 'sshd', 'sshd', 'sshd']);
     proc.kill('SIGKILL');
     await exited(proc);
     expect(await gone(pids)).toBe(true);
@@ -246,6 +291,24 @@ describe('enscale-gateway sandbox --key-types', () => {
     proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     expect(await exited(proc)).toBe(1);
     expect(stderr).toMatch(/DSA keys cannot be enabled/);
+  });
+});
+
+describe('enscale-gateway sandbox --key-api', () => {
+  it('refuses a place that does not exist, naming the choices', async () => {
+    const proc = spawn(process.execPath, [
+      BIN,
+      'sandbox',
+      '--json',
+      '--api-port',
+      '0',
+      '--key-api',
+      'nowhere',
+    ]);
+    let stderr = '';
+    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    expect(await exited(proc)).toBe(1);
+    expect(stderr).toContain("--key-api must be one of both, users, management (got 'nowhere')");
   });
 });
 

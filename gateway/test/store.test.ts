@@ -40,16 +40,36 @@ describe('migrations', () => {
     expect(migrate(db, [...migrations, next])).toEqual([]);
   });
 
+  it('bring a version 1 database forward without losing its data', () => {
+    const db = new Database(':memory:');
+    migrate(db, migrations.slice(0, 1));
+    db.prepare(
+      "INSERT INTO users (uid, login, name, email, password_hash) VALUES (1, 'a', 'A', 'a', 'x')",
+    ).run();
+    db.prepare("INSERT INTO sessions (token_hash, uid, expires_at) VALUES ('s', 1, 1)").run();
+    expect(migrate(db)).toEqual([2]);
+    expect(db.prepare('SELECT login, totp_secret FROM users').get()).toEqual({
+      login: 'a',
+      totp_secret: null,
+    });
+    expect(db.prepare('SELECT pending_code, code_step FROM sessions').get()).toEqual({
+      pending_code: 0,
+      code_step: null,
+    });
+    expect(db.prepare('SELECT count(*) FROM access_tokens').pluck().get()).toBe(0);
+  });
+
   it('roll back a failing migration entirely', () => {
     const db = new Database(':memory:');
     migrate(db);
+    const latest = migrations.at(-1)?.version ?? 0;
     const broken = {
-      version: 2,
+      version: latest + 1,
       name: 'broken',
       sql: 'CREATE TABLE half (a INT); SELECT * FROM no_such_table;',
     };
     expect(() => migrate(db, [...migrations, broken])).toThrow(/no_such_table/);
-    expect(schemaVersion(db)).toBe(1);
+    expect(schemaVersion(db)).toBe(latest);
     expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'half'").pluck().get()).toBe(0);
   });
 });
@@ -92,6 +112,61 @@ describe('SqliteStore', () => {
     expect(await store.findSession('hash-1', now)).toMatchObject({ uid: 1 });
     expect(await store.findSession('hash-1', new Date(now.getTime() + 1000))).toBeUndefined();
     expect(await store.deleteExpiredSessions(new Date(now.getTime() + 2000))).toBe(1);
+  });
+
+  it('keeps a two-factor sign-in pending until a code is accepted, and each time step once', async () => {
+    const later = new Date(Date.now() + 60_000);
+    await store.createSession('pending', 1, later, { pendingCode: true });
+    await store.createSession('plain', 1, later);
+    expect(await store.findSession('pending', new Date())).toMatchObject({
+      pendingCode: true,
+      codeStep: null,
+    });
+    expect(await store.findSession('plain', new Date())).toMatchObject({ pendingCode: false });
+    expect(await store.acceptSessionCode('pending', 100)).toBe(true);
+    expect(await store.findSession('pending', new Date())).toMatchObject({
+      pendingCode: false,
+      codeStep: 100,
+    });
+    expect(await store.acceptSessionCode('pending', 100)).toBe(false);
+    expect(await store.acceptSessionCode('pending', 99)).toBe(false);
+    expect(await store.acceptSessionCode('pending', 101)).toBe(true);
+    expect(await store.acceptSessionCode('nobody', 200)).toBe(false);
+  });
+
+  it('keeps a TOTP secret per user', async () => {
+    expect(await store.getTotpSecret(1)).toBeNull();
+    await store.setTotpSecret(1, 'JBSWY3DPEHPK3PXP');
+    expect(await store.getTotpSecret(1)).toBe('JBSWY3DPEHPK3PXP');
+    expect((await store.findUserByLogin('a@example.com'))?.totpSecret).toBe('JBSWY3DPEHPK3PXP');
+    expect(await store.getTotpSecret(2)).toBeNull();
+  });
+
+  it('stores access tokens by hash, lists them per user and drops them with the user', async () => {
+    const expiresAt = new Date('2030-01-01T00:00:00Z');
+    const created = await store.createAccessToken({
+      tokenHash: 'token-hash',
+      uid: 1,
+      description: 'ci',
+      methods: ['environment.Control.GetEnvs'],
+      expiresAt,
+    });
+    expect(created).toMatchObject({ uid: 1, description: 'ci', expiresAt });
+    expect(created).not.toHaveProperty('tokenHash');
+    expect(await store.findAccessToken('token-hash')).toEqual(created);
+    await store.createAccessToken({
+      tokenHash: 'h2',
+      uid: 2,
+      description: 'x',
+      methods: [],
+      expiresAt: null,
+    });
+    expect((await store.listAccessTokens(1)).map((t) => t.id)).toEqual([created.id]);
+    await store.deleteAccessToken(created.id);
+    expect(await store.getAccessToken(created.id)).toBeUndefined();
+    await expect(
+      store.createAccessToken({ tokenHash: 'h2', uid: 1, description: 'dup', methods: [], expiresAt: null }),
+    ).rejects.toThrow(/UNIQUE/);
   });
 
   it('refuses the same key twice for one user but allows it for another', async () => {

@@ -25,7 +25,18 @@ export interface PlatformApi {
   /** The platforms to offer on first run: Enscale, and the embedded sandbox when the host runs one. */
   presets(): Promise<PlatformProfile[]>;
   useProfile(profile: PlatformProfile): Promise<void>;
+  /**
+   * Signs in with a password. For an account with two-factor authentication it throws CodeRequired;
+   * the sign-in completes with `verifyCode`.
+   */
   signIn(login: string, password: string): Promise<Account>;
+  /** Completes a password sign-in that answered CodeRequired, with the authenticator app's code. */
+  verifyCode(code: string): Promise<Account>;
+  /**
+   * Signs in with a personal access token (validated with getuserinfo, kept in the keychain like a
+   * session, never sent to signout).
+   */
+  signInWithToken(token: string): Promise<Account>;
   signOut(): Promise<void>;
   environments(): Promise<EnvironmentList>;
   startEnvironment(envName: string): Promise<void>;
@@ -91,6 +102,8 @@ export const CORE_METHODS = {
     'presets',
     'useProfile',
     'signIn',
+    'verifyCode',
+    'signInWithToken',
     'signOut',
     'environments',
     'startEnvironment',

@@ -4,7 +4,8 @@ export const EnvironmentStatus = {
   Down: 2,
   Launching: 3,
   Sleep: 4,
-  Unknown: 5,
+  /** The platform's word for 5 (liip/jelapi's list); an older table called it Unknown. */
+  Suspended: 5,
   Creating: 6,
   Cloning: 7,
   NotExists: 8,
@@ -23,7 +24,7 @@ const LABELS: Record<EnvironmentStatus, string> = {
   2: 'Stopped',
   3: 'Launching',
   4: 'Sleeping',
-  5: 'Unknown',
+  5: 'Suspended',
   6: 'Creating',
   7: 'Cloning',
   8: 'Does not exist',

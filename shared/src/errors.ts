@@ -77,6 +77,25 @@ export class AuthenticationFailed extends AppError {
   override readonly name = 'AuthenticationFailed';
 }
 
+/**
+ * The platform refused one method (result 8202) while the session or token stays valid: an access
+ * token created without that method. `details.method` names it (e.g. `management.Account.AddSSHKey`).
+ * Never a reason to sign out.
+ */
+export class PermissionDenied extends AppError {
+  readonly code = 'PermissionDenied';
+  override readonly name = 'PermissionDenied';
+}
+
+/**
+ * The password was right and the account has two-factor authentication: the sign-in completes with
+ * `platform.verifyCode(code)`. Thrown by `platform.signIn`.
+ */
+export class CodeRequired extends AppError {
+  readonly code = 'CodeRequired';
+  override readonly name = 'CodeRequired';
+}
+
 export class InvalidInput extends AppError {
   readonly code = 'InvalidInput';
   override readonly name = 'InvalidInput';
@@ -183,6 +202,8 @@ const BY_CODE: Record<string, ErrorClass> = {
   PlatformError,
   PlatformUnreachable,
   AuthenticationFailed,
+  PermissionDenied,
+  CodeRequired,
   InvalidInput,
   Cancelled,
   InternalError,

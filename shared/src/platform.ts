@@ -15,6 +15,12 @@ export interface PlatformProfile {
    */
   gatewayKey?: PinnedHostKey;
   /**
+   * The user-key types the gateway accepts, as OpenSSH names them (`ssh-rsa`, `ssh-ed25519`,
+   * `ecdsa-sha2-nistp256`). Absent: RSA only, as Jelastic's gateway documents ("DSA and Elliptic
+   * Curve keys such as ed25519 are not currently supported"). See `gatewayKeyTypes()`.
+   */
+  keyTypes?: readonly string[];
+  /**
    * The embedded sandbox only: its demo database (node, name, user, password), so the import dialog
    * can offer them. A real platform never publishes credentials.
    */
@@ -28,6 +34,10 @@ export const ENSCALE: PlatformProfile = {
   gateway: { host: 'sshgateway.io', port: 3022 },
   gatewayKey: { keyType: 'ssh-rsa', md5: '73:e1:e2:8e:65:fe:7b:5e:2f:09:f9:d8:57:5e:a7:59' },
 };
+
+/** The key types a platform's gateway accepts: its profile's list, or RSA only. */
+export const gatewayKeyTypes = (profile: PlatformProfile | null | undefined): readonly string[] =>
+  profile?.keyTypes ?? ['ssh-rsa'];
 
 /** Names the same Enscale gateway had before; clients may know its key under them. */
 export const ENSCALE_OLD_GATEWAY_NAMES: readonly string[] = ['ssh.enscale.com', 'gate.j.layershift.co.uk'];

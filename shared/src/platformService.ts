@@ -24,4 +24,9 @@ export interface KeySyncResult {
 export interface PlatformState {
   profile: PlatformProfile | null;
   account: Account | null;
+  /**
+   * How the account is signed in: a password session, a stored access token, or a token from the
+   * process environment (ENSCALE_SSH_TOKEN, never stored). Absent while signed out.
+   */
+  credential?: 'session' | 'token' | 'environment';
 }

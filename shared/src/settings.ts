@@ -35,6 +35,16 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   connection: { keepaliveSeconds: 15 },
 };
 
+/**
+ * Where the core keeps its secrets (the keys' data keys, the session): the OS keychain, or — for a
+ * throwaway profile on a machine without one — the core process's memory, gone when it stops.
+ */
+export type SecretsHome = 'keychain' | 'memory';
+
+/** What the host's log and the window say, once each, when the secrets are in memory. */
+export const SECRETS_IN_MEMORY_NOTICE =
+  'No system keychain: this temporary profile keeps its keys and session in memory; they are gone when the app stops.';
+
 /** What the About section shows. A version is null where this host does not know it. */
 export interface AboutInfo {
   appVersion: string | null;
@@ -47,6 +57,8 @@ export interface AboutInfo {
   downloadsDir: string;
   /** The core's path separator, for joining a suggested file name to `downloadsDir`. */
   pathSeparator: '/' | '\\';
+  /** Where secrets are kept; the window says so once when it is memory. */
+  secrets: SecretsHome;
 }
 
 export interface SettingsEvents {

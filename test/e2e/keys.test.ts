@@ -247,6 +247,19 @@ describe('the keys page', () => {
     const row = await waitForRow(page, 'dropped e2e');
     await visible(row.getByText(expected, { exact: true }));
     expect(await row.innerText()).toMatch(/Ed25519/);
+    // The sandbox's gateway takes RSA keys only, like Enscale's: the key is kept, with the reason it
+    // cannot sign in there, next to it and right after the import (no "add it to the dashboard").
+    const refusal =
+      /^The SSH gateway of Sandbox accepts RSA keys only, so this Ed25519 key cannot sign in to it\./;
+    const mark = await visible(row.getByRole('note').filter({ hasText: 'Not for the gateway' }));
+    expect(await mark.getAttribute('title')).toMatch(refusal);
+    await visible(page.getByText(`Imported dropped e2e (${expected}).`, { exact: true }));
+    await visible(
+      page
+        .getByRole('note')
+        .filter({ hasText: /^dropped e2e: The SSH gateway of Sandbox accepts RSA keys only/ }),
+    );
+    await screenshot(page, 'keys-8-refused-type');
   });
 
   it('deletes a key from this device and the dashboard, and a key only the dashboard has', async () => {

@@ -202,7 +202,7 @@ describe('the gateway killed and restarted under load', () => {
     const privateKey = readFileSync(keyPath, 'utf8');
     connections = new GatewayConnections({
       hostKeys: new HostKeys(join(dir, 'known_hosts')),
-      identity: async () => ({ privateKey }),
+      identity: async () => [{ name: 'test key', privateKey }],
       interactive: false,
     });
     connections.events.on('state', (event) => connectionStates.push({ at: Date.now(), event }));

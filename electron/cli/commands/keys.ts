@@ -3,17 +3,23 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { InvalidInput, PassphraseRequired } from '../../../shared/src/errors.ts';
 import type { KeyInfo, RsaBits } from '../../../shared/src/keys.ts';
-import { output, stringOption, type Command, type CommandContext } from '../command.ts';
+import { note, output, stringOption, type Command, type CommandContext } from '../command.ts';
 import { readSecret } from '../prompt.ts';
 import { UsageError } from '../usage.ts';
 
-const describeKey = (key: KeyInfo): string =>
+const describeKey = (key: KeyInfo, withWarning = false): string =>
   [
     `${key.id}  ${key.name}`,
     `  ${key.type} ${key.bits} bits, ${key.origin} ${key.createdAt}`,
     `  ${key.fingerprints.sha256}`,
     `  MD5 ${key.fingerprints.md5}`,
+    ...(withWarning && key.warning ? [`  Not for the gateway: ${key.warning}`] : []),
   ].join('\n');
+
+/** A key the gateway refuses is still kept, but the person is told before trying to use it. */
+const warnAbout = (key: KeyInfo): void => {
+  if (key.warning) note(`enscale-ssh: warning: ${key.warning}`);
+};
 
 const keyId = (context: CommandContext): string => context.args[0] ?? '';
 
@@ -73,7 +79,9 @@ export const keysCommands: Command[] = [
     async run(context) {
       const keys = await context.api.keys.list();
       output(context, keys, () =>
-        keys.length ? keys.map(describeKey).join('\n') : 'No keys yet: enscale-ssh keys generate',
+        keys.length
+          ? keys.map((key) => describeKey(key, true)).join('\n')
+          : 'No keys yet: enscale-ssh keys generate',
       );
     },
   },
@@ -89,6 +97,7 @@ export const keysCommands: Command[] = [
         name: stringOption(context, 'name') ?? `enscale-ssh@${hostname()}`,
         ...(bits ? { bits: Number(bits) as RsaBits } : {}),
       });
+      warnAbout(key);
       output(
         context,
         key,
@@ -102,6 +111,7 @@ export const keysCommands: Command[] = [
     args: { min: 1, max: 1 },
     async run(context) {
       const key = await importKey(context);
+      warnAbout(key);
       output(context, key, () => describeKey(key));
     },
   },

@@ -1,7 +1,9 @@
 import type { PinnedHostKey } from '../../../shared/src/connections.ts';
 import type { GatewayAddress } from '../../../shared/src/gatewayAddress.ts';
-import { ENSCALE, type PlatformProfile } from '../../../shared/src/platform.ts';
-import { output, stringOption, type Command } from '../command.ts';
+import { ENSCALE, type Account, type PlatformProfile } from '../../../shared/src/platform.ts';
+import { CodeRequired } from '../../../shared/src/errors.ts';
+import { output, stringOption, type Command, type CommandContext } from '../command.ts';
+import { apiBaseUrl } from '../../../shared/src/apiMethods.ts';
 import { readSecret } from '../prompt.ts';
 import { UsageError } from '../usage.ts';
 
@@ -30,8 +32,25 @@ function parseApiUrl(text: string): string {
   } catch {
     throw new UsageError(`'${text}' is neither 'enscale' nor an API address (https://…).`);
   }
-  return url.href.replace(/\/+$/, '').replace(/\/1\.0$/, '');
+  return apiBaseUrl(url.href);
 }
+
+/** Password first; a two-factor account then asks for its code (the next line of stdin in scripts). */
+async function signInWithPassword(context: CommandContext, login: string): Promise<Account> {
+  const password = await readSecret(`Password for ${login}: `);
+  try {
+    return await context.api.platform.signIn(login, password);
+  } catch (error) {
+    if (!(error instanceof CodeRequired)) throw error;
+    return context.api.platform.verifyCode(await readSecret('Verification code: ', 'verification code'));
+  }
+}
+
+const CREDENTIALS = {
+  session: 'password session',
+  token: 'access token (kept in the keychain)',
+  environment: 'access token from ENSCALE_SSH_TOKEN (not stored)',
+} as const;
 
 const describe = (profile: PlatformProfile): string => {
   const pin = profile.gatewayKey?.sha256 ?? (profile.gatewayKey?.md5 && `MD5:${profile.gatewayKey.md5}`);
@@ -83,19 +102,26 @@ export const platformCommands: Command[] = [
       output(context, state, () => {
         if (!state.profile) return 'No platform chosen: enscale-ssh platform use enscale';
         const who = state.account
-          ? `Account:  ${state.account.email} (uid ${state.account.uid})`
-          : 'Account:  signed out (enscale-ssh login LOGIN)';
+          ? `Account:  ${state.account.email} (uid ${state.account.uid}), ${CREDENTIALS[state.credential ?? 'session']}`
+          : 'Account:  signed out (enscale-ssh login LOGIN, or login --token)';
         return `${describe(state.profile)}\n${who}`;
       });
     },
   },
   {
     words: ['login'],
-    args: { min: 1, max: 1 },
+    options: { token: { type: 'boolean' } },
+    args: { min: 0, max: 1 },
     async run(context) {
-      const [login = ''] = context.args;
-      const password = await readSecret(`Password for ${login}: `);
-      const account = await context.api.platform.signIn(login, password);
+      const [login] = context.args;
+      let account: Account;
+      if (context.options['token']) {
+        if (login) throw new UsageError('login --token takes no LOGIN: the token names its account.');
+        account = await context.api.platform.signInWithToken(await readSecret('Access token: ', 'token'));
+      } else {
+        if (!login) throw new UsageError("'login' needs your LOGIN (or --token).");
+        account = await signInWithPassword(context, login);
+      }
       output(context, account, () => `Signed in as ${account.name || account.email} (uid ${account.uid}).`);
     },
   },

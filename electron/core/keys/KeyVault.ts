@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InvalidInput } from '../../../shared/src/errors.ts';
-import type { KeysService } from '../../../shared/src/keys.ts';
+import { gatewayKeyWarning, type GatewayKeyPolicy, type KeysService } from '../../../shared/src/keys.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import {
   KeyAlreadyInVault,
@@ -39,6 +39,11 @@ export interface KeyVaultOptions {
   readonly secrets: SecretStore;
   /** The keychain service name the secrets are filed under. */
   readonly service?: string;
+  /**
+   * The key types the current platform's gateway accepts, asked for on each answer so a change of
+   * platform shows at once. RSA only when not given (the real service's policy).
+   */
+  readonly gatewayPolicy?: () => Promise<GatewayKeyPolicy>;
 }
 
 export interface GenerateRequest {
@@ -79,18 +84,33 @@ export class KeyVault implements KeysService {
   readonly #index: KeyIndex;
   readonly #secrets: SecretStore;
   readonly #service: string;
+  readonly #gatewayPolicy: () => Promise<GatewayKeyPolicy>;
   /** Changes to the index run one at a time, so concurrent calls cannot lose each other's keys. */
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor({ dataDir, secrets, service = KeyVault.DEFAULT_SERVICE }: KeyVaultOptions) {
+  constructor({
+    dataDir,
+    secrets,
+    service = KeyVault.DEFAULT_SERVICE,
+    gatewayPolicy = async () => ({ keyTypes: ['ssh-rsa'] }),
+  }: KeyVaultOptions) {
     this.#folder = join(dataDir, 'keys');
     this.#index = new KeyIndex(join(this.#folder, 'index.json'));
     this.#secrets = secrets;
     this.#service = service;
+    this.#gatewayPolicy = gatewayPolicy;
   }
 
-  list(): Promise<KeyInfo[]> {
-    return this.#index.read();
+  /** Every key, each saying whether the current platform's gateway accepts it (and why not). */
+  async list(): Promise<KeyInfo[]> {
+    const keys = await this.#index.read();
+    const policy = await this.#policy();
+    return keys.map((key) => withGatewayVerdict(key, policy));
+  }
+
+  /** The verdicts are advice: an unreadable platform setting must not hide the keys themselves. */
+  #policy(): Promise<GatewayKeyPolicy> {
+    return this.#gatewayPolicy().catch(() => ({ keyTypes: ['ssh-rsa'] }));
   }
 
   async get(id: string): Promise<KeyInfo> {
@@ -106,9 +126,14 @@ export class KeyVault implements KeysService {
       throw new InvalidInput(`RSA keys can be ${RSA_SIZES.join(', ')} bits long, not ${String(bits)}.`);
     }
     const { privateKey } = await generateRsa('rsa', { modulusLength: bits, publicExponent: 0x10001 });
-    return this.#add(keyPairFromPrivate(privateKey), cleanName, 'generated');
+    const info = await this.#add(keyPairFromPrivate(privateKey), cleanName, 'generated');
+    return withGatewayVerdict(info, await this.#policy());
   }
 
+  /**
+   * Adds a key from a file's content. A type the platform's gateway refuses is still imported (it may
+   * serve other servers), and the answer's `warning` says it cannot sign in to the gateway.
+   */
   async importKey(request: ImportRequest): Promise<KeyInfo> {
     if (request.text === undefined && request.bytes === undefined) {
       throw new InvalidInput('Nothing to import: give the key file as text or bytes.');
@@ -121,7 +146,8 @@ export class KeyVault implements KeysService {
     }
     const fromFile = oneLine(comment).slice(0, MAX_NAME_LENGTH).trim();
     const name = request.name ?? (fromFile || `Imported ${pair.type === 'ssh-rsa' ? 'RSA' : 'Ed25519'} key`);
-    return this.#add(pair, checkName(name), 'imported');
+    const info = await this.#add(pair, checkName(name), 'imported');
+    return withGatewayVerdict(info, await this.#policy());
   }
 
   async exportPublic(id: string): Promise<string> {
@@ -264,6 +290,13 @@ export class KeyVault implements KeysService {
     this.#queue = run.catch(() => undefined);
     return run;
   }
+}
+
+/** A key as the keys service answers it: with the gateway's verdict on its type, never stored. */
+function withGatewayVerdict(key: KeyInfo, policy: GatewayKeyPolicy): KeyInfo {
+  const { gatewayAccepts: _accepts, warning: _warning, ...stored } = key;
+  const warning = gatewayKeyWarning(key.type, policy);
+  return { ...stored, gatewayAccepts: warning === undefined, ...(warning ? { warning } : {}) };
 }
 
 /** The keychain account of one key's secret. Ids are UUIDs, so profiles sharing a service never collide. */

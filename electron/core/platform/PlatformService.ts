@@ -1,6 +1,6 @@
 import type { PlatformApi } from '../../../shared/src/contract.ts';
 import { join } from 'node:path';
-import { InvalidInput, PlatformUnreachable, SignedOut } from '../../../shared/src/errors.ts';
+import { CodeRequired, InvalidInput, PlatformUnreachable, SignedOut } from '../../../shared/src/errors.ts';
 import {
   ENSCALE,
   type Account,
@@ -16,6 +16,7 @@ import type {
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { SecretStore } from '../keys/secretStore.ts';
 import { JsonFile } from '../storage/JsonFile.ts';
+import { apiBaseUrl } from '../../../shared/src/apiMethods.ts';
 import { PlatformClient } from './PlatformClient.ts';
 
 /** What the service needs of the key vault: this device's public keys. */
@@ -31,6 +32,18 @@ export interface PlatformServiceOptions {
   /** The keychain service name; tests use their own. */
   keychainService?: string;
   clientFor?: (profile: PlatformProfile) => PlatformClient;
+  /**
+   * An access token from the process environment (the CLI's ENSCALE_SSH_TOKEN): every call uses it,
+   * and nothing about the session is read from or written to the keychain or the profile.
+   */
+  environmentToken?: string;
+}
+
+/** A password sign-in waiting for its two-factor code; kept in memory only, never in the keychain. */
+interface PendingSignIn {
+  apiUrl: string;
+  login: string;
+  session: string;
 }
 
 interface CachedEnvironments extends EnvironmentList {
@@ -53,6 +66,13 @@ export class PlatformService implements PlatformApi {
   private readonly keychainService: string;
   /** The platforms the first-run screen offers besides Custom; a host may add its embedded sandbox. */
   private readonly offered: PlatformProfile[] = [ENSCALE];
+  private pending: PendingSignIn | undefined;
+  /** One client per API address, so what it learns (key methods' group, https) outlives a call. */
+  private clients = new Map<string, PlatformClient>();
+  /** Whether the credential in use is an access token: a refusal then speaks of the token. */
+  private usingToken = false;
+  /** The account behind ENSCALE_SSH_TOKEN, asked once per process. */
+  private environmentAccount: Promise<Account> | undefined;
 
   constructor(private readonly options: PlatformServiceOptions) {
     this.state = new JsonFile(join(options.dataDir, 'platform.json'), { profile: null, account: null });
@@ -61,7 +81,9 @@ export class PlatformService implements PlatformApi {
   }
 
   async current(): Promise<PlatformState> {
-    return this.state.read();
+    const state = await this.state.read();
+    if (this.options.environmentToken === undefined || !state.profile) return state;
+    return { ...state, account: await this.tokenAccount(state.profile), credential: 'environment' };
   }
 
   async presets(): Promise<PlatformProfile[]> {
@@ -83,33 +105,91 @@ export class PlatformService implements PlatformApi {
   }
 
   /** Chooses the platform; switching to another one signs out of the previous one. */
-  async useProfile(profile: PlatformProfile): Promise<void> {
-    if (!/^https?:\/\//.test(profile.apiUrl))
+  async useProfile(chosen: PlatformProfile): Promise<void> {
+    if (!/^https?:\/\//.test(chosen.apiUrl))
       throw new InvalidInput('The API address must start with https://.');
+    const profile = { ...chosen, apiUrl: apiBaseUrl(chosen.apiUrl) };
     const { profile: previous } = await this.state.read();
-    if (previous && previous.apiUrl !== profile.apiUrl) await this.signOut();
+    if (previous && previous.apiUrl !== profile.apiUrl && this.options.environmentToken === undefined)
+      await this.signOut();
     await this.state.update((state) => ({ ...state, profile }));
   }
 
+  /** A password sign-in; a two-factor account throws CodeRequired and completes with verifyCode. */
   async signIn(login: string, password: string): Promise<Account> {
+    this.refuseWithEnvironmentToken();
     const profile = await this.profile();
-    const { session, account } = await this.client(profile).signIn(login, password);
-    await this.options.secrets.set(this.keychainService, this.sessionAccount(profile), session);
-    await this.state.update((state) => ({ ...state, account }));
+    this.pending = undefined;
+    const client = this.client(profile);
+    const result = await client.signIn(login, password);
+    if (result.codeRequired) {
+      this.pending = { apiUrl: profile.apiUrl, login: login.trim(), session: result.session };
+      throw new CodeRequired(`Enter the 6-digit code from your authenticator app for ${login.trim()}.`, {
+        login: login.trim(),
+      });
+    }
+    return this.signedIn(profile, result.session, result.account, 'session');
+  }
+
+  async verifyCode(code: string): Promise<Account> {
+    this.refuseWithEnvironmentToken();
+    const profile = await this.profile();
+    const pending = this.pending;
+    if (!pending || pending.apiUrl !== profile.apiUrl)
+      throw new InvalidInput('Sign in with your password first; then enter the code.');
+    const client = this.client(profile);
+    await client.verifyCode(pending.session, code);
+    this.pending = undefined;
+    // The 2FA sign-in answer names no account; the verified session can now ask whose it is.
+    return this.signedIn(profile, pending.session, await client.account(pending.session), 'session');
+  }
+
+  /** A personal access token: checked with getuserinfo, kept like a session, never signed out. */
+  async signInWithToken(token: string): Promise<Account> {
+    this.refuseWithEnvironmentToken();
+    const clean = token.trim();
+    if (!clean || /\s/.test(clean)) throw new InvalidInput('Paste the access token: one word, no spaces.');
+    const profile = await this.profile();
+    this.pending = undefined;
+    this.usingToken = true;
+    let account: Account;
+    try {
+      account = await this.client(profile).account(clean);
+    } catch (error) {
+      if (error instanceof SignedOut)
+        throw new InvalidInput(
+          'The platform does not accept this access token: it may be mistyped, expired or deleted.',
+        );
+      throw error;
+    }
+    return this.signedIn(profile, clean, account, 'token');
+  }
+
+  private async signedIn(
+    profile: PlatformProfile,
+    secret: string,
+    account: Account,
+    credential: 'session' | 'token',
+  ): Promise<Account> {
+    await this.options.secrets.set(this.keychainService, this.sessionAccount(profile), secret);
+    await this.state.update((state) => ({ ...state, account, credential }));
     this.events.emit('signedIn', account);
     return account;
   }
 
   async signOut(): Promise<void> {
-    const { profile } = await this.state.read();
+    this.refuseWithEnvironmentToken();
+    this.pending = undefined;
+    const { profile, credential } = await this.state.read();
     if (!profile) return;
     const session = await this.options.secrets.get(this.keychainService, this.sessionAccount(profile));
-    if (session)
+    // What signout does to a token is not published: a token is only forgotten here, never sent.
+    if (session && credential !== 'token')
       await this.client(profile)
         .signOut(session)
         .catch(() => undefined);
     await this.options.secrets.delete(this.keychainService, this.sessionAccount(profile));
-    await this.state.update((state) => ({ ...state, account: null }));
+    await this.state.update(({ credential: _credential, ...state }) => ({ ...state, account: null }));
     await this.cache.write(null);
     this.events.emit('signedOut', { reason: 'You signed out.' });
   }
@@ -187,7 +267,37 @@ export class PlatformService implements PlatformApi {
   }
 
   private client(profile: PlatformProfile): PlatformClient {
-    return this.options.clientFor?.(profile) ?? new PlatformClient({ baseUrl: profile.apiUrl });
+    const custom = this.options.clientFor?.(profile);
+    if (custom) return custom;
+    let client = this.clients.get(profile.apiUrl);
+    if (!client) {
+      client = new PlatformClient({ baseUrl: profile.apiUrl, usesToken: () => this.usingToken });
+      this.clients.set(profile.apiUrl, client);
+    }
+    return client;
+  }
+
+  private refuseWithEnvironmentToken(): void {
+    if (this.options.environmentToken !== undefined)
+      throw new InvalidInput(
+        'ENSCALE_SSH_TOKEN is set: this run is signed in with that token. Unset it to sign in or out.',
+      );
+  }
+
+  private tokenAccount(profile: PlatformProfile): Promise<Account> {
+    const token = this.options.environmentToken ?? '';
+    this.usingToken = true;
+    this.environmentAccount ??= this.client(profile)
+      .account(token)
+      .catch((error: unknown) => {
+        this.environmentAccount = undefined;
+        if (error instanceof SignedOut)
+          throw new SignedOut(
+            'The platform does not accept ENSCALE_SSH_TOKEN: it may be mistyped, expired or deleted.',
+          );
+        throw error;
+      });
+    return this.environmentAccount;
   }
 
   private sessionAccount(profile: PlatformProfile): string {
@@ -197,14 +307,20 @@ export class PlatformService implements PlatformApi {
   /** Runs a call with the stored session; a session the platform refuses signs the app out. */
   private async withSession<T>(call: (client: PlatformClient, session: string) => Promise<T>): Promise<T> {
     const profile = await this.profile();
+    const fromEnvironment = this.options.environmentToken;
+    if (fromEnvironment !== undefined) {
+      await this.tokenAccount(profile);
+      return call(this.client(profile), fromEnvironment);
+    }
     const session = await this.options.secrets.get(this.keychainService, this.sessionAccount(profile));
     if (!session) throw new SignedOut('Sign in to your platform account.');
+    this.usingToken = (await this.state.read()).credential === 'token';
     try {
       return await call(this.client(profile), session);
     } catch (error) {
       if (error instanceof SignedOut) {
         await this.options.secrets.delete(this.keychainService, this.sessionAccount(profile));
-        await this.state.update((state) => ({ ...state, account: null }));
+        await this.state.update(({ credential: _credential, ...state }) => ({ ...state, account: null }));
         this.events.emit('signedOut', { reason: error.message });
       }
       throw error;

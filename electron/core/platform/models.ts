@@ -34,7 +34,8 @@ export function toNode(raw: Record<string, unknown>, envName: string, envRunning
 export function toEnvironment(info: Record<string, unknown>): Environment {
   const env = (info['env'] ?? {}) as Record<string, unknown>;
   const envName = str(env['envName']);
-  const status = num(env['status'], 5) as EnvironmentStatus;
+  // A missing status is no status: 0 reads as "Unknown (0)", never as a real one such as Suspended.
+  const status = num(env['status'], 0) as EnvironmentStatus;
   const nodes = Array.isArray(info['nodes']) ? (info['nodes'] as Record<string, unknown>[]) : [];
   return {
     envName,

@@ -10,6 +10,8 @@ export function sandboxProfile(ready: SandboxReady): PlatformProfile {
     apiUrl: ready.api,
     gateway: { host: ready.gateway.host, port: ready.gateway.port },
     gatewayKey: { keyType: 'ssh-rsa', sha256: ready.gateway.hostKey.sha256 },
+    // What this sandbox's gateway was started to accept (`--key-types`), so the app warns as it should.
+    keyTypes: ready.gateway.keyTypes,
     ...(ready.database
       ? {
           demoDatabase: {

@@ -7,6 +7,7 @@ import {
   type SettingsApi,
   type SettingsChange,
   type SettingsEvents,
+  type SecretsHome,
 } from '../../../shared/src/settings.ts';
 import { JsonFile } from '../storage/JsonFile.ts';
 import { downloadsDir, findAppVersion, pathSeparator, runtimeVersions } from './about.ts';
@@ -21,6 +22,8 @@ export interface SettingsServiceOptions {
   appVersion?: string;
   /** The home folder (tests give a temporary one); the user's by default. */
   homeDir?: string;
+  /** Where the host put the secrets; the OS keychain unless it said otherwise. */
+  secrets?: SecretsHome;
 }
 
 /**
@@ -81,6 +84,7 @@ export class SettingsService implements SettingsApi {
       logDir: this.options.logDir ?? join(dataDir, 'logs'),
       downloadsDir: await downloadsDir(this.options.homeDir),
       pathSeparator: pathSeparator(),
+      secrets: this.options.secrets ?? 'keychain',
     };
   }
 }

@@ -2,6 +2,7 @@ import type { ConnectionsApi } from '../../../shared/src/contract.ts';
 import { connect as connectSocket } from 'node:net';
 import ssh2 from 'ssh2';
 import {
+  AppError,
   AuthenticationFailed,
   HostKeyChanged,
   HostKeyRejected,
@@ -15,11 +16,19 @@ import {
 } from '../../../shared/src/connections.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { HostKeys } from './HostKeys.ts';
+import {
+  keysRefusedError,
+  KeysRefused,
+  offerInTurn,
+  readIdentities,
+  type IdentityProvider,
+  type OfferLog,
+  type ReadyIdentity,
+} from './keyOffer.ts';
 import { watchLiveness } from './linkLiveness.ts';
 import { poolOutgoingPackets } from './pooledSocket.ts';
 
-/** The private key a connection signs in with; fetched from the vault for every (re)connect. */
-export type IdentityProvider = () => Promise<{ privateKey: string | Buffer; passphrase?: string }>;
+export type { GatewayIdentity, IdentityProvider } from './keyOffer.ts';
 
 export interface GatewayConnectionsOptions {
   hostKeys: HostKeys;
@@ -147,10 +156,12 @@ export class GatewayConnections implements ConnectionsApi {
   private async connect(entry: Entry): Promise<ssh2.Client> {
     const { target } = entry;
     this.emit(entry, 'connecting');
-    const identity = await this.options.identity();
     let client: ssh2.Client;
+    // Looked up while the handshake runs; offered once the gateway's host key is verified.
+    const identities = this.options.identity().then(readIdentities);
+    identities.catch(() => undefined);
     try {
-      client = await this.handshake(entry, identity);
+      client = await this.handshake(entry, identities);
     } catch (error) {
       const typed = describeConnectError(error, target);
       this.emit(entry, 'failed', typed.message);
@@ -172,16 +183,13 @@ export class GatewayConnections implements ConnectionsApi {
    * hand) is tried against each key type the server may hold — ssh2 would otherwise settle on the
    * server's first choice, which need not be the published key — and the type that matches is kept.
    */
-  private async handshake(
-    entry: Entry,
-    identity: Awaited<ReturnType<IdentityProvider>>,
-  ): Promise<ssh2.Client> {
+  private async handshake(entry: Entry, identities: Promise<readonly ReadyIdentity[]>): Promise<ssh2.Client> {
     const pinned = entry.target.pinned;
-    if (!pinned || pinned.keyType) return this.connectOnce(entry.target, identity, pinned);
+    if (!pinned || pinned.keyType) return this.connectOnce(entry.target, identities, pinned);
     const types = entry.learnedKeyType ? [entry.learnedKeyType] : PIN_PROBE_ORDER;
     for (const keyType of types) {
       try {
-        const client = await this.connectOnce(entry.target, identity, { ...pinned, keyType });
+        const client = await this.connectOnce(entry.target, identities, { ...pinned, keyType });
         entry.learnedKeyType = keyType;
         return client;
       } catch (error) {
@@ -201,10 +209,11 @@ export class GatewayConnections implements ConnectionsApi {
 
   private connectOnce(
     target: ConnectionTarget,
-    identity: Awaited<ReturnType<IdentityProvider>>,
+    identities: Promise<readonly ReadyIdentity[]>,
     pinned: PinnedHostKey | undefined,
   ): Promise<ssh2.Client> {
     const client = new ssh2.Client();
+    const log: OfferLog = { offered: [] };
     // The client's own socket, handed to ssh2, so its outgoing packets can use pooled buffers.
     const socket = connectSocket({ host: target.gateway.host, port: target.gateway.port });
     poolOutgoingPackets(client, socket);
@@ -217,15 +226,20 @@ export class GatewayConnections implements ConnectionsApi {
         client.once('close', stop);
         resolve(client);
       });
-      client.once('error', (error) => {
+      // The first cause wins: a host key refused, no key to offer, every key refused, or ssh2's error.
+      const failed = (error: unknown) =>
+        reject(hostKeyError ?? log.error ?? (log.offered.length > 0 ? new KeysRefused(log.offered) : error));
+      client.once('error', (error: Error & { level?: string }) => {
         client.end();
-        reject(hostKeyError ?? error);
+        failed(error);
       });
+      // A gateway with a lower auth-try limit hangs up after the last refusal it allows, without an
+      // error, and ssh2 then stops its ready timer: without this the connect would wait forever.
+      client.once('close', () => failed(new Error('the gateway closed the connection during sign-in')));
       client.connect({
         sock: socket,
         username: target.username,
-        privateKey: identity.privateKey,
-        ...(identity.passphrase ? { passphrase: identity.passphrase } : {}),
+        authHandler: offerInTurn(target.username, identities, log),
         keepaliveInterval: keepaliveIntervalMs,
         // ssh2 only sends the keepalives; watchLiveness decides, counting any data (see there).
         keepaliveCountMax: Number.POSITIVE_INFINITY,
@@ -290,14 +304,12 @@ function describeConnectError(error: unknown, target: ConnectionTarget): Error {
   ) {
     return error;
   }
+  // Said by the identity provider (no key to offer): its words are already the user's.
+  if (error instanceof AppError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const where = `${target.gateway.host}:${target.gateway.port}`;
-  if (/All configured authentication methods failed/i.test(message)) {
-    return new AuthenticationFailed(
-      `The gateway ${where} refused your key for ${target.username}. Sync the key to the dashboard (Keys → Sync) and try again.`,
-      { target: connectionKey(target) },
-    );
-  }
+  if (error instanceof KeysRefused)
+    return keysRefusedError(error, where, target.username, connectionKey(target));
   const code = (error as NodeJS.ErrnoException).code;
   if (
     code === 'ECONNREFUSED' ||

@@ -9,7 +9,8 @@ import { LoginThrottle, type LoginThrottleOptions } from './LoginThrottle.ts';
 import { accountRoutes } from './routes/account.ts';
 import { authenticationRoutes } from './routes/authentication.ts';
 import { environmentRoutes } from './routes/environments.ts';
-import { sshKeyRoutes } from './routes/sshKeys.ts';
+import { sshKeyRoutes, type KeyApi } from './routes/sshKeys.ts';
+import { tokenRoutes } from './routes/tokens.ts';
 import { InvalidParametersError } from './validationMessage.ts';
 
 export interface PlatformApiOptions {
@@ -21,6 +22,8 @@ export interface PlatformApiOptions {
   bodyLimit?: number;
   sessionLifetimeMs?: number;
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Where the SSH key methods are served: both paths (default), or only users/account or management/account. */
+  keyApi?: KeyApi;
 }
 
 const DAY = 24 * 60 * 60_000;
@@ -89,8 +92,9 @@ export async function createPlatformApi(options: PlatformApiOptions): Promise<Fa
   );
 
   authenticationRoutes(app, auth);
+  tokenRoutes(app, auth, options.store);
   accountRoutes(app, auth);
-  sshKeyRoutes(app, auth, options.store);
+  sshKeyRoutes(app, auth, options.store, options.keyApi);
   environmentRoutes(app, auth, options.store, options.lifecycle);
   return app;
 }

@@ -13,8 +13,10 @@ export const ResultCode = {
   AuthenticationFailed: 701,
   /** (ours) the session is unknown, expired, or was signed out */
   InvalidSession: 702,
-  /** (ours) sign-in refused for a while after repeated wrong passwords */
+  /** (ours) sign-in refused for a while after repeated wrong passwords or codes */
   TooManyAttempts: 703,
+  /** (ours) verify2facode: the code is wrong, expired or already used */
+  WrongCode: 704,
   WrongEnvironmentStatus: 2212,
   KeyAlreadyExists: 6001,
   /** (ours) the text is not a usable OpenSSH public key */

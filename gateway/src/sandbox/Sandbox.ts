@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createPlatformApi } from '../api/PlatformApi.ts';
+import type { KeyApi } from '../api/routes/sshKeys.ts';
 import { ensureKeyFile } from '../keys/keyFiles.ts';
 import type { GatewayOptions } from '../ssh/GatewayOptions.ts';
 import { startSandboxGateway, type RunningSandboxGateway } from '../ssh/sandboxGateway.ts';
@@ -11,7 +12,8 @@ import { SqliteStore } from '../store/SqliteStore.ts';
 import type { Store } from '../store/Store.ts';
 import { EnvironmentStatus, type EnvironmentRecord, type NodeRecord, type User } from '../store/types.ts';
 import { ChildProcesses } from './ChildProcesses.ts';
-import { DEMO_DATABASE, DEMO_USERS } from './demoData.ts';
+import { DEMO_USERS } from './demoData.ts';
+import { readyObject, type SandboxReady } from './readyLine.ts';
 import { SandboxNodes } from './SandboxNodes.ts';
 import { seedDemoData } from './seed.ts';
 import { SystemTools } from './systemTools.ts';
@@ -29,27 +31,14 @@ export interface SandboxOptions {
   gatewayOptions?: Partial<GatewayOptions>;
   host?: string;
   tools?: SystemTools;
+  /**
+   * Where the API serves the SSH key methods: `both` (default), or only `users` (users/account, as
+   * older installs) or `management` (management/account); the other path answers "unknown method".
+   */
+  keyApi?: KeyApi;
 }
 
-export interface SandboxGatewayInfo {
-  host: string;
-  port: number;
-  /** The RSA host key's fingerprints: the key the real service shows and users pin. */
-  hostKey: { sha256: string; md5: string };
-  /** The Ed25519 host key, also offered to clients that prefer it. */
-  hostKeyEd25519: { sha256: string; md5: string };
-}
-
-/** The `--json` ready line's object: everything a client or test needs to reach the sandbox. */
-export interface SandboxReady {
-  event: 'ready';
-  api: string;
-  gateway: SandboxGatewayInfo | null;
-  users: { uid: number; login: string; password: string }[];
-  nodes: { id: number; envName: string; host: string | null; port: number | null }[];
-  database: { node: number; name: string; user: string; password: string } | null;
-  data: string;
-}
+export type { SandboxGatewayInfo, SandboxReady, SandboxReadyToken, SandboxReadyUser } from './readyLine.ts';
 
 // sshd's configuration cannot reliably hold paths with spaces or quotes.
 const SAFE_PATH = /^[A-Za-z0-9_./+@:-]+$/;
@@ -101,7 +90,12 @@ export class Sandbox {
       nodes = new SandboxNodes({ store, dataDir, logsDir, authorizedKey: publicKey, children, tools });
       await startRunningEnvironments(store, nodes);
 
-      api = await createPlatformApi({ store, lifecycle: nodes, logStream: apiLog });
+      api = await createPlatformApi({
+        store,
+        lifecycle: nodes,
+        logStream: apiLog,
+        ...(options.keyApi ? { keyApi: options.keyApi } : {}),
+      });
       await api.listen({ port: options.apiPort ?? 0, host });
       const address = api.server.address();
       const apiPort = typeof address === 'object' && address ? address.port : 0;
@@ -214,39 +208,4 @@ async function startRunningEnvironments(store: Store, nodes: SandboxNodes): Prom
   await Promise.all(
     envs.filter((env) => env.status === EnvironmentStatus.Running).map((env) => nodes.start(env.envName)),
   );
-}
-
-async function readyObject(
-  store: Store,
-  nodes: SandboxNodes,
-  api: string,
-  gateway: SandboxGatewayInfo | null,
-  dataDir: string,
-): Promise<SandboxReady> {
-  const envs = (await Promise.all(DEMO_USERS.map((user) => store.listEnvironments(user.uid)))).flat();
-  const nodeList = (await Promise.all(envs.map((env) => store.listNodes(env.envName)))).flat();
-  const credentials = nodes.databaseCredentials;
-  return {
-    event: 'ready',
-    api,
-    gateway,
-    users: DEMO_USERS.map(({ uid, login, password }) => ({ uid, login, password })),
-    nodes: nodeList
-      .sort((a, b) => a.id - b.id)
-      .map((node) => ({
-        id: node.id,
-        envName: node.envName,
-        host: node.access?.host ?? null,
-        port: node.access?.port ?? null,
-      })),
-    database: credentials
-      ? {
-          node: DEMO_DATABASE.node,
-          name: credentials.database,
-          user: credentials.user,
-          password: credentials.password,
-        }
-      : null,
-    data: dataDir,
-  };
 }

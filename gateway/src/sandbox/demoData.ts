@@ -7,6 +7,11 @@ export interface DemoUser {
   password: string;
   name: string;
   email: string;
+  /**
+   * Signs in with a code too (RFC 6238). Its secret is made once per data folder and kept in the
+   * store, so a kept folder's authenticator entry goes on working; the ready line shows it.
+   */
+  twoFactor?: boolean;
 }
 
 export interface DemoNode extends Omit<NodeRecord, 'access'> {
@@ -31,6 +36,14 @@ export const DEMO_USERS: readonly DemoUser[] = [
     name: 'Other Tenant',
     email: 'other@sandbox.local',
   },
+  {
+    uid: 4870,
+    login: 'twofa@sandbox.local',
+    password: 'twofa',
+    name: 'Two-Factor User',
+    email: 'twofa@sandbox.local',
+    twoFactor: true,
+  },
 ];
 
 export const DEMO_ENVIRONMENTS: readonly NewEnvironment[] = [
@@ -53,6 +66,13 @@ export const DEMO_ENVIRONMENTS: readonly NewEnvironment[] = [
     ownerUid: 35526,
     shortdomain: 'blog',
     domain: 'blog.sandbox.local',
+    status: EnvironmentStatus.Running,
+  },
+  {
+    envName: 'vault',
+    ownerUid: 4870,
+    shortdomain: 'vault',
+    domain: 'vault.sandbox.local',
     status: EnvironmentStatus.Running,
   },
 ];
@@ -90,6 +110,34 @@ export const DEMO_NODES: readonly DemoNode[] = [
   apache(518850, 'staging', '10.101.2.11'),
   // The other tenant's node keeps the platform's default: no TCP forwarding.
   { ...apache(518900, 'blog', '10.101.3.11'), tcpForwarding: false },
+  // The two-factor account's node, also with the platform's default.
+  { ...apache(518870, 'vault', '10.101.4.11'), tcpForwarding: false },
 ];
 
 export const DEMO_DATABASE = { node: 518840, name: 'shop', user: 'shop' } as const;
+
+/** The API methods Enscale SSH calls, under both paths the key methods may live at. */
+export const APP_METHODS: readonly string[] = [
+  'users.Authentication.CheckSign',
+  'users.Account.GetUserInfo',
+  'environment.Control.GetEnvs',
+  'environment.Control.GetEnvInfo',
+  'environment.Control.StartEnv',
+  'environment.Control.StopEnv',
+  'environment.Control.SleepEnv',
+  'management.Account.GetSSHKeys',
+  'management.Account.AddSSHKey',
+  'management.Account.DeleteSSHKey',
+  'users.Account.GetSSHKeys',
+  'users.Account.AddSSHKey',
+  'users.Account.DeleteSSHKey',
+];
+
+/**
+ * The access tokens issued at every start (the store keeps only hashes, so the ready line can show
+ * only tokens made now): one that can do all the app does, one that can only list environments.
+ */
+export const DEMO_TOKENS: readonly { uid: number; description: string; methods: readonly string[] }[] = [
+  { uid: 4856, description: 'sandbox: everything Enscale SSH needs', methods: APP_METHODS },
+  { uid: 4856, description: 'sandbox: list environments only', methods: ['environment.Control.GetEnvs'] },
+];

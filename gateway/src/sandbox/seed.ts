@@ -1,12 +1,19 @@
+import { newTotpSecret } from '../api/totp.ts';
 import type { Store } from '../store/Store.ts';
 import { hashPassword } from '../store/password.ts';
 import { DEMO_ENVIRONMENTS, DEMO_NODES, DEMO_USERS } from './demoData.ts';
 
-/** Fills an empty store with the demo users, environments and nodes. Returns false if it had data. */
+/**
+ * Adds whatever demo user, environment or node the store lacks, so a data folder kept from an
+ * older sandbox gains the newer demo data too; existing records are left as they are. Returns
+ * whether anything was added.
+ */
 export async function seedDemoData(store: Store): Promise<boolean> {
-  if (await store.getUser(DEMO_USERS[0]?.uid ?? 0)) return false;
-  const hashes = await Promise.all(DEMO_USERS.map((user) => hashPassword(user.password)));
-  for (const [index, user] of DEMO_USERS.entries()) {
+  const missing = [];
+  for (const user of DEMO_USERS) if (!(await store.getUser(user.uid))) missing.push(user);
+  // scrypt runs on libuv's thread pool: hashing the passwords at once takes the time of one.
+  const hashes = await Promise.all(missing.map((user) => hashPassword(user.password)));
+  for (const [index, user] of missing.entries()) {
     await store.createUser({
       uid: user.uid,
       login: user.login,
@@ -15,8 +22,21 @@ export async function seedDemoData(store: Store): Promise<boolean> {
       passwordHash: hashes[index] ?? '',
     });
   }
-  for (const env of DEMO_ENVIRONMENTS) await store.createEnvironment(env);
-  for (const { tcpForwarding: _t, database: _d, ...node } of DEMO_NODES)
+  let added = missing.length > 0;
+  for (const user of DEMO_USERS) {
+    if (user.twoFactor && (await store.getTotpSecret(user.uid)) === null) {
+      await store.setTotpSecret(user.uid, newTotpSecret());
+    }
+  }
+  for (const env of DEMO_ENVIRONMENTS) {
+    if (await store.getEnvironment(env.envName)) continue;
+    await store.createEnvironment(env);
+    added = true;
+  }
+  for (const { tcpForwarding: _t, database: _d, ...node } of DEMO_NODES) {
+    if (await store.getNode(node.id)) continue;
     await store.createNode({ ...node, access: null });
-  return true;
+    added = true;
+  }
+  return added;
 }

@@ -30,6 +30,17 @@ export function parseKeyTypes(list: string): AllowedKeyType[] {
   return [...new Set(types)] as AllowedKeyType[];
 }
 
+const OPENSSH_NAMES: Record<AllowedKeyType, readonly string[]> = {
+  rsa: ['ssh-rsa'],
+  ed25519: ['ssh-ed25519'],
+  ecdsa: ['ecdsa-sha2-nistp256', 'ecdsa-sha2-nistp384', 'ecdsa-sha2-nistp521'],
+};
+
+/** The key types as OpenSSH names them (`ssh-rsa`, …): what a client compares its keys against. */
+export function openSshKeyTypes(types: readonly AllowedKeyType[]): string[] {
+  return [...new Set(types)].flatMap((type) => OPENSSH_NAMES[type]);
+}
+
 function familyOf(algorithm: string): AllowedKeyType | 'dsa' | undefined {
   if (algorithm === 'ssh-rsa') return 'rsa';
   if (algorithm === 'ssh-ed25519') return 'ed25519';

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Store } from '../store/Store.ts';
 import { JsonLinesAuditLog } from './AuditLog.ts';
-import type { GatewayOptions } from './GatewayOptions.ts';
+import { resolveGatewayOptions, type GatewayOptions } from './GatewayOptions.ts';
 import { GatewayServer } from './GatewayServer.ts';
 import type { HostKeyFingerprints } from './hostKeys.ts';
 import { gatewayHostKeyFingerprints, loadOrCreateHostKeys } from './hostKeys.ts';
+import { openSshKeyTypes } from './KeyPolicy.ts';
 
 /** The gateway's entry in the sandbox's ready line. */
 export interface SandboxGateway {
@@ -15,6 +16,8 @@ export interface SandboxGateway {
   hostKey: HostKeyFingerprints;
   /** The Ed25519 key also offered, for clients that prefer it. */
   hostKeyEd25519: HostKeyFingerprints;
+  /** User key types the gateway accepts, as OpenSSH names them (`ssh-rsa` by default). */
+  keyTypes: string[];
 }
 
 export interface SandboxGatewaySettings {
@@ -41,6 +44,8 @@ export async function startSandboxGateway(
   store: Store,
   settings: SandboxGatewaySettings,
 ): Promise<RunningSandboxGateway> {
+  // Resolved here too (the server does the same) so a bad option fails before any file is made.
+  const { keyTypes } = resolveGatewayOptions(settings.options);
   const hostKeys = loadOrCreateHostKeys(join(settings.dataDir, 'gateway', 'hostkeys'));
   const audit = new JsonLinesAuditLog(join(settings.dataDir, 'gateway', 'audit.log'));
   const server = new GatewayServer({
@@ -57,6 +62,7 @@ export async function startSandboxGateway(
         ...address,
         hostKey: gatewayHostKeyFingerprints(hostKeys),
         hostKeyEd25519: hostKeys.ed25519.fingerprints,
+        keyTypes: openSshKeyTypes(keyTypes),
       },
       async close() {
         await server.close();

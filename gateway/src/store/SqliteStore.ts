@@ -1,9 +1,25 @@
 import Database from 'better-sqlite3';
 import { migrate } from './migrations.ts';
 import { DuplicateKeyError, type Store } from './Store.ts';
+import {
+  toAccessToken,
+  toEnv,
+  toKey,
+  toNode,
+  toSession,
+  toUser,
+  type AccessTokenRow,
+  type EnvRow,
+  type KeyRow,
+  type NodeRow,
+  type SessionRow,
+  type UserRow,
+} from './sqliteRows.ts';
 import type {
+  AccessTokenRecord,
   EnvironmentRecord,
   EnvironmentStatus,
+  NewAccessToken,
   NewEnvironment,
   NewSshKey,
   NewUser,
@@ -14,90 +30,6 @@ import type {
   User,
   UserWithPassword,
 } from './types.ts';
-
-interface UserRow {
-  uid: number;
-  login: string;
-  name: string;
-  email: string;
-  password_hash: string;
-}
-interface KeyRow {
-  id: number;
-  uid: number;
-  title: string;
-  algorithm: string;
-  bits: number;
-  public_key: string;
-  fingerprint_sha256: string;
-  fingerprint_md5: string;
-  created_at: number;
-}
-interface EnvRow {
-  env_name: string;
-  owner_uid: number;
-  shortdomain: string;
-  domain: string;
-  status: number;
-  created_at: number;
-}
-interface NodeRow {
-  id: number;
-  env_name: string;
-  node_group: string;
-  node_type: string;
-  name: string;
-  display_name: string | null;
-  int_ip: string;
-  ext_ips: string;
-  is_master: number;
-  ssh_host: string | null;
-  ssh_port: number | null;
-  ssh_user: string | null;
-  host_key: string | null;
-}
-
-const toUser = (row: UserRow): User => ({ uid: row.uid, login: row.login, name: row.name, email: row.email });
-
-const toKey = (row: KeyRow): SshKeyRecord => ({
-  id: row.id,
-  uid: row.uid,
-  title: row.title,
-  algorithm: row.algorithm,
-  bits: row.bits,
-  publicKey: row.public_key,
-  fingerprintSha256: row.fingerprint_sha256,
-  fingerprintMd5: row.fingerprint_md5,
-  createdAt: new Date(row.created_at),
-});
-
-const toEnv = (row: EnvRow): EnvironmentRecord => ({
-  envName: row.env_name,
-  ownerUid: row.owner_uid,
-  shortdomain: row.shortdomain,
-  domain: row.domain,
-  status: row.status as EnvironmentStatus,
-  createdAt: new Date(row.created_at),
-});
-
-function toNode(row: NodeRow): NodeRecord {
-  const access: NodeAccess | null =
-    row.ssh_host !== null && row.ssh_port !== null && row.ssh_user !== null && row.host_key !== null
-      ? { host: row.ssh_host, port: row.ssh_port, user: row.ssh_user, hostKey: row.host_key }
-      : null;
-  return {
-    id: row.id,
-    envName: row.env_name,
-    nodeGroup: row.node_group,
-    nodeType: row.node_type,
-    name: row.name,
-    displayName: row.display_name,
-    intIP: row.int_ip,
-    extIPs: JSON.parse(row.ext_ips) as string[],
-    isMaster: row.is_master === 1,
-    access,
-  };
-}
 
 /** The default store: one SQLite file (or `:memory:`), schema kept current by {@link migrate}. */
 export class SqliteStore implements Store {
@@ -125,20 +57,49 @@ export class SqliteStore implements Store {
 
   async findUserByLogin(login: string): Promise<UserWithPassword | undefined> {
     const row = this.db.prepare('SELECT * FROM users WHERE login = ?').get(login) as UserRow | undefined;
-    return row && { ...toUser(row), passwordHash: row.password_hash };
+    return row && { ...toUser(row), passwordHash: row.password_hash, totpSecret: row.totp_secret };
   }
 
-  async createSession(tokenHash: string, uid: number, expiresAt: Date): Promise<void> {
+  async setTotpSecret(uid: number, secret: string | null): Promise<void> {
+    this.db.prepare('UPDATE users SET totp_secret = ? WHERE uid = ?').run(secret, uid);
+  }
+
+  async getTotpSecret(uid: number): Promise<string | null> {
+    const secret = this.db.prepare('SELECT totp_secret FROM users WHERE uid = ?').pluck().get(uid) as
+      string | null | undefined;
+    return secret ?? null;
+  }
+
+  async createSession(
+    tokenHash: string,
+    uid: number,
+    expiresAt: Date,
+    options: { pendingCode?: boolean } = {},
+  ): Promise<void> {
     this.db
-      .prepare('INSERT INTO sessions (token_hash, uid, expires_at) VALUES (?, ?, ?)')
-      .run(tokenHash, uid, expiresAt.getTime());
+      .prepare('INSERT INTO sessions (token_hash, uid, expires_at, pending_code) VALUES (?, ?, ?, ?)')
+      .run(tokenHash, uid, expiresAt.getTime(), options.pendingCode ? 1 : 0);
   }
 
   async findSession(tokenHash: string, now: Date): Promise<Session | undefined> {
     const row = this.db
-      .prepare('SELECT uid, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?')
-      .get(tokenHash, now.getTime()) as { uid: number; expires_at: number } | undefined;
-    return row && { uid: row.uid, expiresAt: new Date(row.expires_at) };
+      .prepare(
+        `SELECT uid, expires_at, pending_code, code_step FROM sessions
+         WHERE token_hash = ? AND expires_at > ?`,
+      )
+      .get(tokenHash, now.getTime()) as SessionRow | undefined;
+    return row && toSession(row);
+  }
+
+  async acceptSessionCode(tokenHash: string, step: number): Promise<boolean> {
+    // One statement, so two requests racing with the same code cannot both succeed.
+    const result = this.db
+      .prepare(
+        `UPDATE sessions SET pending_code = 0, code_step = ?
+         WHERE token_hash = ? AND (code_step IS NULL OR code_step < ?)`,
+      )
+      .run(step, tokenHash, step);
+    return result.changes === 1;
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
@@ -147,6 +108,48 @@ export class SqliteStore implements Store {
 
   async deleteExpiredSessions(now: Date): Promise<number> {
     return this.db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(now.getTime()).changes;
+  }
+
+  async createAccessToken(token: NewAccessToken): Promise<AccessTokenRecord> {
+    const createdAt = Date.now();
+    const result = this.db
+      .prepare(
+        `INSERT INTO access_tokens (token_hash, uid, description, methods, expires_at, created_at)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        token.tokenHash,
+        token.uid,
+        token.description,
+        JSON.stringify(token.methods),
+        token.expiresAt?.getTime() ?? null,
+        createdAt,
+      );
+    const { tokenHash: _hash, ...record } = token;
+    return { ...record, id: Number(result.lastInsertRowid), createdAt: new Date(createdAt) };
+  }
+
+  async findAccessToken(tokenHash: string): Promise<AccessTokenRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM access_tokens WHERE token_hash = ?').get(tokenHash) as
+      AccessTokenRow | undefined;
+    return row && toAccessToken(row);
+  }
+
+  async getAccessToken(id: number): Promise<AccessTokenRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM access_tokens WHERE id = ?').get(id) as
+      AccessTokenRow | undefined;
+    return row && toAccessToken(row);
+  }
+
+  async listAccessTokens(uid: number): Promise<AccessTokenRecord[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM access_tokens WHERE uid = ? ORDER BY id')
+      .all(uid) as AccessTokenRow[];
+    return rows.map(toAccessToken);
+  }
+
+  async deleteAccessToken(id: number): Promise<void> {
+    this.db.prepare('DELETE FROM access_tokens WHERE id = ?').run(id);
   }
 
   async addKey(key: NewSshKey): Promise<SshKeyRecord> {

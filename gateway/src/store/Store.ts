@@ -1,6 +1,8 @@
 import type {
+  AccessTokenRecord,
   EnvironmentRecord,
   EnvironmentStatus,
+  NewAccessToken,
   NewEnvironment,
   NewSshKey,
   NewUser,
@@ -30,11 +32,34 @@ export interface Store {
   getUser(uid: number): Promise<User | undefined>;
   findUserByLogin(login: string): Promise<UserWithPassword | undefined>;
 
-  createSession(tokenHash: string, uid: number, expiresAt: Date): Promise<void>;
+  /** Sets (or, with null, removes) the account's two-factor secret. */
+  setTotpSecret(uid: number, secret: string | null): Promise<void>;
+  getTotpSecret(uid: number): Promise<string | null>;
+
+  /** `pendingCode`: a two-factor sign-in that must pass verify2facode before it is good for anything. */
+  createSession(
+    tokenHash: string,
+    uid: number,
+    expiresAt: Date,
+    options?: { pendingCode?: boolean },
+  ): Promise<void>;
   /** The session if it exists and has not expired at `now`. */
   findSession(tokenHash: string, now: Date): Promise<Session | undefined>;
+  /**
+   * Records that the code of TOTP time step `step` was accepted for the session and clears its
+   * pending flag. False (and nothing changed) when that step or a later one was already used: a
+   * replayed code.
+   */
+  acceptSessionCode(tokenHash: string, step: number): Promise<boolean>;
   deleteSession(tokenHash: string): Promise<void>;
   deleteExpiredSessions(now: Date): Promise<number>;
+
+  createAccessToken(token: NewAccessToken): Promise<AccessTokenRecord>;
+  /** The token with this hash, expired or not: the caller tells "expired" from "unknown". */
+  findAccessToken(tokenHash: string): Promise<AccessTokenRecord | undefined>;
+  getAccessToken(id: number): Promise<AccessTokenRecord | undefined>;
+  listAccessTokens(uid: number): Promise<AccessTokenRecord[]>;
+  deleteAccessToken(id: number): Promise<void>;
 
   /** @throws DuplicateKeyError when `uid` already has a key with this fingerprint. */
   addKey(key: NewSshKey): Promise<SshKeyRecord>;

@@ -70,6 +70,30 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX nodes_env ON nodes(env_name);
     `,
   },
+  {
+    version: 2,
+    name: 'tokens-and-two-factor',
+    sql: `
+      -- Personal access tokens: like sessions, only a hash of each is kept. \`methods\` is the JSON
+      -- array of API method names the token allows (its apiList); NULL expires_at never expires.
+      CREATE TABLE access_tokens (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        token_hash  TEXT NOT NULL UNIQUE,
+        uid         INTEGER NOT NULL REFERENCES users(uid) ON DELETE CASCADE,
+        description TEXT NOT NULL,
+        methods     TEXT NOT NULL,
+        expires_at  INTEGER,
+        created_at  INTEGER NOT NULL
+      );
+      CREATE INDEX access_tokens_uid ON access_tokens(uid);
+      -- Base32 RFC 6238 secret; NULL for an account without two-factor sign-in.
+      ALTER TABLE users ADD COLUMN totp_secret TEXT;
+      -- A two-factor sign-in's session stays pending until verify2facode accepts a code; code_step
+      -- is the TOTP time step last accepted for it, so the same code cannot be used twice.
+      ALTER TABLE sessions ADD COLUMN pending_code INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE sessions ADD COLUMN code_step INTEGER;
+    `,
+  },
 ];
 
 /** Applies every migration newer than the database's version. Returns the versions applied. */

@@ -36,11 +36,37 @@ export interface NewUser extends User {
 
 export interface UserWithPassword extends User {
   passwordHash: string;
+  /** The RFC 6238 secret (base32) of an account that signs in with a code too; null otherwise. */
+  totpSecret: string | null;
 }
 
 export interface Session {
   uid: number;
   expiresAt: Date;
+  /** A two-factor sign-in whose code has not been verified yet: good for verify2facode only. */
+  pendingCode: boolean;
+  /** The TOTP time step last accepted for this session, so one code cannot be used twice. */
+  codeStep: number | null;
+}
+
+/** A personal access token as stored: the token itself is never kept, only its hash. */
+export interface AccessTokenRecord {
+  id: number;
+  uid: number;
+  description: string;
+  /** The API method names the token allows (its apiList), as given when it was created. */
+  methods: string[];
+  /** Null: never expires. */
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
+export interface NewAccessToken {
+  tokenHash: string;
+  uid: number;
+  description: string;
+  methods: string[];
+  expiresAt: Date | null;
 }
 
 export interface SshKeyRecord {

@@ -71,9 +71,28 @@ describe('the sandbox’s gateway', () => {
     expect(port).toBeDefined();
     expect(await refused(port ?? 0)).toBe(true);
 
-    const again = await Sandbox.start({ apiPort: 0, gatewayPort: 0, dataDir });
+    const again = await Sandbox.start({
+      apiPort: 0,
+      gatewayPort: 0,
+      dataDir,
+      gatewayOptions: { keyTypes: ['rsa', 'ed25519', 'ecdsa'] },
+    });
     try {
       expect(again.ready.gateway?.hostKey).toEqual(sandbox.ready.gateway?.hostKey);
+      expect(sandbox.ready.gateway?.keyTypes).toEqual(['ssh-rsa']);
+      expect(again.ready.gateway?.keyTypes).toEqual([
+        'ssh-rsa',
+        'ssh-ed25519',
+        'ecdsa-sha2-nistp256',
+        'ecdsa-sha2-nistp384',
+        'ecdsa-sha2-nistp521',
+      ]);
+      // The kept folder keeps the two-factor secret (an authenticator app's entry goes on working);
+      // access tokens are made afresh, as only their hashes are kept.
+      const secret = (ready: typeof sandbox.ready) => ready.users.find((u) => u.uid === 4870)?.totpSecret;
+      expect(secret(again.ready)).toBeDefined();
+      expect(secret(again.ready)).toBe(secret(sandbox.ready));
+      expect(again.ready.tokens[0]?.token).not.toBe(sandbox.ready.tokens[0]?.token);
     } finally {
       await again.stop();
     }

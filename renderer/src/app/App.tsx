@@ -8,6 +8,7 @@ import { HostKeyDialog } from '../hostkeys/HostKeyDialog.tsx';
 import { useColorScheme, useSettings } from '../settings/SettingsContext.tsx';
 import { Workbench } from '../workbench/Workbench.tsx';
 import { errorMessage } from './errorMessage.ts';
+import { SecretsInMemoryNotice } from './SecretsInMemoryNotice.tsx';
 
 type Screen =
   | { kind: 'loading' }
@@ -78,6 +79,7 @@ export function App() {
       )}
       {screen.kind === 'workbench' && <Workbench state={screen.state} />}
       <HostKeyDialog />
+      <SecretsInMemoryNotice />
     </>
   );
 }

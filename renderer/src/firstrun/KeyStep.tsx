@@ -1,13 +1,18 @@
 import { Button, Form } from 'react-aria-components';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
 import { KeySizeSelect } from '../keys/KeySizeSelect.tsx';
+import { KeyWarning } from '../keys/KeyWarning.tsx';
 import { useKeyGeneration } from '../keys/useKeyGeneration.ts';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { Working } from '../ui/Working.tsx';
 
-/** Step 3: a key for the gateway — the newest one on this device, or a new RSA key made in the core. */
+/**
+ * Step 3: a key for the gateway — the newest one on this device the gateway takes, or a new RSA key
+ * made in the core. Keys it refuses (an imported Ed25519 key) are named with the reason, not offered.
+ */
 export function KeyStep(props: { existing: KeyInfo[]; onDone: (key: KeyInfo) => void }) {
-  const newest = props.existing.at(-1);
+  const newest = props.existing.filter((key) => key.gatewayAccepts !== false).at(-1);
+  const refused = props.existing.filter((key) => key.gatewayAccepts === false);
   const { name, setName, bits, setBits, busy, error, generate } = useKeyGeneration(props.onDone);
 
   return (
@@ -34,6 +39,9 @@ export function KeyStep(props: { existing: KeyInfo[]; onDone: (key: KeyInfo) => 
           <p className="muted">Or make a new one:</p>
         </div>
       )}
+      {refused.map((key) => (
+        <KeyWarning key={key.id} keyInfo={key} withName />
+      ))}
       <p className="muted">
         The private key is made here and kept encrypted behind your system keychain; only its public half goes
         to the dashboard.

@@ -1,28 +1,21 @@
 import { useState } from 'react';
 import { Button, FileTrigger } from 'react-aria-components';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
-import type { DashboardKey } from '../../../shared/src/platform.ts';
 import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { pickedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 import { InlineError } from '../ui/fields.tsx';
 import { DashboardKeysTable } from './DashboardKeysTable.tsx';
-import { DeleteDashboardKeyDialog, DeleteKeyDialog } from './DeleteKeyDialog.tsx';
-import { ExportKeyDialog } from './ExportKeyDialog.tsx';
-import { GenerateKeyDialog } from './GenerateKeyDialog.tsx';
+import { importedStatus } from './importStatus.ts';
 import { matchKeys } from './keyMatching.ts';
+import { KeysPageDialogs, type OpenDialog } from './KeysPageDialogs.tsx';
+import { KeyWarning } from './KeyWarning.tsx';
 import { LocalKeysTable, type LocalKeyAction } from './LocalKeysTable.tsx';
 import { PassphraseDialog } from './PassphraseDialog.tsx';
 import { useFileDrop } from './useFileDrop.ts';
 import { useKeyData } from './useKeyData.ts';
 import { useKeyImport, type ImportReport } from './useKeyImport.ts';
 import { Working } from '../ui/Working.tsx';
-
-type OpenDialog =
-  | { kind: 'generate' }
-  | { kind: 'export'; key: KeyInfo }
-  | { kind: 'delete'; key: KeyInfo }
-  | { kind: 'deleteDashboard'; key: DashboardKey };
 
 /**
  * The keys page: this device's keys with their dashboard state, the dashboard's keys that are not
@@ -34,6 +27,8 @@ export function KeysPage() {
   const [dialog, setDialog] = useState<OpenDialog>();
   const [status, setStatus] = useState<string>();
   const [problem, setProblem] = useState<string>();
+  /** Imported keys the gateway refuses: said right after the import, not only in the table. */
+  const [refused, setRefused] = useState<KeyInfo[]>([]);
   const [syncing, setSyncing] = useState<ReadonlySet<string>>(new Set());
 
   const match = matchKeys(data.local, data.dashboard);
@@ -41,17 +36,19 @@ export function KeysPage() {
 
   const report = (message: string) => {
     setProblem(undefined);
+    setRefused([]);
     setStatus(message);
   };
   const fail = (message: string) => {
     setStatus(undefined);
+    setRefused([]);
     setProblem(message);
   };
 
   const afterImport = ({ imported, problems }: ImportReport) => {
     if (imported.length > 0) void data.refresh();
-    const names = imported.map((k) => `${k.name} (${k.fingerprints.sha256})`).join(', ');
-    setStatus(imported.length > 0 ? `Imported ${names}. Add it to the dashboard to use it.` : undefined);
+    setStatus(importedStatus(imported));
+    setRefused(imported.filter((key) => key.warning));
     setProblem(problems.length > 0 ? problems.join(' ') : undefined);
   };
   const imports = useKeyImport(afterImport);
@@ -59,6 +56,7 @@ export function KeysPage() {
     // The last action's outcome no longer applies once another starts.
     setStatus(undefined);
     setProblem(undefined);
+    setRefused([]);
     imports.importEntries(entries);
   };
 
@@ -136,7 +134,12 @@ export function KeysPage() {
         keys stay encrypted behind your system keychain; only public halves go to the dashboard.
       </p>
       {imports.reading && <Working label={`Importing ${imports.reading}…`} />}
-      <div aria-live="polite">{status && <p className="status-line">{status}</p>}</div>
+      <div aria-live="polite">
+        {status && <p className="status-line">{status}</p>}
+        {refused.map((key) => (
+          <KeyWarning key={key.id} keyInfo={key} withName />
+        ))}
+      </div>
       <InlineError message={problem} />
 
       <h3>On this device</h3>
@@ -173,38 +176,14 @@ export function KeysPage() {
           Drop the key file to import it
         </div>
       )}
-      {dialog?.kind === 'generate' && (
-        <GenerateKeyDialog
-          onClose={() => setDialog(undefined)}
-          onDone={(key) =>
-            finished(`Generated ${key.name} (${key.fingerprints.sha256}). Add it to the dashboard to use it.`)
-          }
-        />
-      )}
-      {dialog?.kind === 'export' && (
-        <ExportKeyDialog keyInfo={dialog.key} onClose={() => setDialog(undefined)} onDone={finished} />
-      )}
-      {dialog?.kind === 'delete' && (
-        <DeleteKeyDialog
-          keyInfo={dialog.key}
-          onDashboard={
-            dashboardKnown
-              ? (match.local.find((l) => l.key.id === dialog.key.id)?.onDashboard ?? [])
-              : undefined
-          }
-          dashboardError={data.dashboardError}
-          lastKey={data.local.length === 1}
-          onClose={() => setDialog(undefined)}
-          onDone={finished}
-        />
-      )}
-      {dialog?.kind === 'deleteDashboard' && (
-        <DeleteDashboardKeyDialog
-          dashboardKey={dialog.key}
-          onClose={() => setDialog(undefined)}
-          onDone={finished}
-        />
-      )}
+      <KeysPageDialogs
+        dialog={dialog}
+        match={match}
+        dashboardKnown={dashboardKnown}
+        dashboardError={data.dashboardError}
+        onClose={() => setDialog(undefined)}
+        onDone={finished}
+      />
       {imports.prompt && (
         <PassphraseDialog
           key={imports.prompt.attempt}

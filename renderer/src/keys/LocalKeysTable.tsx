@@ -13,6 +13,7 @@ import {
 } from 'react-aria-components';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
 import type { DashboardKey } from '../../../shared/src/platform.ts';
+import { KeyWarning } from './KeyWarning.tsx';
 
 export type LocalKeyAction = 'sync' | 'copy' | 'export' | 'delete';
 
@@ -83,6 +84,7 @@ export function LocalKeysTable(props: {
             </Cell>
             <Cell>
               {TYPE_WORDS[key.type]} {key.type === 'ssh-rsa' ? key.bits : ''}
+              <KeyWarning keyInfo={key} compact />
             </Cell>
             <Cell>
               <code className="fingerprint">{key.fingerprints.sha256}</code>

@@ -9,7 +9,7 @@ import { PlatformClient } from '../../../electron/core/platform/PlatformClient.t
 import {
   AuthenticationFailed,
   InvalidInput,
-  PlatformError,
+  PermissionDenied,
   PlatformUnreachable,
   SignedOut,
 } from '../../../shared/src/errors.ts';
@@ -30,7 +30,9 @@ afterAll(async () => {
 
 describe('PlatformClient against the sandbox API', () => {
   it('signs in and reads the account', async () => {
-    const { session, account } = await client.signIn('demo@sandbox.local', 'demo');
+    const result = await client.signIn('demo@sandbox.local', 'demo');
+    if (result.codeRequired) throw new Error('demo has no two-factor authentication');
+    const { session, account } = result;
     expect(account).toEqual({ uid: 4856, email: 'demo@sandbox.local', name: 'Demo User' });
     expect(await client.account(session)).toEqual(account);
     expect(await client.checkSession(session)).toBe(true);
@@ -78,11 +80,14 @@ describe('PlatformClient against the sandbox API', () => {
   it('keeps the platform’s message for refusals that are not about the session', async () => {
     const { session } = await client.signIn('demo@sandbox.local', 'demo');
     const error = await client.environment(session, 'blog').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PlatformError);
+    // 8202 with a valid session: not allowed, never "signed out", and the platform's words kept.
+    expect(error).toBeInstanceOf(PermissionDenied);
     expect(error).toMatchObject({
-      message: "You have no access to environment 'blog'.",
-      details: { result: 8202 },
+      message:
+        "The platform refused environment.Control.GetEnvInfo (permission denied): You have no access to environment 'blog'.",
+      details: { result: 8202, method: 'environment.Control.GetEnvInfo' },
     });
+    expect(await client.checkSession(session)).toBe(true);
     await expect(client.stopEnvironment(session, 'staging')).rejects.toThrow(/ENV_STATUS_TYPE_DOWN/);
   });
 

@@ -135,13 +135,23 @@ describe('SettingsService', () => {
     expect(about.logDir).toBe(join(dir, 'profile', 'logs'));
     expect(about.pathSeparator).toBe('/');
     expect(about.os).toBe(`${process.platform} ${process.arch}`);
+    expect(about.secrets).toBe('keychain');
     // No Downloads folder: the home folder; once there is one, that.
     expect(about.downloadsDir).toBe(home);
     await mkdir(join(home, 'Downloads'));
     expect((await settings.about()).downloadsDir).toBe(join(home, 'Downloads'));
 
-    const told = new SettingsService({ dataDir: dir, logDir: '/var/log/enscale', appVersion: '9.9.9' });
-    expect(await told.about()).toMatchObject({ logDir: '/var/log/enscale', appVersion: '9.9.9' });
+    const told = new SettingsService({
+      dataDir: dir,
+      logDir: '/var/log/enscale',
+      appVersion: '9.9.9',
+      secrets: 'memory',
+    });
+    expect(await told.about()).toMatchObject({
+      logDir: '/var/log/enscale',
+      appVersion: '9.9.9',
+      secrets: 'memory',
+    });
   });
 
   it('finds no version where no package.json of the app is above the code', async () => {

@@ -60,7 +60,7 @@ describe('a gateway connection that is busy or silent', () => {
     const userKey = ssh2.utils.generateKeyPairSync('ed25519');
     const connections = new GatewayConnections({
       hostKeys: new HostKeys(join(dir, 'known_hosts')),
-      identity: async () => ({ privateKey: userKey.private }),
+      identity: async () => [{ name: 'test key', privateKey: userKey.private }],
       interactive: false,
       keepaliveIntervalMs: INTERVAL_MS,
       // No reconnect within the test: the drop itself is what is looked at.

@@ -43,7 +43,7 @@ export async function startSandboxAccount(): Promise<SandboxAccount> {
     connections: () =>
       new GatewayConnections({
         hostKeys,
-        identity: async () => ({ privateKey }),
+        identity: async () => [{ name: 'core tests', privateKey }],
         interactive: false,
       }),
     target: (username) => ({

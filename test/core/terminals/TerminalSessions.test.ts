@@ -107,7 +107,9 @@ describe('terminals through the gateway', () => {
     ]);
     const strangers = new GatewayConnections({
       hostKeys: account.hostKeys,
-      identity: async () => ({ privateKey: readFileSync(join(account.dir, 'stranger'), 'utf8') }),
+      identity: async () => [
+        { name: 'stranger', privateKey: readFileSync(join(account.dir, 'stranger'), 'utf8') },
+      ],
       interactive: false,
     });
     const error = await strangers.client(account.target('518839-4856')).catch((e: unknown) => e);
@@ -120,7 +122,7 @@ describe('terminals through the gateway', () => {
     delete target.pinned;
     const error = await new GatewayConnections({
       hostKeys: account.hostKeys,
-      identity: async () => ({ privateKey: account.privateKey }),
+      identity: async () => [{ name: 'core tests', privateKey: account.privateKey }],
       interactive: false,
     })
       .client(target)

@@ -95,9 +95,12 @@ export function environmentRoutes(
     PREFIXES,
     'getenvs',
     { session: { maxLength: 256 }, lazy: { optional: true, maxLength: 8 } },
-    async (p) => {
-      const user = await auth.requireUser(p.session);
+    async (p, call) => {
+      const user = await auth.requireUser(p.session, call.method);
       const envs = await store.listEnvironments(user.uid);
+      // Jelastic: lazy "loads only the main environment metadata" — no nodes, no node groups.
+      if (p.lazy?.toLowerCase() === 'true')
+        return success({ infos: envs.map((env) => ({ env: envView(env) })) });
       return success({ infos: await Promise.all(envs.map(info)) });
     },
   );
@@ -107,8 +110,8 @@ export function environmentRoutes(
     PREFIXES,
     'getenvinfo',
     { session: { maxLength: 256 }, envName: ENV_NAME },
-    async (p) => {
-      const user = await auth.requireUser(p.session);
+    async (p, call) => {
+      const user = await auth.requireUser(p.session, call.method);
       return success({ right: 'OWNER', ...(await info(await ownedEnvironment(user, p.envName))) });
     },
   );
@@ -124,20 +127,26 @@ export function environmentRoutes(
     to: EnvironmentStatus,
     run: (envName: string) => Promise<void>,
   ): void {
-    registerMethod(app, PREFIXES, name, { session: { maxLength: 256 }, envName: ENV_NAME }, async (p) => {
-      const user = await auth.requireUser(p.session);
-      const env = await ownedEnvironment(user, p.envName);
-      if (!from.includes(env.status)) throw wrongStatus(env, from);
-      await store.setEnvironmentStatus(env.envName, during);
-      try {
-        await run(env.envName);
-      } catch (error) {
-        await store.setEnvironmentStatus(env.envName, env.status);
-        throw error;
-      }
-      await store.setEnvironmentStatus(env.envName, to);
-      return success();
-    });
+    registerMethod(
+      app,
+      PREFIXES,
+      name,
+      { session: { maxLength: 256 }, envName: ENV_NAME },
+      async (p, call) => {
+        const user = await auth.requireUser(p.session, call.method);
+        const env = await ownedEnvironment(user, p.envName);
+        if (!from.includes(env.status)) throw wrongStatus(env, from);
+        await store.setEnvironmentStatus(env.envName, during);
+        try {
+          await run(env.envName);
+        } catch (error) {
+          await store.setEnvironmentStatus(env.envName, env.status);
+          throw error;
+        }
+        await store.setEnvironmentStatus(env.envName, to);
+        return success();
+      },
+    );
   }
 
   const { Running, Down, Sleep, Launching, Stopping, GoingToSleep } = EnvironmentStatus;

@@ -6,8 +6,17 @@ import type { Authenticator } from '../Authenticator.ts';
 import { ApiError, ResultCode, success } from '../envelope.ts';
 import { registerMethod } from '../method.ts';
 
-// Real installs serve the key methods under management/account; older ones under users/account.
-const PREFIXES = ['management/account', 'users/account'];
+/**
+ * Where the key methods are served. Real installs have them under management/account, older ones
+ * (and Jelastic's own JPS scripts) under users/account; `both` serves the two.
+ */
+export type KeyApi = 'both' | 'users' | 'management';
+
+const KEY_PREFIXES: Record<KeyApi, readonly string[]> = {
+  both: ['management/account', 'users/account'],
+  users: ['users/account'],
+  management: ['management/account'],
+};
 
 const BOOLEAN = { source: '^(true|false)$', describe: "must be 'true' or 'false'" };
 
@@ -25,7 +34,13 @@ const keyView = (key: SshKeyRecord) => ({
   createdOn: key.createdAt.toISOString(),
 });
 
-export function sshKeyRoutes(app: FastifyInstance, auth: Authenticator, store: Store): void {
+export function sshKeyRoutes(
+  app: FastifyInstance,
+  auth: Authenticator,
+  store: Store,
+  keyApi: KeyApi = 'both',
+): void {
+  const PREFIXES = KEY_PREFIXES[keyApi];
   registerMethod(
     app,
     PREFIXES,
@@ -36,8 +51,8 @@ export function sshKeyRoutes(app: FastifyInstance, auth: Authenticator, store: S
       sshKey: { maxLength: 16_384 },
       isPrivate: { optional: true, pattern: BOOLEAN },
     },
-    async (p) => {
-      const user = await auth.requireUser(p.session);
+    async (p, call) => {
+      const user = await auth.requireUser(p.session, call.method);
       if (p.isPrivate === 'true') {
         throw new ApiError(
           ResultCode.InvalidParameter,
@@ -79,8 +94,8 @@ export function sshKeyRoutes(app: FastifyInstance, auth: Authenticator, store: S
     PREFIXES,
     'getsshkeys',
     { session: { maxLength: 256 }, isPrivate: { optional: true, pattern: BOOLEAN } },
-    async (p) => {
-      const user = await auth.requireUser(p.session);
+    async (p, call) => {
+      const user = await auth.requireUser(p.session, call.method);
       // Private keys are never stored here, so asking for them yields an empty list.
       const keys = p.isPrivate === 'true' ? [] : await store.listKeys(user.uid);
       return success({ keys: keys.map(keyView) });
@@ -95,8 +110,8 @@ export function sshKeyRoutes(app: FastifyInstance, auth: Authenticator, store: S
       session: { maxLength: 256 },
       id: { maxLength: 12, pattern: { source: '^[0-9]+$', describe: 'must be a key id (digits)' } },
     },
-    async (p) => {
-      const user = await auth.requireUser(p.session);
+    async (p, call) => {
+      const user = await auth.requireUser(p.session, call.method);
       const key = await store.getKey(Number(p.id));
       if (!key) throw new ApiError(ResultCode.NotFound, `SSH key ${p.id} not found.`);
       if (key.uid !== user.uid)
