@@ -116,7 +116,7 @@ export async function completeFirstRun(page: Page, shots?: string): Promise<void
   if (shots) await screenshot(page, `${shots}-1-platform`);
   await page.getByRole('button', { name: 'Continue' }).click();
   expect(await page.getByLabel('Email or login').inputValue()).toBe('demo@sandbox.local');
-  await page.getByLabel('Password').fill('demo');
+  await page.getByLabel('Password', { exact: true }).fill('demo');
   if (shots) await screenshot(page, `${shots}-2-sign-in`);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Generate key' }).click();

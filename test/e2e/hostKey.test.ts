@@ -37,7 +37,7 @@ describe('a custom platform whose gateway key nobody published', () => {
     await screenshot(page, 'custom-platform');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Email or login').fill('demo@sandbox.local');
-    await page.getByLabel('Password').fill('demo');
+    await page.getByLabel('Password', { exact: true }).fill('demo');
     await page.getByRole('button', { name: 'Sign in' }).click();
     // The key made on first run is offered again and is already on the dashboard.
     await page.getByRole('button', { name: 'Use this key' }).click();

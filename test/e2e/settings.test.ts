@@ -130,7 +130,7 @@ describe('the settings page', () => {
     // Back in (the key is still on this device and on the dashboard), then Switch platform.
     await page.getByRole('radio', { name: /Sandbox/ }).check({ force: true });
     await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Password').fill('demo');
+    await page.getByLabel('Password', { exact: true }).fill('demo');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('button', { name: 'Use this key' }).click();
     await visible(page.getByRole('status').filter({ hasText: /Already on the dashboard/ }));

@@ -1,64 +1,55 @@
 import { useState } from 'react';
-import { Button, Form } from 'react-aria-components';
+import { Label, Radio, RadioGroup } from 'react-aria-components';
 import type { Account, PlatformProfile } from '../../../shared/src/platform.ts';
-import { useCore } from '../host/HostContext.tsx';
-import { Field, InlineError } from '../ui/fields.tsx';
-import { useAction } from '../ui/useAction.ts';
+import { CodeStep } from './CodeStep.tsx';
+import { PasswordSignIn } from './PasswordSignIn.tsx';
+import { TokenSignIn } from './TokenSignIn.tsx';
 
-/** The sandbox's demo account (spec/platform-api.md), offered so a newcomer needs no account. */
-const SANDBOX_LOGIN = 'demo@sandbox.local';
+type Method = 'password' | 'token';
 
-/** Step 2: sign in; the session goes to the OS keychain in the core. */
+/**
+ * Step 2: sign in with a password (and a two-factor code when the account asks) or with a personal
+ * access token; the session or token goes to the OS keychain in the core.
+ */
 export function SignInStep(props: {
   profile: PlatformProfile;
   notice?: string | undefined;
   onBack: () => void;
   onDone: (account: Account) => void;
 }) {
-  const core = useCore();
-  const sandbox = props.profile.kind === 'sandbox';
-  const [login, setLogin] = useState(sandbox ? SANDBOX_LOGIN : '');
-  const [password, setPassword] = useState('');
-  const { busy, error, run } = useAction();
+  const [method, setMethod] = useState<Method>('password');
+  /** The login whose password was right and whose code the platform now wants. */
+  const [codeFor, setCodeFor] = useState<string>();
 
-  const submit = () => run(async () => props.onDone(await core.platform.signIn(login.trim(), password)));
+  if (codeFor !== undefined)
+    return <CodeStep login={codeFor} onBack={() => setCodeFor(undefined)} onDone={props.onDone} />;
 
   return (
-    <Form
-      className="step"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-    >
+    <div className="step">
       {props.notice && <p className="notice">{props.notice}</p>}
       <p className="muted">
         Signing in to <strong>{props.profile.label}</strong> ({new URL(props.profile.apiUrl).host}).
       </p>
-      <Field
-        label="Email or login"
-        value={login}
-        onChange={setLogin}
-        isRequired
-        autoComplete="username"
-        autoFocus
-      />
-      <Field
-        label="Password"
-        type="password"
-        value={password}
-        onChange={setPassword}
-        isRequired
-        autoComplete="current-password"
-        description={sandbox ? 'The sandbox’s demo account: demo@sandbox.local, password “demo”.' : undefined}
-      />
-      <InlineError message={error} />
-      <div className="row">
-        <Button onPress={props.onBack}>Back</Button>
-        <Button type="submit" className="react-aria-Button primary" isDisabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
-        </Button>
-      </div>
-    </Form>
+      <RadioGroup
+        value={method}
+        onChange={(value) => setMethod(value as Method)}
+        orientation="horizontal"
+        className="inline-choices"
+      >
+        <Label>How to sign in</Label>
+        <Radio value="password">With a password</Radio>
+        <Radio value="token">With an access token</Radio>
+      </RadioGroup>
+      {method === 'password' ? (
+        <PasswordSignIn
+          profile={props.profile}
+          onBack={props.onBack}
+          onDone={props.onDone}
+          onCodeRequired={setCodeFor}
+        />
+      ) : (
+        <TokenSignIn onBack={props.onBack} onDone={props.onDone} />
+      )}
+    </div>
   );
 }

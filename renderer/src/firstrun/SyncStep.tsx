@@ -43,7 +43,9 @@ export function SyncStep(props: { keyInfo: KeyInfo; onDone: () => void }) {
             Retry
           </Button>
         )}
-        <Button className="react-aria-Button primary" onPress={props.onDone} isDisabled={!result}>
+        {/* A refused sync (a token without the key methods) must not trap the user here: the
+            environments work without it, and Keys → Sync can try again later. */}
+        <Button className="react-aria-Button primary" onPress={props.onDone} isDisabled={!result && !error}>
           Show environments
         </Button>
       </div>
