@@ -2,6 +2,7 @@ import { Sandbox } from '@enscale-ssh/gateway';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import keytar from 'keytar';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformState } from '../../shared/src/platformService.ts';
@@ -81,13 +82,35 @@ describe('enscale-ssh login', () => {
     await runCli(profile, ['logout']);
   });
 
+  it('signs in with the password on stdin and says so', async () => {
+    const profile = await newProfile();
+    const login = await runCli(profile, ['login', 'demo@sandbox.local'], 'demo\n');
+    expect(login.code, login.stderr).toBe(0);
+    expect(login.stdout).toBe('Signed in as Demo User (uid 4856).\n');
+    const show = await runCli(profile, ['platform', 'show']);
+    expect(show.stdout).toContain('Account:  demo@sandbox.local (uid 4856), password session');
+    expect((await runCli(profile, ['logout'])).code).toBe(0);
+  });
+
   it('uses ENSCALE_SSH_TOKEN for one command and stores nothing', async () => {
     const profile = await newProfile();
-    const envs = await runCli(profile, ['--json', 'envs'], undefined, { ENSCALE_SSH_TOKEN: token(0) });
+    const env = { ENSCALE_SSH_TOKEN: token(0) };
+    const envs = await runCli(profile, ['--json', 'envs'], undefined, env);
     expect(envs.code, envs.stderr).toBe(0);
     expect(json<{ envName: string }[]>(envs).map((env) => env.envName)).toEqual(['shop', 'staging']);
+    const showWith = await runCli(profile, ['platform', 'show'], undefined, env);
+    expect(showWith.stdout).toContain(
+      'Account:  demo@sandbox.local (uid 4856), access token from ENSCALE_SSH_TOKEN (not stored)',
+    );
+    const login = await runCli(profile, ['login', 'demo@sandbox.local'], 'demo\n', env);
+    expect(login.code).toBe(1);
+    expect(login.stderr).toContain('ENSCALE_SSH_TOKEN is set');
     const show = await runCli(profile, ['--json', 'platform', 'show']);
     expect(json<PlatformState>(show).account).toBeNull();
+    // Nothing in the keychain the CLI used (runCli's service): no session, not the token.
+    const stored = await keytar.findCredentials(`enscale-ssh-test-cli-${process.pid}`);
+    expect(stored.filter((entry) => entry.account.startsWith('session:'))).toEqual([]);
+    expect(stored.map((entry) => entry.password)).not.toContain(token(0));
     for (const file of readdirSync(profile, { recursive: true, encoding: 'utf8' })) {
       const path = join(profile, file);
       if (!path.endsWith('.json')) continue;

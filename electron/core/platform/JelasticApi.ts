@@ -104,7 +104,7 @@ export class JelasticApi {
     const text = this.options.usesToken?.()
       ? `Your access token lacks permission for ${method}. Create a token that includes it (dashboard: Settings → API Access Tokens).`
       : `The platform refused ${method} (permission denied): ${message}`;
-    return new PermissionDenied(text, { method, result: PERMISSION_DENIED });
+    return new PermissionDenied(text, { method, result: PERMISSION_DENIED, platform: message });
   }
 
   private async post(url: string, body: string): Promise<Response> {

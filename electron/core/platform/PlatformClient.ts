@@ -8,6 +8,7 @@ const ENV = 'environment/control/rest';
 /** Where the SSH key methods live: current installs, then older ones (and Jelastic's own JPS scripts). */
 const KEY_GROUPS = ['management/account/rest', 'users/account/rest'] as const;
 type KeyGroup = (typeof KEY_GROUPS)[number];
+type KeyMethod = 'getsshkeys' | 'addsshkey' | 'deletesshkey';
 
 export type SignInResult =
   | { session: string; account: Account; codeRequired?: false }
@@ -101,13 +102,18 @@ export class PlatformClient {
 
   /**
    * A key method under the group that serves it: management/account first; "not found" there
-   * (HTTP 404 or result 5 for an unknown method) moves to users/account for this client's lifetime.
+   * (HTTP 404, or result 5 from a method that has nothing else to not find) moves to users/account
+   * for this client's lifetime. deletesshkey's result 5 alone may mean the key is gone, so only
+   * its 404 counts.
    */
-  private async keyCall(method: string, params: Record<string, string>): Promise<ApiReply> {
+  private async keyCall(method: KeyMethod, params: Record<string, string>): Promise<ApiReply> {
     if (this.keyGroup) return this.api.expect(`${this.keyGroup}/${method}`, params);
     const [first, fallback] = KEY_GROUPS;
     const reply = await this.api.call(`${first}/${method}`, params);
-    if (reply.result === 5 && (reply['httpStatus'] === 404 || /unknown|method/i.test(reply.error ?? ''))) {
+    const notFound =
+      reply.result !== 0 &&
+      (reply['httpStatus'] === 404 || (reply.result === 5 && method !== 'deletesshkey'));
+    if (notFound) {
       const answer = await this.api.expect(`${fallback}/${method}`, params);
       this.keyGroup = fallback;
       return answer;

@@ -11,10 +11,11 @@ import { PlatformUnreachable } from '../../../shared/src/errors.ts';
 import { json, runCli } from '../../cli/runCli.ts';
 
 /**
- * What the app puts on the wire, seen by a real HTTP server in front of the sandbox's API: no
- * `lazy` and no `appid`, one `/1.0/` however the address was typed, and an http address that the
- * platform moves to https followed there (with a real TLS server and a certificate the child
- * process trusts through NODE_EXTRA_CA_CERTS, as a user's OS would).
+ * What the app puts on the wire, seen by a real HTTP server in front of the sandbox's API (and,
+ * for `appid`, by the sandbox's own log): no `lazy` and no `appid`, one `/1.0/` however the address
+ * was typed, and an http address that the platform moves to https followed there (with a real TLS
+ * server and a certificate the child process trusts through NODE_EXTRA_CA_CERTS, as a user's OS
+ * would).
  */
 interface Seen {
   path: string;
@@ -55,6 +56,26 @@ async function listen(server: Server): Promise<number> {
 
 let recordingUrl: string;
 
+interface LoggedCall {
+  apiMethod: string;
+  appid: string | null;
+}
+
+/**
+ * The `api call` lines of the sandbox's API log, read once the call to `last` is in it (the log
+ * stream writes behind the answer).
+ */
+async function loggedCalls(last: string): Promise<LoggedCall[]> {
+  for (;;) {
+    const calls = readFileSync(join(sandbox.dataDir, 'logs', 'api.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"api call"'))
+      .map((line) => JSON.parse(line) as LoggedCall);
+    if (calls.some((call) => call.apiMethod === last)) return calls;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'api-transport-'));
   sandbox = await Sandbox.start({ apiPort: 0 });
@@ -83,6 +104,10 @@ describe('the platform API as the app calls it', () => {
     expect(getenvs?.params.has('lazy')).toBe(false);
     expect(seen.length).toBeGreaterThanOrEqual(2);
     for (const call of seen) expect(call.params.has('appid')).toBe(false);
+    // The sandbox's own log of the same calls (it records each call's appid, never its parameters).
+    const logged = await loggedCalls('environment.Control.GetEnvs');
+    expect(logged.map((call) => call.apiMethod)).toContain('users.Authentication.SignIn');
+    for (const call of logged) expect(call.appid).toBeNull();
   });
 
   it('builds one /1.0/ whether the address was typed with it or not', async () => {

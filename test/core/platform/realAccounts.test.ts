@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as OTPAuth from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeytarSecretStore, type SecretStore } from '../../../electron/core/keys/secretStore.ts';
+import { PlatformClient } from '../../../electron/core/platform/PlatformClient.ts';
 import { PlatformService, type LocalKeys } from '../../../electron/core/platform/PlatformService.ts';
 import { environmentStatusLabel } from '../../../shared/src/environment.ts';
 import {
@@ -188,6 +189,21 @@ describe('two-factor sign-in', () => {
     await service.signOut();
   });
 
+  it('calls a session still waiting for its code refused, not signed out', async () => {
+    const client = new PlatformClient({ baseUrl: sandbox.ready.api });
+    const pending = await client.signIn('twofa@sandbox.local', 'twofa');
+    expect(pending.codeRequired).toBe(true);
+    const error = await client.environments(pending.session).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PermissionDenied);
+    expect((error as Error).message).toBe(
+      'The platform refused environment.Control.GetEnvs (permission denied): Two-factor authentication required: verify the code first.',
+    );
+    expect((error as PermissionDenied).details['method']).toBe('environment.Control.GetEnvs');
+    // Refused is not forgotten: the same session still takes its code.
+    await client.verifyCode(pending.session, code());
+    expect((await client.environments(pending.session)).map((env) => env.envName)).toEqual(['vault']);
+  });
+
   it('has nothing to verify before a password sign-in', async () => {
     const { service } = await serviceFor(sandbox, 'twofa-early');
     await expect(service.verifyCode('123456')).rejects.toThrow('Sign in with your password first');
@@ -203,6 +219,24 @@ describe('a platform that serves the key methods under users/account only', () =
     expect((await service.dashboardKeys()).map((key) => key.id)).toContain(synced.key.id);
     await service.deleteDashboardKey(synced.key.id);
     expect((await service.dashboardKeys()).map((key) => key.id)).not.toContain(synced.key.id);
+  });
+
+  it('deletes there from a client that has not listed keys yet (as one CLI run does)', async () => {
+    const signIn = await new PlatformClient({ baseUrl: usersOnly.ready.api }).signIn(
+      'demo@sandbox.local',
+      'demo',
+    );
+    if (signIn.codeRequired) throw new Error('demo has no two-factor authentication');
+    const { session } = signIn;
+    const publicKey = await deviceKey('older-install-2').exportPublic('older-install-2');
+    const added = await new PlatformClient({ baseUrl: usersOnly.ready.api }).addKey(
+      session,
+      'older-install-2',
+      publicKey,
+    );
+    await new PlatformClient({ baseUrl: usersOnly.ready.api }).deleteKey(session, added.id);
+    const left = await new PlatformClient({ baseUrl: usersOnly.ready.api }).listKeys(session);
+    expect(left.map((key) => key.id)).not.toContain(added.id);
   });
 });
 
