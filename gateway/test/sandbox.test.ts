@@ -274,41 +274,28 @@ describe('enscale-gateway sandbox when killed outright', () => {
   });
 });
 
+/** `enscale-gateway sandbox --json --api-port 0 …args` that must refuse to start: its stderr. */
+async function refusedStart(args: string[]): Promise<string> {
+  const proc = spawn(process.execPath, [BIN, 'sandbox', '--json', '--api-port', '0', ...args]);
+  let stderr = '';
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  expect(await exited(proc)).toBe(1);
+  return stderr;
+}
+
 describe('enscale-gateway sandbox --key-types', () => {
   it('refuses DSA with the reason', async () => {
-    const proc = spawn(process.execPath, [
-      BIN,
-      'sandbox',
-      '--json',
-      '--api-port',
-      '0',
-      '--port',
-      '0',
-      '--key-types',
-      'rsa,dsa',
-    ]);
-    let stderr = '';
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    expect(await exited(proc)).toBe(1);
-    expect(stderr).toMatch(/DSA keys cannot be enabled/);
+    expect(await refusedStart(['--port', '0', '--key-types', 'rsa,dsa'])).toMatch(
+      /DSA keys cannot be enabled/,
+    );
   });
 });
 
 describe('enscale-gateway sandbox --key-api', () => {
   it('refuses a place that does not exist, naming the choices', async () => {
-    const proc = spawn(process.execPath, [
-      BIN,
-      'sandbox',
-      '--json',
-      '--api-port',
-      '0',
-      '--key-api',
-      'nowhere',
-    ]);
-    let stderr = '';
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    expect(await exited(proc)).toBe(1);
-    expect(stderr).toContain("--key-api must be one of both, users, management (got 'nowhere')");
+    expect(await refusedStart(['--key-api', 'nowhere'])).toContain(
+      "--key-api must be one of both, users, management (got 'nowhere')",
+    );
   });
 });
 
