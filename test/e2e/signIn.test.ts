@@ -2,6 +2,7 @@ import * as OTPAuth from 'otpauth';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  openPage,
   screenshot,
   setRenderer,
   startApp,
@@ -40,6 +41,15 @@ async function tokenForm(page: Page): Promise<void> {
 async function generateKey(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Generate key' }).click();
   await visible(page.getByRole('progressbar', { name: /Generating a 4096-bit RSA key/ }));
+}
+
+/** A code the platform refuses: not the current step's, nor the neighbours' it tolerates for drift. */
+function wrongCode(totp: OTPAuth.TOTP): string {
+  const now = Date.now();
+  const accepted = [-1, 0, 1, 2].map((step) => totp.generate({ timestamp: now + step * totp.period * 1000 }));
+  const wrong = ['000000', '111111', '222222', '333333', '444444'].find((c) => !accepted.includes(c));
+  if (!wrong) throw new Error('Five candidate codes cannot all be among four accepted ones.');
+  return wrong;
 }
 
 describe('signing in', () => {
@@ -82,6 +92,15 @@ describe('signing in', () => {
     await visible(page.getByRole('button', { name: 'Open terminal on node 518840' }));
     await page.reload();
     await visible(page.getByRole('group', { name: 'Environment shop, Running' }));
+    // The Keys page reads the dashboard with the same token: the refusal names the permission and
+    // does not send the user to check a connection that is fine.
+    const keys = await openPage(page, 'Keys');
+    const unread = await visible(keys.getByRole('alert').filter({ hasText: /could not be read/ }));
+    const said = await unread.textContent();
+    expect(said).toContain('lacks permission for management.Account.GetSSHKeys');
+    expect(said).not.toContain('Check your connection');
+    await screenshot(page, 'sign-in-token-permission-keys');
+    await visible(page.getByRole('group', { name: 'Environment shop, Running' }));
   });
 
   it('with a password and a two-factor code; a wrong code is refused', async () => {
@@ -97,11 +116,14 @@ describe('signing in', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     const code = await visible(page.getByLabel('Verification code'));
     expect(await code.getAttribute('autocomplete')).toBe('one-time-code');
-    await code.fill(totp.generate() === '000000' ? '111111' : '000000');
+    const wrong = wrongCode(totp);
+    await code.fill(wrong);
     await page.getByRole('button', { name: 'Verify' }).click();
     await visible(
       page.getByRole('alert').filter({ hasText: 'The verification code is wrong or has expired.' }),
     );
+    // Refused, the step stays: the same field with what was typed, to correct.
+    expect(await code.inputValue()).toBe(wrong);
     await screenshot(page, 'sign-in-code-wrong');
     await code.fill(totp.generate());
     await page.getByRole('button', { name: 'Verify' }).click();

@@ -22,7 +22,8 @@ export function CodeStep(props: { login: string; onBack: () => void; onDone: (ac
       }}
     >
       <p className="muted">
-        <strong>{props.login}</strong> has two-factor authentication. Enter the 6-digit code your
+        {/* A non-breaking hyphen: "6-" alone at a line's end reads as a typo. */}
+        <strong>{props.login}</strong> has two-factor authentication. Enter the 6{'\u2011'}digit code your
         authenticator app shows for this account.
       </p>
       <Field

@@ -156,7 +156,10 @@ export function KeysPage() {
       {data.dashboardError ? (
         <div className="row">
           <InlineError
-            message={`The dashboard’s keys could not be read: ${data.dashboardError} Check your connection, then try again.`}
+            message={`The dashboard’s keys could not be read: ${data.dashboardError}${
+              // A permission refusal already says what to change; the connection is fine.
+              data.dashboardRefused ? '' : ' Check your connection, then try again.'
+            }`}
           />
           <Button onPress={() => void data.refresh()} isDisabled={data.loading}>
             Try again

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
 import type { DashboardKey } from '../../../shared/src/platform.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorCode, errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 
 /**
@@ -14,6 +14,8 @@ export function useKeyData() {
   const [localError, setLocalError] = useState<string>();
   const [dashboard, setDashboard] = useState<DashboardKey[]>();
   const [dashboardError, setDashboardError] = useState<string>();
+  /** The platform refused the read for lack of permission (a restricted token): retrying will not help. */
+  const [dashboardRefused, setDashboardRefused] = useState(false);
   const [loading, setLoading] = useState(true);
 
   const refresh = useCallback(async () => {
@@ -26,9 +28,11 @@ export function useKeyData() {
     if (remote.status === 'fulfilled') {
       setDashboard(remote.value);
       setDashboardError(undefined);
+      setDashboardRefused(false);
     } else {
       setDashboard(undefined);
       setDashboardError(errorMessage(remote.reason));
+      setDashboardRefused(errorCode(remote.reason) === 'PermissionDenied');
     }
     setLoading(false);
   }, [core]);
@@ -37,5 +41,5 @@ export function useKeyData() {
     void refresh();
   }, [refresh]);
 
-  return { local, localError, dashboard, dashboardError, loading, refresh };
+  return { local, localError, dashboard, dashboardError, dashboardRefused, loading, refresh };
 }
