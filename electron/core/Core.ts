@@ -3,6 +3,7 @@ import { CORE_METHODS, type CoreContract } from '../../shared/src/contract.ts';
 import type { KeyInfo } from '../../shared/src/keys.ts';
 import { gatewayKeyTypes } from '../../shared/src/platform.ts';
 import { expose, type Exposed } from '../../shared/src/rpc/RpcHost.ts';
+import { CORE_ARGS } from '../../shared/src/rpc/schemas/index.ts';
 import type { SecretsHome } from '../../shared/src/settings.ts';
 import { DatabaseService } from './databases/DatabaseService.ts';
 import { ExecSessions } from './exec/ExecSessions.ts';
@@ -158,20 +159,20 @@ export class Core {
     };
   }
 
-  /** Every service with the methods its contract lets the far side call. */
+  /** Every service with the methods its contract lets the far side call, and their argument schemas. */
   exposed(): Record<keyof CoreContract, Exposed> {
     return {
-      keys: expose(this.keys, CORE_METHODS.keys),
-      platform: expose(this.platform, CORE_METHODS.platform),
-      hostKeys: expose(this.hostKeys, CORE_METHODS.hostKeys),
-      connections: expose(this.connections, CORE_METHODS.connections),
-      terminals: expose(this.terminals, CORE_METHODS.terminals),
-      exec: expose(this.exec, CORE_METHODS.exec),
-      localTerminals: expose(this.localTerminals, CORE_METHODS.localTerminals),
-      files: expose(this.files, CORE_METHODS.files),
-      transfers: expose(this.transfers, CORE_METHODS.transfers),
-      databases: expose(this.databases, CORE_METHODS.databases),
-      settings: expose(this.settings, CORE_METHODS.settings),
+      keys: expose(this.keys, CORE_METHODS.keys, CORE_ARGS.keys),
+      platform: expose(this.platform, CORE_METHODS.platform, CORE_ARGS.platform),
+      hostKeys: expose(this.hostKeys, CORE_METHODS.hostKeys, CORE_ARGS.hostKeys),
+      connections: expose(this.connections, CORE_METHODS.connections, CORE_ARGS.connections),
+      terminals: expose(this.terminals, CORE_METHODS.terminals, CORE_ARGS.terminals),
+      exec: expose(this.exec, CORE_METHODS.exec, CORE_ARGS.exec),
+      localTerminals: expose(this.localTerminals, CORE_METHODS.localTerminals, CORE_ARGS.localTerminals),
+      files: expose(this.files, CORE_METHODS.files, CORE_ARGS.files),
+      transfers: expose(this.transfers, CORE_METHODS.transfers, CORE_ARGS.transfers),
+      databases: expose(this.databases, CORE_METHODS.databases, CORE_ARGS.databases),
+      settings: expose(this.settings, CORE_METHODS.settings, CORE_ARGS.settings),
     };
   }
 

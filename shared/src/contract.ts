@@ -16,7 +16,7 @@ import { RpcClient } from './rpc/RpcClient.ts';
 import type { EventSource } from './rpc/Emitter.ts';
 import type { CallOptions, RpcChannel } from './rpc/protocol.ts';
 import { SETTINGS_METHODS, type SettingsApi } from './settings.ts';
-import type { OpenTerminalRequest, TerminalEvents, TerminalSize } from './terminals.ts';
+import type { LocalTerminalRequest, OpenTerminalRequest, TerminalEvents } from './terminals.ts';
 import type { TransferEvents, TransferService } from './transfers.ts';
 
 export interface PlatformApi {
@@ -57,7 +57,7 @@ export interface TerminalApi<Request> {
   close(id: string): Promise<void>;
 }
 
-export type LocalTerminalRequest = TerminalSize & { cwd?: string };
+export type { LocalTerminalRequest } from './terminals.ts';
 
 export interface HostKeysApi {
   readonly events: EventSource<HostKeyEvents>;
@@ -94,7 +94,10 @@ export interface CoreContract {
 
 const TERMINAL_METHODS = ['open', 'write', 'resize', 'ack', 'close'] as const;
 
-/** What the far side may call, per service: the contract, and nothing else of the classes behind it. */
+/**
+ * What the far side may call, per service: the contract, and nothing else of the classes behind it.
+ * Each method's arguments are checked against its schema in `rpc/schemas/` (CORE_ARGS) first.
+ */
 export const CORE_METHODS = {
   keys: KEYS_METHODS,
   platform: [

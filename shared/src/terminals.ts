@@ -5,10 +5,21 @@ export interface TerminalSize {
   rows: number;
 }
 
+/** A terminal on a node, through the gateway. */
 export interface OpenTerminalRequest extends TerminalSize {
   target: ConnectionTarget;
-  /** Run this instead of a login shell (still with a pty). */
+  /** Run this instead of a login shell on the node (still with a pty). */
   command?: string;
+}
+
+/**
+ * A terminal on this computer: always the user's own shell. Which program runs is not the page's
+ * to choose — a page that could name one would run anything without a visible shell — so there is
+ * no `command` here; the core's tests start other programs in-process (`LocalTerminals.spawn`).
+ */
+export interface LocalTerminalRequest extends TerminalSize {
+  /** The folder the shell starts in; the home folder by default. */
+  cwd?: string;
 }
 
 export interface TerminalEvents {

@@ -6,6 +6,8 @@ import { messagePortChannel, type MessagePortLike } from '../../shared/src/rpc/m
 import type { CallOptions } from '../../shared/src/rpc/protocol.ts';
 import { RpcClient } from '../../shared/src/rpc/RpcClient.ts';
 import { expose, RpcHost } from '../../shared/src/rpc/RpcHost.ts';
+import { args, argsOf, callOptions } from '../../shared/src/rpc/args.ts';
+import * as v from 'valibot';
 
 interface CounterEvents {
   changed: { value: number };
@@ -60,12 +62,22 @@ class CounterService implements Counter {
   }
 }
 
+const COUNTER_METHODS = ['add', 'echo', 'enter', 'crash', 'lookup', 'waitUntilCancelled'] as const;
+const COUNTER_ARGS = argsOf<Counter, (typeof COUNTER_METHODS)[number]>()({
+  add: args(v.number()),
+  echo: args(v.unknown()),
+  enter: args(v.string()),
+  crash: args(),
+  lookup: args(v.string()),
+  waitUntilCancelled: args(callOptions()),
+});
+
 const ports: MessagePort[] = [];
 function connect(service: CounterService) {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
   const host = new RpcHost(messagePortChannel(port1 as unknown as MessagePortLike), {
-    counter: expose<Counter>(service, ['add', 'echo', 'enter', 'crash', 'lookup', 'waitUntilCancelled']),
+    counter: expose<Counter, (typeof COUNTER_METHODS)[number]>(service, COUNTER_METHODS, COUNTER_ARGS),
   });
   const client = new RpcClient(messagePortChannel(port2 as unknown as MessagePortLike));
   return { host, client, counter: client.service<Counter>('counter') };

@@ -4,13 +4,13 @@ import { homedir, userInfo } from 'node:os';
 import * as pty from 'node-pty';
 import { InvalidInput } from '../../../shared/src/errors.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
-import type { TerminalEvents, TerminalSize } from '../../../shared/src/terminals.ts';
+import type { LocalTerminalRequest, TerminalEvents } from '../../../shared/src/terminals.ts';
 import { FlowControl } from './FlowControl.ts';
 
-export interface LocalTerminalRequest extends TerminalSize {
-  /** A program to run instead of the user's shell (tests, "open here"). */
-  command?: { file: string; args: string[] };
-  cwd?: string;
+/** A program to run in a local terminal instead of the user's shell: for the core's own use only. */
+export interface LocalProgram {
+  file: string;
+  args: readonly string[];
 }
 
 /**
@@ -47,10 +47,18 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
   private readonly sessions = new Map<string, Session>();
   private readonly encoder = new TextEncoder();
 
+  /** The user's shell: what the page may open, and the only program it may start. */
   async open(request: LocalTerminalRequest): Promise<{ id: string }> {
+    return this.spawn(request, { file: defaultShell(), args: [] });
+  }
+
+  /**
+   * Any program in a pty, with the same events and flow control. Not in the contract, so the RPC
+   * cannot reach it: a page that could name the program would run anything without a visible shell.
+   */
+  async spawn(request: LocalTerminalRequest, program: LocalProgram): Promise<{ id: string }> {
     const id = randomUUID();
-    const file = request.command?.file ?? defaultShell();
-    const terminal = pty.spawn(file, request.command?.args ?? [], {
+    const terminal = pty.spawn(program.file, [...program.args], {
       name: 'xterm-256color',
       cols: Math.min(Math.max(Math.floor(request.cols) || 80, 2), 1000),
       rows: Math.min(Math.max(Math.floor(request.rows) || 24, 1), 500),

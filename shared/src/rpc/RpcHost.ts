@@ -1,25 +1,35 @@
 import { Cancelled, serializeError } from '../errors.ts';
+import type { ArgsSchema } from './args.ts';
 import type { Emitter } from './Emitter.ts';
 import type { RpcChannel, RpcMessage } from './protocol.ts';
+import { validateArgs } from './validateArgs.ts';
 
 /** A service as the host sees it: methods by name, and optionally an `events` emitter to forward. */
 type Service = object & { events?: Emitter<unknown> };
 
 /**
- * A service and the methods the far side may call. The list is explicit: the renderer is the less
- * trusted side, and nothing that is not in the contract (helpers, TypeScript-private methods,
- * Object.prototype) may be reached through the channel.
+ * A service, the methods the far side may call and the schema of each one's arguments. The list is
+ * explicit: the renderer is the less trusted side, and nothing that is not in the contract (helpers,
+ * TypeScript-private methods, Object.prototype) may be reached through the channel, nor with
+ * arguments the contract does not declare.
  */
 export interface Exposed {
   service: object;
   methods: readonly string[];
+  args: { readonly [method: string]: ArgsSchema };
 }
 
-/** Pairs a service with its contract's method list, checked against its type. */
-export const expose = <T extends object>(service: T, methods: readonly (keyof T & string)[]): Exposed => ({
-  service,
-  methods,
-});
+/** Pairs a service with its contract's method list and argument schemas, checked against its type. */
+export const expose = <T extends object, M extends keyof T & string>(
+  service: T,
+  methods: readonly M[],
+  args: { readonly [K in M]: ArgsSchema },
+): Exposed => {
+  // Type-checking already demands a schema per method; this holds for callers that are not type-checked.
+  const missing = methods.filter((method) => !Object.hasOwn(args, method));
+  if (missing.length > 0) throw new Error(`No argument schema for ${missing.join(', ')}.`);
+  return { service, methods, args };
+};
 
 /**
  * Serves services over a channel: runs requests, answers with values or typed errors, aborts a
@@ -64,18 +74,25 @@ export class RpcHost {
     const controller = new AbortController();
     this.inFlight.set(id, controller);
     try {
-      const exposed = this.services[request.service];
-      const method = exposed?.methods.includes(request.method)
-        ? (exposed.service as Record<string, unknown>)[request.method]
+      const exposed = Object.hasOwn(this.services, request.service)
+        ? this.services[request.service]
         : undefined;
-      if (typeof method !== 'function') {
+      const listed = exposed?.methods.includes(request.method) && Object.hasOwn(exposed.args, request.method);
+      const method = listed ? (exposed?.service as Record<string, unknown>)[request.method] : undefined;
+      const schema = listed ? exposed?.args[request.method] : undefined;
+      if (typeof method !== 'function' || !schema) {
         throw new Error(`No such method: ${request.service}.${request.method}`);
       }
-      const args = [...request.args];
+      // Checked before anything runs; what the method gets is the parsed copy, never the sender's objects.
+      const args = validateArgs(
+        `${request.service}.${request.method}`,
+        schema,
+        request.args,
+        request.signalArg,
+      );
       if (request.signalArg !== undefined) {
-        const options = args[request.signalArg];
         args[request.signalArg] = {
-          ...(typeof options === 'object' && options ? options : {}),
+          ...(args[request.signalArg] as object | undefined),
           signal: controller.signal,
         };
       }

@@ -175,8 +175,9 @@ describe('SettingsService', () => {
       await expect(api.settings.update({ connection: { keepaliveSeconds: -1 } })).resolves.toMatchObject({
         connection: { keepaliveSeconds: 5 },
       });
+      // Refused by the RPC's argument check before the service sees it, naming the field and the choices.
       await expect(api.settings.update({ transfers: { conflict: 'never' as never } })).rejects.toThrow(
-        /conflict policy/,
+        'settings.update: args[0].transfers.conflict must be "overwrite" | "skip" | "keepBoth" | "ask", not "never".',
       );
       expect((await api.settings.about()).dataDir).toBe(dir);
       // What GatewayConnections reads for each new connection: ssh2 shows the interval nowhere else

@@ -11,11 +11,10 @@ const exitOf = (id: string) => exitOfTerminal(terminals, id);
 
 describe('local terminals (node-pty)', () => {
   it('runs a real shell in a pty with the requested size', async () => {
-    const { id } = await terminals.open({
-      cols: 90,
-      rows: 33,
-      command: { file: '/bin/bash', args: ['--norc', '-i'] },
-    });
+    const { id } = await terminals.spawn(
+      { cols: 90, rows: 33 },
+      { file: '/bin/bash', args: ['--norc', '-i'] },
+    );
     const answer = output(id, /\b42\b/);
     await terminals.write(id, 'echo $((6*7))\n');
     await answer;
@@ -29,14 +28,13 @@ describe('local terminals (node-pty)', () => {
 
   it('pauses output nobody acknowledges, then delivers all of it', async () => {
     const total = 4 * 1024 * 1024;
-    const { id } = await terminals.open({
-      cols: 80,
-      rows: 24,
+    const { id } = await terminals.spawn(
+      { cols: 80, rows: 24 },
       // node-pty drops a pty's last output when its process exits while the event loop is more than
       // 200 ms behind (its DESTROY_SOCKET_TIMEOUT_MS) — node-pty's race, not flow control's — so the
       // command lingers a moment after writing.
-      command: { file: '/bin/sh', args: ['-c', `head -c ${total} /dev/zero | tr '\\0' y; sleep 1`] },
-    });
+      { file: '/bin/sh', args: ['-c', `head -c ${total} /dev/zero | tr '\\0' y; sleep 1`] },
+    );
     let received = 0;
     let maxPending = 0;
     const unacked: number[] = [];

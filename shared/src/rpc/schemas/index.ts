@@ -1,0 +1,34 @@
+import type { CORE_METHODS, CoreContract } from '../../contract.ts';
+import type { ArgsSchema } from '../args.ts';
+import { DATABASES_ARGS } from './databases.ts';
+import { EXEC_ARGS } from './exec.ts';
+import { FILES_ARGS } from './files.ts';
+import { KEYS_ARGS } from './keys.ts';
+import { HOST_KEYS_ARGS, PLATFORM_ARGS } from './platform.ts';
+import { SETTINGS_ARGS } from './settings.ts';
+import { LOCAL_TERMINALS_ARGS, TERMINALS_ARGS } from './terminals.ts';
+import { TRANSFERS_ARGS } from './transfers.ts';
+
+/**
+ * Every method's argument schema, by service and method: what `RpcHost` checks each call against
+ * before it runs. Keyed by CORE_METHODS, so a method listed there without a schema here fails
+ * type-checking, as does a schema that does not take exactly its method's parameters (`argsOf`).
+ *
+ * They live here rather than beside the interfaces in shared/src so the renderer, which bundles
+ * those files, does not carry them: only the serving side (the core's hosts) imports this folder.
+ */
+export const CORE_ARGS = {
+  keys: KEYS_ARGS,
+  platform: PLATFORM_ARGS,
+  hostKeys: HOST_KEYS_ARGS,
+  connections: {},
+  terminals: TERMINALS_ARGS,
+  exec: EXEC_ARGS,
+  localTerminals: LOCAL_TERMINALS_ARGS,
+  files: FILES_ARGS,
+  transfers: TRANSFERS_ARGS,
+  databases: DATABASES_ARGS,
+  settings: SETTINGS_ARGS,
+} as const satisfies {
+  [S in keyof CoreContract]: { readonly [M in (typeof CORE_METHODS)[S][number]]: ArgsSchema };
+};

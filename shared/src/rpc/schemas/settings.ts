@@ -1,0 +1,18 @@
+import * as v from 'valibot';
+import type { SETTINGS_METHODS, SettingsApi } from '../../settings.ts';
+import { args, argsOf } from '../args.ts';
+import { ConflictPolicySchema } from './transfers.ts';
+
+// Numbers out of range are clamped by the core, as the settings page expects.
+const SettingsChangeSchema = v.strictObject({
+  transfers: v.optional(
+    v.strictObject({ concurrency: v.optional(v.number()), conflict: v.optional(ConflictPolicySchema) }),
+  ),
+  connection: v.optional(v.strictObject({ keepaliveSeconds: v.optional(v.number()) })),
+});
+
+export const SETTINGS_ARGS = argsOf<SettingsApi, (typeof SETTINGS_METHODS)[number]>()({
+  get: args(),
+  update: args(SettingsChangeSchema),
+  about: args(),
+});
