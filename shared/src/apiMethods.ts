@@ -1,3 +1,5 @@
+import { InvalidInput } from './errors.ts';
+
 /**
  * The platform API methods the app calls, by URL path and by the name Jelastic gives them
  * (`group.Class.Method`): the name is what an access token's permission list holds and what a
@@ -52,4 +54,35 @@ export function apiBaseUrl(text: string): string {
     .replace(/\/+$/, '')
     .replace(/\/1\.0$/, '')
     .replace(/\/+$/, '');
+}
+
+/** Loopback names and addresses: the only places a plain-http API address may point. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
+  if (/^::ffff:127\./.test(host)) return true;
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Checks an API address as the user typed it and returns its base URL. http carries the password,
+ * the session and tokens in clear text, so it is allowed only for this computer (the sandbox);
+ * every other host must be https.
+ */
+export function checkedApiUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    throw new InvalidInput(`'${text}' is not an API address; use https://app.your-platform.com.`);
+  }
+  if (url.username || url.password)
+    throw new InvalidInput('An API address cannot carry a user name or password; sign in instead.');
+  if (url.protocol === 'https:') return apiBaseUrl(url.href);
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return apiBaseUrl(url.href);
+  if (url.protocol === 'http:')
+    throw new InvalidInput(
+      `http://${url.host} would send your password and session in clear text: use https://${url.host}. Plain http is allowed only for this computer (localhost, 127.0.0.1).`,
+    );
+  throw new InvalidInput(`The API address must start with https://, not ${url.protocol}//.`);
 }

@@ -3,7 +3,7 @@ import type { GatewayAddress } from '../../../shared/src/gatewayAddress.ts';
 import { ENSCALE, type Account, type PlatformProfile } from '../../../shared/src/platform.ts';
 import { CodeRequired } from '../../../shared/src/errors.ts';
 import { output, stringOption, type Command, type CommandContext } from '../command.ts';
-import { apiBaseUrl } from '../../../shared/src/apiMethods.ts';
+import { checkedApiUrl } from '../../../shared/src/apiMethods.ts';
 import { readSecret } from '../prompt.ts';
 import { UsageError } from '../usage.ts';
 
@@ -26,13 +26,16 @@ function parseFingerprint(text: string): PinnedHostKey {
 }
 
 function parseApiUrl(text: string): string {
-  let url: URL;
   try {
-    url = new URL(text);
+    new URL(text);
   } catch {
     throw new UsageError(`'${text}' is neither 'enscale' nor an API address (https://…).`);
   }
-  return apiBaseUrl(url.href);
+  try {
+    return checkedApiUrl(text);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Password first; a two-factor account then asks for its code (the next line of stdin in scripts). */

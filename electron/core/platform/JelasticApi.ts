@@ -5,7 +5,7 @@ import {
   PlatformUnreachable,
   SignedOut,
 } from '../../../shared/src/errors.ts';
-import { apiBaseUrl, jelasticMethodName } from '../../../shared/src/apiMethods.ts';
+import { apiBaseUrl, checkedApiUrl, jelasticMethodName } from '../../../shared/src/apiMethods.ts';
 
 /** The Jelastic envelope: `result` 0 is success; the rest of the fields depend on the method. */
 export type ApiReply = { result: number; error?: string } & Record<string, unknown>;
@@ -43,7 +43,9 @@ export class JelasticApi {
 
   constructor(private readonly options: JelasticApiOptions) {
     this.fetch = options.fetch ?? globalThis.fetch;
-    this.base = apiBaseUrl(options.baseUrl);
+    // Checked here too, not only where the address is typed: a profile saved by an older version
+    // may hold an http address for a remote host.
+    this.base = checkedApiUrl(options.baseUrl);
   }
 
   async call(path: string, params: Record<string, string>): Promise<ApiReply> {

@@ -16,7 +16,7 @@ import type {
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { SecretStore } from '../keys/secretStore.ts';
 import { JsonFile } from '../storage/JsonFile.ts';
-import { apiBaseUrl } from '../../../shared/src/apiMethods.ts';
+import { checkedApiUrl } from '../../../shared/src/apiMethods.ts';
 import { PlatformClient } from './PlatformClient.ts';
 
 /** What the service needs of the key vault: this device's public keys. */
@@ -106,9 +106,7 @@ export class PlatformService implements PlatformApi {
 
   /** Chooses the platform; switching to another one signs out of the previous one. */
   async useProfile(chosen: PlatformProfile): Promise<void> {
-    if (!/^https?:\/\//.test(chosen.apiUrl))
-      throw new InvalidInput('The API address must start with https://.');
-    const profile = { ...chosen, apiUrl: apiBaseUrl(chosen.apiUrl) };
+    const profile = { ...chosen, apiUrl: checkedApiUrl(chosen.apiUrl) };
     const { profile: previous } = await this.state.read();
     if (previous && previous.apiUrl !== profile.apiUrl && this.options.environmentToken === undefined)
       await this.signOut();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeytarSecretStore } from '../../../electron/core/keys/secretStore.ts';
 import { PlatformService, type LocalKeys } from '../../../electron/core/platform/PlatformService.ts';
-import { PlatformUnreachable, SignedOut } from '../../../shared/src/errors.ts';
+import { InvalidInput, PlatformUnreachable, SignedOut } from '../../../shared/src/errors.ts';
 import type { PlatformProfile } from '../../../shared/src/platform.ts';
 
 let sandbox: Sandbox;
@@ -41,6 +41,15 @@ const sandboxProfile = (): PlatformProfile => ({
 });
 
 describe('PlatformService', () => {
+  it('refuses a plain-http API address for another computer, and keeps the platform it had', async () => {
+    const dataDir = mkdtempSync(join(dir, 'data-'));
+    const service = new PlatformService({ dataDir, secrets, keys: deviceKeys([]), keychainService });
+    await service.useProfile(sandboxProfile());
+    const remote = { ...sandboxProfile(), kind: 'custom', apiUrl: 'http://app.example.com' } as const;
+    await expect(service.useProfile(remote)).rejects.toBeInstanceOf(InvalidInput);
+    expect((await service.current()).profile?.apiUrl).toBe(sandbox.ready.api);
+  });
+
   it('keeps the session in the keychain, not in a file', async () => {
     const dataDir = mkdtempSync(join(dir, 'data-'));
     const service = new PlatformService({ dataDir, secrets, keys: deviceKeys(['a1']), keychainService });
