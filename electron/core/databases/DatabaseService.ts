@@ -1,6 +1,6 @@
 import type { DatabasesApi } from '../../../shared/src/contract.ts';
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -136,7 +136,15 @@ export class DatabaseService implements DatabasesApi {
     const id = options.id ?? randomUUID();
     const started = Date.now();
     const secret = Buffer.from(optionFile(engine, request.credentials));
-    const partial = join(dirname(request.file), `.${basename(request.file)}.enscale-part`);
+    // A fresh random name, created exclusively (O_CREAT|O_EXCL): a symlink or file planted at a
+    // predictable partial name in a shared folder cannot redirect the dump, since 'wx' fails on any
+    // existing path, symlinks included, instead of following it. Opened before the node is asked,
+    // so an unwritable folder fails fast.
+    const partial = join(
+      dirname(request.file),
+      `.${basename(request.file)}.${randomBytes(6).toString('hex')}.enscale-part`,
+    );
+    const handle = await open(partial, 'wx', 0o600);
     let bytes = 0;
     try {
       await this.run(
@@ -159,13 +167,14 @@ export class DatabaseService implements DatabasesApi {
               });
             }
           });
-          const out = createWriteStream(partial, { mode: 0o600 });
+          const out = handle.createWriteStream();
           await (request.gzip ? pipeline(channel, createGzip(), out) : pipeline(channel, out));
           return { bytes, durationMs: 0 };
         },
       );
       await rename(partial, request.file);
     } catch (error) {
+      await handle.close().catch(() => undefined);
       await rm(partial, { force: true });
       throw error;
     }

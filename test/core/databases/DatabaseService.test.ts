@@ -1,4 +1,13 @@
-import { createWriteStream, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +147,23 @@ describe('SQL import and export through the gateway', () => {
     expect(dump).toContain('CREATE TABLE `orders`');
     expect(dump).toContain("(2499999,'row 2499999");
     expect(result.bytes).toBe(Buffer.byteLength(dump));
+  });
+
+  it('never writes through a symlink planted where the partial file goes', async () => {
+    const folder = join(account.dir, 'shared-folder');
+    mkdirSync(folder);
+    const victim = join(account.dir, 'victim.txt');
+    writeFileSync(victim, 'keep me');
+    // The name the partial file used to have: predictable, so anyone who can write the folder could
+    // plant a link there and have the dump written wherever it points.
+    symlinkSync(victim, join(folder, '.dump.sql.enscale-part'));
+    const file = join(folder, 'dump.sql');
+    await databases.exportSql({ target: target(), nodeType: 'mariadb', file, gzip: false, credentials });
+    expect(readFileSync(victim, 'utf8')).toBe('keep me');
+    expect(lstatSync(file).isFile()).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(readFileSync(file, 'utf8')).toContain('CREATE TABLE `orders`');
+    expect(readdirSync(folder).sort()).toEqual(['.dump.sql.enscale-part', 'dump.sql']);
   });
 
   it('remembers a node’s credentials in the keychain', async () => {
