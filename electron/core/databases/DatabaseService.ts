@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { refusePsqlMetaCommands } from './psqlMetaCommands.ts';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { ClientChannel } from 'ssh2';
@@ -98,6 +99,8 @@ export class DatabaseService implements DatabasesApi {
     const started = Date.now();
     const secret = Buffer.from(optionFile(engine, request.credentials));
     const compressed = await isGzip(request.file);
+    // mysql reads a dump with --binary-mode, which runs no client commands; psql has no such switch.
+    if (engine === 'postgresql') await refusePsqlMetaCommands(request.file, compressed);
     return this.run(
       request,
       importCommand(engine, request.credentials, secret.length),

@@ -166,6 +166,17 @@ describe('SQL import and export through the gateway', () => {
     expect(readdirSync(folder).sort()).toEqual(['.dump.sql.enscale-part', 'dump.sql']);
   });
 
+  it('refuses a PostgreSQL dump with a psql meta-command before anything is sent to the node', async () => {
+    const file = join(account.dir, 'hostile.sql');
+    writeFileSync(file, 'CREATE TABLE t (a int);\nSELECT 1; \\! touch /tmp/enscale-pwned\n');
+    const progress: unknown[] = [];
+    const stop = databases.events.on('progress', (event) => progress.push(event));
+    const refusal = databases.importSql({ target: target(), nodeType: 'postgresql', file, credentials });
+    await expect(refusal).rejects.toThrow(/Line 2 of the dump has a psql meta-command \(\\!\)/);
+    stop();
+    expect(progress).toEqual([]);
+  });
+
   it('remembers a node’s credentials in the keychain', async () => {
     await databases.saveCredentials('sandbox:518840', credentials);
     expect(await databases.savedCredentials('sandbox:518840')).toEqual(credentials);
