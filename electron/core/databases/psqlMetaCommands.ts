@@ -21,8 +21,15 @@ export interface MetaCommandFinding {
 }
 
 const ALLOWED = new Set(['restrict', 'unrestrict']);
-const IDENT_START = /[A-Za-z_\u0080-\uffff]/;
 const IDENT = /[A-Za-z0-9_$\u0080-\uffff]/;
+const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
+const SQL_SPECIAL = /\\|--|\/\*|['"$;]/g;
+const QUOTE_END = /''|'/g;
+const QUOTE_END_ESCAPES = /\\[\s\S]|''|'/g;
+const IDENT_END = /""|"/g;
+const COMMENT_TOKEN = /\/\*|\*\//g;
+/** How much of a statement is kept to recognise COPY … FROM stdin and SET lines. */
+const STATEMENT_HEAD = 64 * 1024;
 const SCS = 'standard_conforming_strings';
 /** The one way a dump may mention the setting: switching it on, as pg_dump does. */
 const SCS_ON = /^\s*set\s+(session\s+)?standard_conforming_strings\s*(=|to)\s*'?on'?\s*$/i;
@@ -38,11 +45,8 @@ type State =
 export class PsqlDumpScanner {
   private state: State = { kind: 'sql' };
   private lineNo = 0;
-  /** The statement so far, outside quotes, as far as the checks need it (its first 4 KiB). */
+  /** The statement so far outside quotes and comments, as far as the checks need it. */
   private statement = '';
-  private firstWord = '';
-  private fromStdin = false;
-  private previousWord = '';
   private touchesScs = false;
   /** A COPY … FROM stdin ended on this line: its data starts on the next one. */
   private copyNext = false;
@@ -55,116 +59,99 @@ export class PsqlDumpScanner {
       return undefined;
     }
     if (text.toLowerCase().includes(SCS)) this.touchesScs = true;
-    let word = '';
-    const endWord = () => {
-      if (!word) return;
-      const lower = word.toLowerCase();
-      if (!this.firstWord) this.firstWord = lower;
-      if (this.previousWord === 'from' && lower === 'stdin') this.fromStdin = true;
-      this.previousWord = lower;
-      word = '';
-    };
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charAt(i);
+    // Jumps from one character that matters to the next: 58 MB of dump scanned at 48 MB/s
+    // character by character, several times that this way.
+    let i = 0;
+    while (i < text.length) {
       const state: State = this.state;
-      if (state.kind === 'quote') {
-        if (state.escapes && c === '\\') i++;
-        else if (c === "'") {
-          if (text[i + 1] === "'") i++;
-          else this.state = { kind: 'sql' };
+      if (state.kind === 'sql') {
+        SQL_SPECIAL.lastIndex = i;
+        const match = SQL_SPECIAL.exec(text);
+        const at = match ? match.index : text.length;
+        this.keep(text.slice(i, at));
+        if (!match) break;
+        const token = match[0];
+        if (token === '\\') {
+          const command = /^\\([A-Za-z!?;]+|\S)?/.exec(text.slice(at))?.[1] ?? '';
+          // `\restrict KEY` takes the rest of the line as its argument, as psql reads it.
+          if (ALLOWED.has(command)) return undefined;
+          return { line: this.lineNo, command: `\\${command}`, reason: 'a psql meta-command' };
         }
+        if (token === '--') break;
+        i = at + token.length;
+        if (token === '/*') this.state = { kind: 'comment', depth: 1 };
+        else if (token === '"') this.state = { kind: 'ident' };
+        else if (token === "'") {
+          // E'…' takes backslash escapes; the E must be a word of its own (not the end of `name'`).
+          const escapes = /[Ee]/.test(text.charAt(at - 1)) && !IDENT.test(text.charAt(at - 2));
+          this.state = { kind: 'quote', escapes };
+          this.keep("'");
+        } else if (token === ';') {
+          const finding = this.endStatement();
+          if (finding) return finding;
+        } else if (token === '$') {
+          const tag = IDENT.test(text.charAt(at - 1)) ? null : DOLLAR_TAG.exec(text.slice(at));
+          if (tag) {
+            this.state = { kind: 'dollar', tag: tag[0] };
+            i = at + tag[0].length;
+          } else this.keep('$');
+        }
+        continue;
+      }
+      if (state.kind === 'quote') {
+        const end = state.escapes ? QUOTE_END_ESCAPES : QUOTE_END;
+        end.lastIndex = i;
+        const match = end.exec(text);
+        if (!match) break;
+        i = match.index + match[0].length;
+        if (match[0] === "'") this.state = { kind: 'sql' };
         continue;
       }
       if (state.kind === 'ident') {
-        if (c === '"') {
-          if (text[i + 1] === '"') i++;
-          else this.state = { kind: 'sql' };
-        }
+        IDENT_END.lastIndex = i;
+        const match = IDENT_END.exec(text);
+        if (!match) break;
+        i = match.index + match[0].length;
+        if (match[0] === '"') this.state = { kind: 'sql' };
         continue;
       }
       if (state.kind === 'dollar') {
-        if (c === '$' && text.startsWith(state.tag, i)) {
-          i += state.tag.length - 1;
-          this.state = { kind: 'sql' };
-        }
+        const end = text.indexOf(state.tag, i);
+        if (end < 0) break;
+        i = end + state.tag.length;
+        this.state = { kind: 'sql' };
         continue;
       }
       if (state.kind === 'comment') {
-        if (c === '*' && text[i + 1] === '/') {
-          i++;
-          this.state = state.depth > 1 ? { kind: 'comment', depth: state.depth - 1 } : { kind: 'sql' };
-        } else if (c === '/' && text[i + 1] === '*') {
-          i++;
-          this.state = { kind: 'comment', depth: state.depth + 1 };
-        }
+        COMMENT_TOKEN.lastIndex = i;
+        const match = COMMENT_TOKEN.exec(text);
+        if (!match) break;
+        i = match.index + 2;
+        const depth: number = state.depth + (match[0] === '/*' ? 1 : -1);
+        this.state = depth > 0 ? { kind: 'comment', depth } : { kind: 'sql' };
         continue;
       }
-      // Plain SQL.
-      if (IDENT.test(c) && (word || IDENT_START.test(c))) {
-        word += c;
-        if (this.statement.length < 4096) this.statement += c;
-        continue;
-      }
-      const wordBefore = word;
-      endWord();
-      if (c === '\\') {
-        const command = /^\\([A-Za-z!?;]+|\S)?/.exec(text.slice(i))?.[1] ?? '';
-        // `\restrict KEY` takes the rest of the line as its argument, as psql reads it.
-        if (ALLOWED.has(command)) return undefined;
-        return {
-          line: this.lineNo,
-          command: `\\${command}`,
-          reason: 'a psql meta-command',
-        };
-      }
-      if (c === '-' && text[i + 1] === '-') break;
-      if (c === '/' && text[i + 1] === '*') {
-        i++;
-        this.state = { kind: 'comment', depth: 1 };
-        continue;
-      }
-      if (c === "'") {
-        // E'…' takes backslash escapes; the E must be a word of its own (not the end of `name'`).
-        this.state = { kind: 'quote', escapes: /^[Ee]$/.test(wordBefore) };
-        if (this.statement.length < 4096) this.statement += "'";
-        continue;
-      }
-      if (c === '"') {
-        this.state = { kind: 'ident' };
-        continue;
-      }
-      if (c === '$' && !wordBefore) {
-        const tag = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i));
-        if (tag) {
-          this.state = { kind: 'dollar', tag: tag[0] };
-          i += tag[0].length - 1;
-          continue;
-        }
-      }
-      if (c === ';') {
-        const finding = this.endStatement();
-        if (finding) return finding;
-        continue;
-      }
-      if (this.statement.length < 4096) this.statement += c;
+      break;
     }
-    endWord();
-    if (this.statement.length < 4096 && this.state.kind === 'sql') this.statement += ' ';
+    if (this.state.kind === 'sql') this.keep(' ');
     if (this.copyNext && this.state.kind === 'sql') this.state = { kind: 'copy' };
     this.copyNext = false;
     return undefined;
   }
 
+  private keep(text: string): void {
+    if (this.statement.length < STATEMENT_HEAD) this.statement += text;
+  }
+
   private endStatement(): MetaCommandFinding | undefined {
-    const text = this.statement;
+    const text = this.statement.replace(/\s+/g, ' ');
     const touches = this.touchesScs;
-    if (this.firstWord === 'copy' && this.fromStdin) this.copyNext = true;
+    // A COPY whose FROM stdin lies past the head is missed, and its data then read as SQL: a
+    // refusal too many, never one too few.
+    if (/^\s*copy\b/i.test(text) && /\bfrom\s+stdin\b/i.test(text)) this.copyNext = true;
     this.statement = '';
-    this.firstWord = '';
-    this.previousWord = '';
-    this.fromStdin = false;
     this.touchesScs = false;
-    if (touches && !SCS_ON.test(text.replace(/\s+/g, ' ')))
+    if (touches && !SCS_ON.test(text))
       return {
         line: this.lineNo,
         command: SCS,
