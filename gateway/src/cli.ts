@@ -6,6 +6,7 @@ import { parseKeyTypes } from './ssh/KeyPolicy.ts';
 
 const USAGE = `Usage: enscale-gateway sandbox [options]
        enscale-gateway gateway --data DIR [--port N] [--host H] [--key-types LIST] [--json]
+                               [--expose-demo-accounts-on-network]
 
 Starts the Enscale platform in miniature: the dashboard API, demo environments whose nodes are
 real OpenSSH servers, and a private MariaDB behind the database node.
@@ -20,6 +21,11 @@ Options:
   --key-api WHERE  where the API serves the SSH key methods: both (default),
                    users (users/account only, as older installs) or management
                    (management/account only)
+  --host H         address the API and gateway listen on (default 127.0.0.1). Any
+                   address other than loopback needs the next flag too: the demo
+                   accounts' passwords are published
+  --expose-demo-accounts-on-network
+                   serve on a non-loopback --host anyway
   --json           print exactly one JSON line on stdout when ready, nothing else
   -h, --help       this text
 
@@ -98,6 +104,8 @@ async function sandbox(args: string[]): Promise<number> {
       keep: { type: 'boolean', default: false },
       'api-port': { type: 'string' },
       port: { type: 'string' },
+      host: { type: 'string' },
+      'expose-demo-accounts-on-network': { type: 'boolean', default: false },
       'key-types': { type: 'string' },
       'key-api': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -113,6 +121,8 @@ async function sandbox(args: string[]): Promise<number> {
   const started = await Sandbox.start({
     ...(values.data ? { dataDir: values.data } : {}),
     keep: values.keep,
+    ...(values.host ? { host: values.host } : {}),
+    exposeOnNetwork: values['expose-demo-accounts-on-network'],
     apiPort: portOption(values['api-port'], 8022, '--api-port'),
     gatewayPort: portOption(values.port, 3022, '--port'),
     ...(values['key-types'] ? { gatewayOptions: { keyTypes: parseKeyTypes(values['key-types']) } } : {}),
@@ -128,6 +138,7 @@ async function gatewayAlone(args: string[]): Promise<number> {
     options: {
       data: { type: 'string' },
       host: { type: 'string' },
+      'expose-demo-accounts-on-network': { type: 'boolean', default: false },
       port: { type: 'string' },
       'key-types': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -143,6 +154,7 @@ async function gatewayAlone(args: string[]): Promise<number> {
   const started = await startStandaloneGateway({
     dataDir: values.data,
     ...(values.host ? { host: values.host } : {}),
+    exposeOnNetwork: values['expose-demo-accounts-on-network'],
     port: portOption(values.port, 3022, '--port'),
     ...(values['key-types'] ? { gatewayOptions: { keyTypes: parseKeyTypes(values['key-types']) } } : {}),
   });

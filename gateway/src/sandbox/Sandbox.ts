@@ -16,6 +16,7 @@ import { DEMO_USERS } from './demoData.ts';
 import { readyObject, type SandboxReady } from './readyLine.ts';
 import { SandboxNodes } from './SandboxNodes.ts';
 import { seedDemoData } from './seed.ts';
+import { checkSandboxHost } from './network.ts';
 import { SystemTools } from './systemTools.ts';
 import { createExtraEnvironment, createExtraUser, type ExtraEnvironment, type ExtraUser } from './tenants.ts';
 
@@ -29,7 +30,10 @@ export interface SandboxOptions {
   gatewayPort?: number;
   /** The gateway's limits and key policy (e.g. `keyTypes`); the real service's defaults otherwise. */
   gatewayOptions?: Partial<GatewayOptions>;
+  /** The address the API and gateway listen on: loopback unless `exposeOnNetwork` is also set. */
   host?: string;
+  /** Serve on a non-loopback `host` although the demo accounts' passwords are published. */
+  exposeOnNetwork?: boolean;
   tools?: SystemTools;
   /**
    * Where the API serves the SSH key methods: `both` (default), or only `users` (users/account, as
@@ -63,6 +67,7 @@ export class Sandbox {
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
     const host = options.host ?? '127.0.0.1';
+    checkSandboxHost(host, options.exposeOnNetwork);
     const tools = options.tools ?? new SystemTools();
     // Fail before starting anything when a server program is missing.
     tools.requireAll(['sshd', 'sshKeygen', 'sftpServer', 'mariadbd', 'mariadbInstallDb', 'mariadb']);

@@ -57,3 +57,31 @@ export async function waitForGreeting(
 }
 
 export const isSshBanner = (data: Buffer): boolean => data.toString('latin1').startsWith('SSH-');
+
+/** 127.0.0.0/8, ::1 and localhost: addresses no other computer can reach. */
+export function isLoopbackAddress(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return (
+    bare === 'localhost' ||
+    bare === '::1' ||
+    /^127(\.\d{1,3}){3}$/.test(bare) ||
+    /^::ffff:127(\.\d{1,3}){3}$/.test(bare)
+  );
+}
+
+/** The flag that must be given, on top of `--host`, to serve the sandbox beyond this computer. */
+export const EXPOSE_FLAG = '--expose-demo-accounts-on-network';
+
+/**
+ * The sandbox's demo accounts have published passwords (demo/demo) and its nodes accept their
+ * keys: served on a network address, anyone on that network signs in. So a non-loopback host is
+ * refused unless the caller also names that risk.
+ */
+export function checkSandboxHost(host: string, exposeOnNetwork: boolean | undefined): void {
+  if (isLoopbackAddress(host) || exposeOnNetwork) return;
+  throw new Error(
+    `Refusing to serve the sandbox on ${host}: its demo accounts have published passwords, so anyone ` +
+      `who can reach ${host} could sign in and open its nodes. Use 127.0.0.1 (the default), or add ` +
+      `${EXPOSE_FLAG} if every computer on that network is yours.`,
+  );
+}

@@ -3,12 +3,15 @@ import { join, resolve } from 'node:path';
 import type { GatewayOptions } from '../ssh/GatewayOptions.ts';
 import { startSandboxGateway } from '../ssh/sandboxGateway.ts';
 import { SqliteStore } from '../store/SqliteStore.ts';
+import { checkSandboxHost } from './network.ts';
 import type { SandboxGatewayInfo } from './Sandbox.ts';
 
 export interface StandaloneGatewayOptions {
   /** The data folder of a sandbox that has run (its store, node-access key, host keys, audit log). */
   dataDir: string;
+  /** Loopback unless `exposeOnNetwork` is also set (the sandbox's demo keys and accounts). */
   host?: string;
+  exposeOnNetwork?: boolean;
   /** 0 picks a free port. */
   port: number;
   gatewayOptions?: Partial<GatewayOptions>;
@@ -30,6 +33,8 @@ export interface StandaloneGatewayReady {
 export async function startStandaloneGateway(
   options: StandaloneGatewayOptions,
 ): Promise<{ ready: StandaloneGatewayReady; stop(): Promise<void> }> {
+  const host = options.host ?? '127.0.0.1';
+  checkSandboxHost(host, options.exposeOnNetwork);
   const dataDir = resolve(options.dataDir);
   const storeFile = join(dataDir, 'platform.db');
   const nodeAccessKeyPath = join(dataDir, 'gateway', 'node_access_ed25519');
@@ -41,7 +46,7 @@ export async function startStandaloneGateway(
   try {
     const gateway = await startSandboxGateway(store, {
       dataDir,
-      host: options.host ?? '127.0.0.1',
+      host,
       port: options.port,
       nodeAccessKeyPath,
       ...(options.gatewayOptions ? { options: options.gatewayOptions } : {}),
