@@ -1,3 +1,4 @@
+import { clean } from '../printable.ts';
 import type { Store } from '../store/Store.ts';
 import type { EnvironmentRecord, NodeAccess, NodeRecord } from '../store/types.ts';
 import { EnvironmentStatus } from '../store/types.ts';
@@ -51,7 +52,7 @@ export function statusWord(status: EnvironmentStatus): string {
 
 /** What to tell someone whose environment cannot be entered, including what they can do about it. */
 export function notRunningMessage(environment: EnvironmentRecord): string {
-  const name = environment.envName;
+  const name = clean(environment.envName);
   switch (environment.status) {
     case EnvironmentStatus.Down:
       return `Environment '${name}' is stopped — start it from the dashboard to connect.`;
@@ -81,7 +82,7 @@ export async function authorizeNode(store: Store, uid: number, nodeId: number): 
   }
   if (!node.access) {
     throw new NodeAccessDenied(
-      `Node ${nodeId} in environment '${environment.envName}' has no SSH service yet. Try again in a minute.`,
+      `Node ${nodeId} in environment '${clean(environment.envName)}' has no SSH service yet. Try again in a minute.`,
       'node-not-provisioned',
     );
   }

@@ -9,7 +9,7 @@ import { authorizeNode, notRunningMessage } from '../nodeAuthorization.ts';
 import type { UpstreamLease } from '../UpstreamPool.ts';
 import { LineEditor } from './LineEditor.ts';
 import type { EditorEvent } from './LineEditor.ts';
-import { FIRST_ITEM, environmentsScreen, nodesScreen, orderNodes, promptLine } from './menuScreens.ts';
+import { FIRST_ITEM, clean, environmentsScreen, nodesScreen, orderNodes, promptLine } from './menuScreens.ts';
 import type { MenuScreen } from './menuScreens.ts';
 
 type View = { at: 'environments' } | { at: 'nodes'; envName: string };
@@ -119,7 +119,9 @@ class TerminalMenu {
       }
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
-      this.write(`\r\nThe menu could not load your environments (${detail}). Reconnect to try again.\r\n`);
+      this.write(
+        `\r\nThe menu could not load your environments (${clean(detail)}). Reconnect to try again.\r\n`,
+      );
     }
     this.leave();
   }
@@ -146,7 +148,7 @@ class TerminalMenu {
   private async nodesStep(envName: string): Promise<View> {
     const environment = await this.context.store.getEnvironment(envName);
     if (!environment || environment.ownerUid !== this.context.uid) {
-      this.write(`\r\nEnvironment '${envName}' is no longer available.\r\n\r\n`);
+      this.write(`\r\nEnvironment '${clean(envName)}' is no longer available.\r\n\r\n`);
       return { at: 'environments' };
     }
     const nodes = orderNodes(await this.context.store.listNodes(envName));
@@ -172,13 +174,13 @@ class TerminalMenu {
       if (text === '') continue;
       const value = /^\d{1,6}$/.test(text) ? Number(text) : NaN;
       if (Number.isInteger(value) && value >= 0 && value <= screen.maxChoice) return value;
-      this.write(`Invalid choice "${text}": enter a number from 0 to ${screen.maxChoice}.\r\n`);
+      this.write(`Invalid choice "${clean(text)}": enter a number from 0 to ${screen.maxChoice}.\r\n`);
     }
   }
 
   private async enterNode(environment: EnvironmentRecord, node: NodeRecord): Promise<void> {
     const startedAt = Date.now();
-    this.write(`\r\nConnecting to node ${node.id} (${node.displayName ?? node.name})...\r\n`);
+    this.write(`\r\nConnecting to node ${node.id} (${clean(node.displayName ?? node.name)})...\r\n`);
     let lease: UpstreamLease | undefined;
     let upstream: ClientChannel;
     try {
@@ -209,7 +211,7 @@ class TerminalMenu {
     if (this.closed) return;
     this.channel.on('data', this.onData);
     this.channel.resume();
-    this.write(`\r\nConnection to node ${node.id} in '${environment.envName}' closed.\r\n\r\n`);
+    this.write(`\r\nConnection to node ${node.id} in '${clean(environment.envName)}' closed.\r\n\r\n`);
   }
 
   private auditShell(

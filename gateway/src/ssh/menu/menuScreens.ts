@@ -1,5 +1,8 @@
 import type { EnvironmentRecord, NodeRecord } from '../../store/types.ts';
+import { clean } from '../../printable.ts';
 import { statusWord } from '../nodeAuthorization.ts';
+
+export { clean };
 
 /**
  * The interactive menu's screens as text, in the layout of the real gateway (see
@@ -107,15 +110,6 @@ function groupRank(group: string): number {
 
 function choice(n: number): string {
   return `${String(n).padStart(3)}. `;
-}
-
-/**
- * Names come from users (environment names, display names): control characters are removed so
- * that a crafted name cannot move the cursor or retitle someone's terminal.
- */
-export function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
 }
 
 /** Pads to `width`, cutting with an ellipsis when too long, keeping one space before the next column. */
