@@ -1,4 +1,5 @@
 import type { CoreContract } from '../../shared/src/contract.ts';
+import { printable, terminalJson } from '../../shared/src/printable.ts';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -35,14 +36,18 @@ export const stringOption = (context: CommandContext, name: string): string | un
   return typeof value === 'string' ? value : undefined;
 };
 
-/** Prints the command's one JSON document, or its text for people. */
+/**
+ * Prints the command's one JSON document, or its text for people. Both pass through one gate that
+ * removes terminal controls: the text is made of platform and node strings (names, titles) that a
+ * hostile tenant or node chose.
+ */
 export function output(context: CommandContext, value: unknown, text: () => string): void {
-  if (context.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  if (context.json) process.stdout.write(`${terminalJson(value)}\n`);
   else {
-    const lines = text();
+    const lines = printable(text());
     if (lines) process.stdout.write(lines.endsWith('\n') ? lines : `${lines}\n`);
   }
 }
 
 /** Progress and notes for people go to stderr, so stdout stays the command's result. */
-export const note = (text: string): void => void process.stderr.write(`${text}\n`);
+export const note = (text: string): void => void process.stderr.write(`${printable(text)}\n`);

@@ -13,6 +13,7 @@ import { CoreSession } from './CoreSession.ts';
 import { readIdentity } from './identity.ts';
 import { defaultProfileDir } from './profileDir.ts';
 import { USAGE, UsageError } from './usage.ts';
+import { printableLine } from '../../shared/src/printable.ts';
 
 const COMMANDS: Command[] = [
   ...platformCommands,
@@ -100,7 +101,10 @@ export function parseCommandLine(argv: string[]): CommandLine {
 /** A message on one line: what went wrong and what to do, never a stack. */
 export function reportError(error: unknown): void {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`enscale-ssh: ${message.replace(/\s*\n\s*/g, ' ').trim() || 'failed'}\n`);
+  // Server and platform messages can carry names a tenant chose: no terminal controls get through.
+  process.stderr.write(
+    `enscale-ssh: ${printableLine(message.replace(/\s*\n\s*/g, ' ')).trim() || 'failed'}\n`,
+  );
 }
 
 /** Runs one command line; resolves with the exit status. */
