@@ -17,6 +17,7 @@ import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { SecretStore } from '../keys/secretStore.ts';
 import { JsonFile } from '../storage/JsonFile.ts';
 import { checkedApiUrl } from '../../../shared/src/apiMethods.ts';
+import { checkedGatewayAddress } from '../../../shared/src/gatewayAddress.ts';
 import { PlatformClient } from './PlatformClient.ts';
 
 /** What the service needs of the key vault: this device's public keys. */
@@ -106,7 +107,11 @@ export class PlatformService implements PlatformApi {
 
   /** Chooses the platform; switching to another one signs out of the previous one. */
   async useProfile(chosen: PlatformProfile): Promise<void> {
-    const profile = { ...chosen, apiUrl: checkedApiUrl(chosen.apiUrl) };
+    const profile = {
+      ...chosen,
+      apiUrl: checkedApiUrl(chosen.apiUrl),
+      gateway: checkedGatewayAddress(chosen.gateway),
+    };
     const { profile: previous } = await this.state.read();
     if (previous && previous.apiUrl !== profile.apiUrl && this.options.environmentToken === undefined)
       await this.signOut();

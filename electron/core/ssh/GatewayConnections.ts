@@ -25,6 +25,7 @@ import {
   type OfferLog,
   type ReadyIdentity,
 } from './keyOffer.ts';
+import { hostKeyAlgorithmsFor, isNoMatchingHostKey } from './hostKeyAlgorithms.ts';
 import { watchLiveness } from './linkLiveness.ts';
 import { poolOutgoingPackets } from './pooledSocket.ts';
 
@@ -194,8 +195,7 @@ export class GatewayConnections implements ConnectionsApi {
         return client;
       } catch (error) {
         // This key type is not the published key, or the server has none of it: try the next.
-        if (error instanceof HostKeyChanged || /no matching host key/i.test((error as Error).message))
-          continue;
+        if (error instanceof HostKeyChanged || isNoMatchingHostKey(error)) continue;
         throw error;
       }
     }
@@ -207,15 +207,21 @@ export class GatewayConnections implements ConnectionsApi {
     );
   }
 
-  private connectOnce(
+  private async connectOnce(
     target: ConnectionTarget,
     identities: Promise<readonly ReadyIdentity[]>,
     pinned: PinnedHostKey | undefined,
   ): Promise<ssh2.Client> {
+    const { host, port } = target.gateway;
+    // Without a pin, the key types known_hosts trusts for the host are the only ones asked for.
+    const knownTypes = pinned ? [] : await this.options.hostKeys.knownKeyTypes(host, port);
+    const serverHostKey = pinned?.keyType
+      ? HOST_KEY_ALGORITHMS[pinned.keyType]
+      : hostKeyAlgorithmsFor(knownTypes);
     const client = new ssh2.Client();
     const log: OfferLog = { offered: [] };
     // The client's own socket, handed to ssh2, so its outgoing packets can use pooled buffers.
-    const socket = connectSocket({ host: target.gateway.host, port: target.gateway.port });
+    const socket = connectSocket({ host, port });
     poolOutgoingPackets(client, socket);
     let hostKeyError: unknown;
     const keepaliveIntervalMs = this.options.keepaliveIntervalMs ?? 15_000;
@@ -227,8 +233,12 @@ export class GatewayConnections implements ConnectionsApi {
         resolve(client);
       });
       // The first cause wins: a host key refused, no key to offer, every key refused, or ssh2's error.
-      const failed = (error: unknown) =>
+      const failed = (error: unknown) => {
+        // No common host key type with a known host: its known key is gone, which is a changed key.
+        if (!pinned && knownTypes.length > 0 && isNoMatchingHostKey(error))
+          hostKeyError ??= this.options.hostKeys.noKnownKeyType(host, port, knownTypes);
         reject(hostKeyError ?? log.error ?? (log.offered.length > 0 ? new KeysRefused(log.offered) : error));
+      };
       client.once('error', (error: Error & { level?: string }) => {
         client.end();
         failed(error);
@@ -244,12 +254,12 @@ export class GatewayConnections implements ConnectionsApi {
         // ssh2 only sends the keepalives; watchLiveness decides, counting any data (see there).
         keepaliveCountMax: Number.POSITIVE_INFINITY,
         readyTimeout: this.options.readyTimeoutMs ?? 20_000,
-        ...(pinned?.keyType ? { algorithms: { serverHostKey: HOST_KEY_ALGORITHMS[pinned.keyType] } } : {}),
+        ...(serverHostKey ? { algorithms: { serverHostKey } } : {}),
         hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
           this.options.hostKeys
             .verify({
-              host: target.gateway.host,
-              port: target.gateway.port,
+              host,
+              port,
               key,
               interactive: this.options.interactive,
               ...(pinned ? { pinned } : {}),

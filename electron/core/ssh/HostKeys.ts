@@ -6,7 +6,13 @@ import { HostKeyChanged, HostKeyRejected, HostKeyUnknown } from '../../../shared
 import type { HostKeyDecision, HostKeyEvents, HostKeyQuestion } from '../../../shared/src/hostKeys.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
-import { entryMatches, formatEntry, hostToken, parseKnownHosts } from './knownHostsFile.ts';
+import {
+  entryMatches,
+  formatEntry,
+  hostToken,
+  parseKnownHosts,
+  type KnownHostEntry,
+} from './knownHostsFile.ts';
 
 export interface HostKeyCheck {
   host: string;
@@ -31,6 +37,14 @@ function keyTypeOf(blob: Buffer): string {
   const length = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
   return blob.subarray(4, 4 + length).toString('latin1');
 }
+
+const CHANGED_ADVICE =
+  'Someone may be intercepting the connection, or the server was reinstalled. ' +
+  'Do not connect until your platform confirms the new key.';
+
+const knownTypes = (entries: readonly KnownHostEntry[]): string[] => [
+  ...new Set(entries.map((entry) => entry.keyType)),
+];
 
 /**
  * Trust in servers' host keys, kept in an OpenSSH known_hosts file (`ssh-keygen -F` reads it).
@@ -66,11 +80,15 @@ export class HostKeys implements HostKeysApi {
         sha256,
       });
     }
-    const sameType = forHost.filter((entry) => !entry.revoked && entry.keyType === keyType);
+    const trusted = forHost.filter((entry) => !entry.revoked);
+    const sameType = trusted.filter((entry) => entry.keyType === keyType);
     if (sameType.some((entry) => entry.key === base64)) return;
-    if (sameType.length > 0) {
-      const known = sha256Fingerprint(Buffer.from(sameType[0]?.key ?? '', 'base64'));
-      throw this.changed(token, known, sha256);
+    // A key of a type not known for a host that has known keys is a changed key, not a new host:
+    // otherwise a man in the middle need only offer another type to get a plain "trust?" question.
+    if (trusted.length > 0) {
+      const known = sha256Fingerprint(Buffer.from((sameType[0] ?? trusted[0])?.key ?? '', 'base64'));
+      const types = sameType.length > 0 ? undefined : knownTypes(trusted);
+      throw this.changed(token, known, sha256, types && { known: types, offered: keyType });
     }
 
     const knownAs = entries
@@ -124,13 +142,37 @@ export class HostKeys implements HostKeysApi {
     await write;
   }
 
-  private changed(token: string, expected: string, actual: string): HostKeyChanged {
+  /** The key types known_hosts trusts for a host (revoked keys aside), to ask its server for. */
+  async knownKeyTypes(host: string, port: number): Promise<string[]> {
+    const token = hostToken(host, port);
+    const entries = parseKnownHosts(await this.read());
+    return knownTypes(entries.filter((entry) => !entry.revoked && entryMatches(entry, token)));
+  }
+
+  /** The server offered none of the key types known for it (the handshake found no common one). */
+  noKnownKeyType(host: string, port: number, known: readonly string[]): HostKeyChanged {
+    const token = hostToken(host, port);
     return new HostKeyChanged(
-      `WARNING: the host key of ${token} has changed. Expected ${expected}, got ${actual}. ` +
-        `Someone may be intercepting the connection, or the server was reinstalled. ` +
-        `Do not connect until your platform confirms the new key.`,
-      { host: token, expected, actual },
+      `WARNING: the host key of ${token} has changed: known_hosts trusts its ${known.join(', ')} key, ` +
+        `and the server offers no key of that type. ${CHANGED_ADVICE}`,
+      { host: token, known: [...known] },
     );
+  }
+
+  private changed(
+    token: string,
+    expected: string,
+    actual: string,
+    types?: { known: string[]; offered: string },
+  ): HostKeyChanged {
+    const what = types
+      ? `known_hosts trusts its ${types.known.join(', ')} key (${expected}), and it now offers a ${types.offered} key (${actual})`
+      : `expected ${expected}, got ${actual}`;
+    return new HostKeyChanged(`WARNING: the host key of ${token} has changed: ${what}. ${CHANGED_ADVICE}`, {
+      host: token,
+      expected,
+      actual,
+    });
   }
 
   private async read(): Promise<string> {

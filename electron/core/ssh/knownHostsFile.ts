@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { InvalidInput } from '../../../shared/src/errors.ts';
 
 /** One usable line of an OpenSSH known_hosts file. */
 export interface KnownHostEntry {
@@ -63,6 +64,21 @@ export function entryMatches(entry: KnownHostEntry, token: string): boolean {
   return matched;
 }
 
+// A host written as a pattern may hold only what names and addresses hold: a space, comma, `*`, `?`,
+// `!`, `|`, `@` or line break would add patterns, lines or markers (trust for other hosts, or all).
+const PLAIN_TOKEN = /^(?:[a-z0-9.:-]+|\[[a-z0-9.:-]+\]:\d{1,5})$/;
+const KEY_TYPE = /^[a-z0-9@.-]+$/;
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** One known_hosts line; refuses a host, type or key that would be read back as anything else. */
 export function formatEntry(token: string, keyType: string, key: string): string {
+  if (!PLAIN_TOKEN.test(token))
+    throw new InvalidInput(
+      `Not writing ${JSON.stringify(token)} to known_hosts: a host name may hold only letters, digits, dots, hyphens and (IPv6) colons. Correct the gateway host in the platform settings.`,
+    );
+  if (!KEY_TYPE.test(keyType) || !BASE64.test(key))
+    throw new InvalidInput(
+      `Not writing a malformed host key (type ${JSON.stringify(keyType)}) to known_hosts.`,
+    );
   return `${token} ${keyType} ${key}`;
 }

@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button, Form, Label, Radio, RadioGroup, Text } from 'react-aria-components';
+import { checkedApiUrl } from '../../../shared/src/apiMethods.ts';
+import { checkedGatewayHost } from '../../../shared/src/gatewayAddress.ts';
 import type { PlatformProfile } from '../../../shared/src/platform.ts';
 import { errorMessage } from '../app/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
@@ -7,6 +9,18 @@ import { Field, InlineError } from '../ui/fields.tsx';
 import { useAction } from '../ui/useAction.ts';
 
 const CUSTOM = 'custom';
+
+/** The core's own check of a typed address, as a field's message (the core checks again). */
+const problemWith =
+  (check: (text: string) => unknown) =>
+  (text: string): string | null => {
+    try {
+      check(text);
+      return null;
+    } catch (error) {
+      return errorMessage(error);
+    }
+  };
 
 /** Step 1: which platform — the embedded sandbox (when the host runs one), Enscale, or a custom one. */
 export function PlatformStep(props: {
@@ -91,10 +105,16 @@ export function PlatformStep(props: {
             value={apiUrl}
             onChange={setApiUrl}
             isRequired
-            validate={(v) => (/^https?:\/\/[^/]+/.test(v) ? null : 'An address like https://app.example.com')}
+            validate={problemWith(checkedApiUrl)}
           />
           <div className="row">
-            <Field label="Gateway host" value={gatewayHost} onChange={setGatewayHost} isRequired />
+            <Field
+              label="Gateway host"
+              value={gatewayHost}
+              onChange={setGatewayHost}
+              isRequired
+              validate={problemWith(checkedGatewayHost)}
+            />
             <Field
               label="Gateway port"
               value={gatewayPort}
