@@ -392,9 +392,9 @@ describe('transport', () => {
   });
 });
 
-// Last: it locks the other tenant's login for the rest of this sandbox's life.
+// Last: it leaves wrong passwords counted against the other tenant's login.
 describe('repeated wrong passwords', () => {
-  it('lock the login for a while, even for the right password', async () => {
+  it('do not keep the owner out of the address they signed in from', async () => {
     for (let i = 0; i < 5; i++) {
       const reply = await callApi(api, `${AUTH}/signin`, {
         login: 'other@sandbox.local',
@@ -402,11 +402,10 @@ describe('repeated wrong passwords', () => {
       });
       expect(reply.body.result).toBe(701);
     }
-    const locked = await callApi(api, `${AUTH}/signin`, { login: 'OTHER@sandbox.local', password: 'other' });
-    expect(locked.body).toMatchObject({
-      result: 703,
-      error: expect.stringMatching(/Try again in 15 minute/),
-    });
+    // other@ signed in from 127.0.0.1 above, so the login's delay does not apply there; the delay
+    // elsewhere, the per-address limit and the password queue are in api/signInThrottle.test.ts.
+    const owner = await callApi(api, `${AUTH}/signin`, { login: 'OTHER@sandbox.local', password: 'other' });
+    expect(owner.body.result).toBe(0);
     // Other logins are unaffected.
     expect(
       (await callApi(api, `${AUTH}/signin`, { login: 'demo@sandbox.local', password: 'demo' })).body.result,

@@ -3,9 +3,11 @@ import type { Store } from '../store/Store.ts';
 import type { AccessTokenRecord, User } from '../store/types.ts';
 import { hashPassword, verifyPassword } from '../store/password.ts';
 import { hashToken } from './accessTokens.ts';
+import { addressKey } from './clientAddress.ts';
 import { ApiError, ResultCode } from './envelope.ts';
-import type { LoginThrottle } from './LoginThrottle.ts';
+import type { Attempt, LoginThrottle, Refusal } from './LoginThrottle.ts';
 import { methodKey } from './methodNames.ts';
+import { PasswordQueueFull, type PasswordQueue } from './PasswordQueue.ts';
 import { acceptedStep } from './totp.ts';
 
 export { hashToken } from './accessTokens.ts';
@@ -43,24 +45,21 @@ export class Authenticator {
   constructor(
     private readonly store: Store,
     private readonly throttle: LoginThrottle,
+    private readonly hashing: PasswordQueue,
     private readonly sessionLifetimeMs: number,
     readonly now: () => Date = () => new Date(),
   ) {
-    this.decoyHash = hashPassword(randomBytes(16).toString('hex'));
+    this.decoyHash = hashing.run(() => hashPassword(randomBytes(16).toString('hex')));
   }
 
-  async signIn(login: string, password: string): Promise<SignedIn> {
-    this.refuseWhileLocked(login);
+  /** `address` is the caller's, as the HTTP connection (or a trusted proxy) gives it. */
+  async signIn(login: string, password: string, address: string | undefined): Promise<SignedIn> {
     const user = await this.store.findUserByLogin(login.trim());
-    const valid = await verifyPassword(password, user?.passwordHash ?? (await this.decoyHash));
-    if (!user || !valid) {
-      this.throttle.recordFailure(login);
-      throw new ApiError(ResultCode.AuthenticationFailed, 'Wrong login or password.');
-    }
-    const requiredAuthCheck = user.totpSecret !== null;
-    // For a two-factor account only a right code clears the failures: otherwise a guesser who has
-    // the password could sign in again after every few wrong codes and guess without limit.
-    if (!requiredAuthCheck) this.throttle.recordSuccess(login);
+    const requiredAuthCheck = user ? user.totpSecret !== null : false;
+    const valid = await this.checkPassword(login, address, password, user?.passwordHash, !requiredAuthCheck);
+    if (!user || !valid) throw new ApiError(ResultCode.AuthenticationFailed, 'Wrong login or password.');
+    // Wrong codes are counted apart and only a right code clears them (LoginThrottle), so a guesser
+    // who has the password gains nothing by signing in again.
     const session = randomBytes(32).toString('hex');
     await this.store.createSession(
       hashToken(session),
@@ -74,6 +73,7 @@ export class Authenticator {
 
   async signOut(sessionHash: string): Promise<void> {
     await this.store.deleteSession(sessionHash);
+    this.throttle.forgetSession(sessionHash);
   }
 
   /**
@@ -133,20 +133,19 @@ export class Authenticator {
   }
 
   /** Checks the password again before a sensitive change; wrong ones count like wrong sign-ins. */
-  async confirmPassword(user: User, password: string): Promise<void> {
-    this.refuseWhileLocked(user.login);
+  async confirmPassword(user: User, password: string, address: string | undefined): Promise<void> {
     const stored = await this.store.findUserByLogin(user.login);
-    if (!stored || !(await verifyPassword(password, stored.passwordHash))) {
-      this.throttle.recordFailure(user.login);
+    if (!(await this.checkPassword(user.login, address, password, stored?.passwordHash, false))) {
       throw new ApiError(ResultCode.AuthenticationFailed, 'Wrong password.');
     }
   }
 
   /**
    * verify2facode: a right code (RFC 6238, one step of drift either way) completes the two-factor
-   * sign-in of `session`; a wrong one counts toward the login's lock like a wrong password.
+   * sign-in of `session`. Wrong ones slow down further codes for the login and the address, and the
+   * session ends after a few of them, so the password must be given (and hashed) again.
    */
-  async verifyCode(session: string, code: string): Promise<void> {
+  async verifyCode(session: string, code: string, address: string | undefined): Promise<void> {
     const hash = hashToken(session);
     const found = await this.store.findSession(hash, this.now());
     if (!found) {
@@ -167,27 +166,74 @@ export class Authenticator {
         'This account does not use two-factor authentication; there is no code to verify.',
       );
     }
-    this.refuseWhileLocked(user.login);
-    const step = acceptedStep(secret, code, this.now());
-    if (step === undefined || !(await this.store.acceptSessionCode(hash, step))) {
-      this.throttle.recordFailure(user.login);
-      throw new ApiError(
-        ResultCode.WrongCode,
-        step === undefined
-          ? 'The verification code is wrong or expired.'
-          : 'The verification code is wrong or expired: this one was already used. Wait for the next code.',
-      );
+    const attempt = admitted(this.throttle.admitCode(user.login, addressKey(address), hash));
+    let step: number | undefined;
+    let accepted: boolean;
+    try {
+      step = acceptedStep(secret, code, this.now());
+      accepted = step !== undefined && (await this.store.acceptSessionCode(hash, step));
+    } catch (error) {
+      attempt.abandoned();
+      throw error;
     }
-    this.throttle.recordSuccess(user.login);
+    if (accepted) {
+      attempt.succeeded(true);
+      this.throttle.forgetSession(hash);
+      return;
+    }
+    const left = attempt.failed();
+    const why =
+      step === undefined
+        ? 'The verification code is wrong or expired.'
+        : 'The verification code is wrong or expired: this one was already used. Wait for the next code.';
+    if (left > 0) throw new ApiError(ResultCode.WrongCode, why);
+    await this.store.deleteSession(hash);
+    throw new ApiError(
+      ResultCode.WrongCode,
+      `${why} That was too many wrong codes for this sign-in: sign in again with your password.`,
+    );
   }
 
-  private refuseWhileLocked(login: string): void {
-    const wait = this.throttle.retryAfter(login);
-    if (wait > 0) {
-      throw new ApiError(
-        ResultCode.TooManyAttempts,
-        `Too many failed sign-in attempts for this login. Try again in ${Math.ceil(wait / 60_000)} minute(s).`,
-      );
+  /**
+   * Whether `password` matches `stored` (a decoy when the login is unknown, so that costs the same),
+   * once the throttle admits the attempt and the password queue gives it a turn.
+   */
+  private async checkPassword(
+    login: string,
+    address: string | undefined,
+    password: string,
+    stored: string | undefined,
+    signsIn: boolean,
+  ): Promise<boolean> {
+    const hash = stored ?? (await this.decoyHash);
+    const attempt = admitted(this.throttle.admitPassword(login, addressKey(address)));
+    let valid: boolean;
+    try {
+      valid = await this.hashing.run(() => verifyPassword(password, hash));
+    } catch (error) {
+      attempt.abandoned();
+      if (error instanceof PasswordQueueFull) {
+        throw tooMany('Too many sign-ins at once', error.retryAfterMs);
+      }
+      throw error;
     }
+    if (valid && stored !== undefined) attempt.succeeded(signsIn);
+    else attempt.failed();
+    return valid && stored !== undefined;
   }
+}
+
+const WHY_REFUSED: Record<Refusal['refused'], string> = {
+  address: 'Too many sign-in attempts from your address',
+  login: 'Too many sign-in attempts for this login',
+  code: 'Too many verification codes tried for this login',
+};
+
+const tooMany = (why: string, waitMs: number): ApiError =>
+  new ApiError(ResultCode.TooManyAttempts, `${why}. Try again in ${Math.ceil(waitMs / 1000)} s.`);
+
+/** The attempt, or the 703 error that says why it must wait and for how long. */
+function admitted(admission: Attempt | Refusal): Attempt {
+  if (admission.refused !== undefined) throw tooMany(WHY_REFUSED[admission.refused], admission.waitMs);
+  return admission;
 }

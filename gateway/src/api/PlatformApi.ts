@@ -6,6 +6,7 @@ import { Authenticator } from './Authenticator.ts';
 import { ApiError, failure, ResultCode } from './envelope.ts';
 import type { EnvironmentLifecycle } from './EnvironmentLifecycle.ts';
 import { LoginThrottle, type LoginThrottleOptions } from './LoginThrottle.ts';
+import { PasswordQueue } from './PasswordQueue.ts';
 import { accountRoutes } from './routes/account.ts';
 import { authenticationRoutes } from './routes/authentication.ts';
 import { environmentRoutes } from './routes/environments.ts';
@@ -22,6 +23,15 @@ export interface PlatformApiOptions {
   bodyLimit?: number;
   sessionLifetimeMs?: number;
   loginThrottle?: Partial<LoginThrottleOptions>;
+  /** Where every password hash and check waits its turn; pass one to read its stats. */
+  passwordQueue?: PasswordQueue;
+  /**
+   * Take the caller's address from X-Forwarded-For, as fastify's `trustProxy` reads it: only when the
+   * API sits behind a reverse proxy you run, given as that proxy's address(es) (or `true`, meaning
+   * every peer is a proxy). Off by default: a header any caller can write must not choose the
+   * address the sign-in limits count.
+   */
+  trustProxy?: boolean | string | string[];
   /** Where the SSH key methods are served: both paths (default), or only users/account or management/account. */
   keyApi?: KeyApi;
 }
@@ -48,12 +58,14 @@ export async function createPlatformApi(options: PlatformApiOptions): Promise<Fa
       : false,
     // Parameters are plain strings; never let a crafted query grow into nested objects.
     routerOptions: { maxParamLength: 256 },
+    trustProxy: options.trustProxy ?? false,
   });
   await app.register(formbody, { bodyLimit });
 
   const auth = new Authenticator(
     options.store,
     new LoginThrottle(options.loginThrottle),
+    options.passwordQueue ?? new PasswordQueue(),
     options.sessionLifetimeMs ?? DAY,
   );
 

@@ -20,7 +20,9 @@ export class BareApi {
     readonly dir: string,
   ) {}
 
-  static async start(options: Partial<Pick<PlatformApiOptions, 'keyApi'>> = {}): Promise<BareApi> {
+  static async start(
+    options: Partial<Omit<PlatformApiOptions, 'store' | 'lifecycle' | 'logStream'>> = {},
+  ): Promise<BareApi> {
     const dir = mkdtempSync(join(tmpdir(), 'bare-api-'));
     const store = new SqliteStore(join(dir, 'platform.db'));
     await seedDemoData(store);

@@ -23,16 +23,16 @@ export function authenticationRoutes(app: FastifyInstance, auth: Authenticator):
     prefixes,
     'signin',
     { login: { maxLength: 254 }, password: { maxLength: 1024 } },
-    async (p) => {
-      const { session, user, requiredAuthCheck } = await auth.signIn(p.login, p.password);
+    async (p, call) => {
+      const { session, user, requiredAuthCheck } = await auth.signIn(p.login, p.password, call.request.ip);
       // Until the code is verified the caller has proved only the password: tell it nothing more.
       if (requiredAuthCheck) return success({ session, requiredAuthCheck: true });
       return success({ session, uid: user.uid, email: user.email, name: user.name, status: USER_ACTIVE });
     },
   );
 
-  registerMethod(app, prefixes, 'verify2facode', { session: SESSION, code: CODE }, async (p) => {
-    await auth.verifyCode(p.session, p.code.trim());
+  registerMethod(app, prefixes, 'verify2facode', { session: SESSION, code: CODE }, async (p, call) => {
+    await auth.verifyCode(p.session, p.code.trim(), call.request.ip);
     return success();
   });
 

@@ -36,7 +36,7 @@ export function tokenRoutes(app: FastifyInstance, auth: Authenticator, store: St
       const { user } = await auth.requireSession(p.session, call.method, WHY);
       const methods = parseApiList(p.apiList);
       const expiresAt = parseExpiresAt(p.expiresAt, auth.now());
-      await auth.confirmPassword(user, p.password);
+      await auth.confirmPassword(user, p.password, call.request.ip);
       const { token, record } = await issueAccessToken(store, {
         uid: user.uid,
         description: p.description.trim(),
