@@ -15,6 +15,8 @@ import { startWebHost, type WebHostProcess } from './webHostProcess.ts';
  */
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SHIM = join(ROOT, 'shared', 'src', 'rpc', 'browserCore.ts');
+// The renderer's own token handling, so the page leaves the address bar as the app does.
+const PAGE_TOKEN = join(ROOT, 'renderer', 'src', 'host', 'pageToken.ts');
 
 const INDEX_HTML = `<!doctype html>
 <html lang="en">
@@ -43,9 +45,10 @@ pre { background: #f3f5f8; padding: 0.8rem; white-space: pre-wrap; }
 
 // Imports nothing but the shim: the page gets the core exactly as the renderer will.
 const PAGE_TS = `import { connectBrowserCore } from ${JSON.stringify(SHIM)};
+import { takePageToken } from ${JSON.stringify(PAGE_TOKEN)};
 
 const status = document.getElementById('status')!;
-const token = new URLSearchParams(location.search).get('token') ?? '';
+const token = takePageToken(window);
 const login = new URLSearchParams(location.hash.slice(1));
 try {
   const core = await connectBrowserCore(\`ws://\${location.host}/rpc\`, token);
@@ -139,6 +142,26 @@ describe('the browser host in Chromium', () => {
 
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results', 'webhost.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('takes the token out of the address bar once read, and a reload of the tab still connects', async () => {
+    const page = await browser.newPage();
+    const user = web.ready.sandbox!.users[0]!;
+    const credentials = new URLSearchParams({ login: user.login, password: user.password });
+    await page.goto(`${web.ready.url}#${credentials}`);
+    await page.locator('#status', { hasText: 'Signed in as' }).waitFor();
+    const token = new URL(web.ready.url).searchParams.get('token')!;
+    expect(token.length).toBeGreaterThan(20);
+
+    const shown = await page.evaluate<string>('location.href');
+    expect(shown).not.toContain(token);
+    expect(new URL(shown).searchParams.has('token')).toBe(false);
+    expect(page.url()).not.toContain(token);
+
+    await page.reload();
+    await page.locator('#status', { hasText: 'Signed in as' }).waitFor();
+    expect(await page.evaluate<string>('location.href')).not.toContain(token);
     await page.close();
   });
 

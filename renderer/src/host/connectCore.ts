@@ -2,6 +2,7 @@ import { createCoreClient, type CoreContract } from '../../../shared/src/contrac
 import { connectBrowserCore } from '../../../shared/src/rpc/browserCore.ts';
 import { messagePortChannel } from '../../../shared/src/rpc/messagePortChannel.ts';
 import type { DroppedEntry } from './droppedEntries.ts';
+import { takePageToken } from './pageToken.ts';
 import { stageEntries } from './staging.ts';
 
 /** What the desktop preload exposes (electron/preload/preload.ts); absent in a browser. */
@@ -79,7 +80,7 @@ function connectDesktop(bridge: DesktopBridge): Promise<Host> {
 
 /** The browser host serves the page with a token in its URL and the core on a WebSocket beside it. */
 async function connectBrowser(): Promise<Host> {
-  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const token = takePageToken(window);
   let lost: ((reason: string) => void) | undefined;
   let lostReason: string | undefined;
   const core = await connectBrowserCore(`ws://${location.host}/rpc`, token, {
