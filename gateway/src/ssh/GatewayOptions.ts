@@ -16,6 +16,15 @@ export interface GatewayOptions {
   loginGraceMs: number;
   /** Connections that have not authenticated yet, over which new ones are refused (MaxStartups). */
   maxUnauthenticated: number;
+  /** Share of those one source (IPv4 address, IPv6 /64) may hold; 0 = max(2, cap / 8). */
+  maxUnauthenticatedPerSource: number;
+  /**
+   * Random early drop, as OpenSSH MaxStartups start:rate:full with full = maxUnauthenticated: from
+   * this many unauthenticated connections a new one is refused with probability earlyDropRate %,
+   * rising to 100 % at the cap. 0 = cap / 2 (off below a cap of 16).
+   */
+  earlyDropStart: number;
+  earlyDropRate: number;
   /** Per-source lockout: this many failed connections within `penaltyWindowMs`… */
   penaltyFailures: number;
   penaltyWindowMs: number;
@@ -49,6 +58,9 @@ export const DEFAULT_GATEWAY_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
   maxAuthTries: 6,
   loginGraceMs: 30_000,
   maxUnauthenticated: 64,
+  maxUnauthenticatedPerSource: 0,
+  earlyDropStart: 0,
+  earlyDropRate: 30,
   penaltyFailures: 5,
   penaltyWindowMs: 15 * 60_000,
   penaltyBlockMs: 30 * 60_000,
@@ -72,6 +84,9 @@ export class GatewayOptionsError extends Error {
 
 const NON_NEGATIVE: readonly (keyof GatewayOptions)[] = [
   'loginGraceMs',
+  'maxUnauthenticatedPerSource',
+  'earlyDropStart',
+  'earlyDropRate',
   'penaltyWindowMs',
   'penaltyBlockMs',
   'keepaliveIntervalMs',
@@ -103,6 +118,11 @@ export function resolveGatewayOptions(partial: Partial<GatewayOptions> = {}): Ga
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw new GatewayOptionsError(`Gateway option ${name} must be a number > 0, got ${String(value)}.`);
     }
+  }
+  if (options.earlyDropRate > 100) {
+    throw new GatewayOptionsError(
+      `Gateway option earlyDropRate is a percentage (0–100), got ${options.earlyDropRate}.`,
+    );
   }
   if (options.keyTypes.length === 0) {
     throw new GatewayOptionsError(

@@ -11,7 +11,9 @@ import type { GatewayOptions } from './GatewayOptions.ts';
 import type { HostKeySet } from './hostKeys.ts';
 import { KeyPolicy } from './KeyPolicy.ts';
 import { PublicKeyAuthenticator } from './PublicKeyAuthenticator.ts';
+import { PreAuthSlots } from './PreAuthSlots.ts';
 import { SourcePenalties } from './SourcePenalties.ts';
+import { sourceKey } from './sourceKey.ts';
 import { takeTurns } from './takeTurns.ts';
 import { UpstreamPool } from './UpstreamPool.ts';
 
@@ -27,6 +29,8 @@ export interface GatewayServerDeps {
    * given): a test moves it forward to see a 30-minute block expire without waiting 30 minutes.
    */
   clock?: () => number;
+  /** Uniform in [0, 1) for random early drop (`Math.random` unless given): tests pin the coin. */
+  random?: () => number;
 }
 
 /** Where the gateway listens, as handed to clients and the sandbox's ready line. */
@@ -41,6 +45,8 @@ interface Admission {
   id: string;
   socket: Socket;
   ip: string;
+  /** Who the lockout and the per-source slot share count this connection against (sourceKey). */
+  source: string;
   authenticated: boolean;
   failedAttempts: number;
   graceExpired: boolean;
@@ -62,7 +68,7 @@ export class GatewayServer {
   private readonly penalties: SourcePenalties;
   private readonly authenticator: PublicKeyAuthenticator;
   private readonly admissions = new Map<string, Admission>();
-  private unauthenticated = 0;
+  private readonly slots: PreAuthSlots;
   private closing = false;
 
   constructor(private readonly deps: GatewayServerDeps) {
@@ -80,6 +86,7 @@ export class GatewayServer {
       },
       deps.clock ?? Date.now,
     );
+    this.slots = new PreAuthSlots(options, deps.random ?? Math.random);
     this.pool = new UpstreamPool({
       privateKey: deps.nodeAccessKey,
       audit: deps.audit,
@@ -139,26 +146,26 @@ export class GatewayServer {
 
   private onSocket(socket: Socket): void {
     const ip = normalizeAddress(socket.remoteAddress);
+    const source = sourceKey(socket.remoteAddress);
     const key = `${socket.remoteAddress}:${socket.remotePort}`;
-    const blockedFor = this.penalties.blockedFor(ip);
+    const blockedFor = this.penalties.blockedFor(source);
     const refusal = this.closing
       ? 'gateway shutting down'
       : blockedFor > 0
         ? `source blocked for ${Math.ceil(blockedFor / 1000)} s after repeated failed logins`
-        : this.unauthenticated >= this.options.maxUnauthenticated
-          ? `too many unauthenticated connections (${this.unauthenticated})`
-          : undefined;
+        : this.slots.refusal(source);
     if (refusal) {
       this.deps.audit.record({ event: 'refused', conn: newConnectionId(), ip, reason: refusal });
       socket.on('error', () => undefined);
       socket.destroy();
       return;
     }
-    this.unauthenticated++;
+    this.slots.take(source);
     const admission: Admission = {
       id: newConnectionId(),
       socket,
       ip,
+      source,
       authenticated: false,
       failedAttempts: 0,
       graceExpired: false,
@@ -198,8 +205,11 @@ export class GatewayServer {
         });
       }
       if (admission.authenticated) return;
-      this.unauthenticated--;
-      if (admission.failedAttempts > 0 || admission.graceExpired) this.penalties.recordFailure(ip);
+      this.slots.release(source);
+      // Every connection that ends without logging in counts (OpenSSH PerSourcePenalties noauth):
+      // silence until the grace time, garbage and `none`-only probes hold a slot just as a wrong
+      // key does, and only counting them lets the lockout stop a slot-exhaustion flood.
+      this.penalties.recordFailure(source);
     });
     this.ssh.injectSocket(socket);
     // After ssh2 has paused the socket for its key exchange (see takeTurns).
@@ -235,8 +245,8 @@ export class GatewayServer {
         onAuthenticated: () => {
           admission.authenticated = true;
           clearTimeout(admission.graceTimer);
-          this.unauthenticated--;
-          this.penalties.recordSuccess(admission.ip);
+          this.slots.release(admission.source);
+          this.penalties.recordSuccess(admission.source);
         },
         onAuthFailure: () => {
           admission.failedAttempts++;
@@ -250,7 +260,7 @@ function newConnectionId(): string {
   return randomBytes(6).toString('hex');
 }
 
-/** `::ffff:127.0.0.1` and `127.0.0.1` are one source for the lockout. */
+/** `::ffff:127.0.0.1` is logged as `127.0.0.1`. */
 function normalizeAddress(address: string | undefined): string {
   if (!address) return 'unknown';
   return address.startsWith('::ffff:') ? address.slice(7) : address;

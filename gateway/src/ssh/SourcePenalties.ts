@@ -1,9 +1,10 @@
 /**
  * Per-source lockout, as Warpgate does it (5 failures in 15 minutes → blocked for 30 minutes) and
- * OpenSSH's PerSourcePenalties. A "failure" is a connection that ended without logging in after
- * at least one refused attempt (or that ran out its login grace time): counting connections
- * rather than single attempts means a user whose agent offers a few wrong keys first is not
- * locked out, while a scanner is after a handful of connections.
+ * OpenSSH's PerSourcePenalties. A "failure" is a connection that ended without logging in (a
+ * refused key, a `none`-only probe, garbage, or silence until the login grace time — OpenSSH's
+ * `noauth` penalty): counting connections rather than single attempts means a user whose agent
+ * offers a few wrong keys first still gets in on the same connection, while a scanner is blocked
+ * after a handful of connections. Callers pass a source key (see sourceKey.ts), not a raw address.
  */
 export interface PenaltyRules {
   failures: number;
@@ -11,64 +12,89 @@ export interface PenaltyRules {
   blockMs: number;
 }
 
-interface SourceRecord {
-  /** Times of recent failures, oldest first, never more than `failures` of them. */
-  failures: number[];
-  blockedUntil: number;
+/** Memory bounds; a test may lower them to prove the behaviour at the edge. */
+export interface PenaltyLimits {
+  /** Sources with recent failures but no block; least recently failed are forgotten first. */
+  maxCounting: number;
+  /** Sources currently blocked; a block is never evicted early, only expired. */
+  maxBlocked: number;
 }
 
-/** Bounds memory when a botnet sprays from many addresses: the oldest records go first. */
-const MAX_TRACKED_SOURCES = 10_000;
+/**
+ * 10,000 counting sources × (key + up to 5 timestamps) is about 2 MB; the same for blocks. Beyond
+ * `maxBlocked` live blocks a new offender is not blocked (OpenSSH's overflow=permissive): the
+ * alternative, refusing every unknown source, would let a botnet of 10,000 addresses lock every
+ * honest user out, whereas a permissive overflow still leaves the per-source share of
+ * unauthenticated slots and random early drop limiting what the extra offenders can do.
+ */
+export const DEFAULT_PENALTY_LIMITS: Readonly<PenaltyLimits> = Object.freeze({
+  maxCounting: 10_000,
+  maxBlocked: 10_000,
+});
 
 export class SourcePenalties {
-  private readonly sources = new Map<string, SourceRecord>();
+  /** Failure times per source, oldest first, in least-recently-failed order (Map order). */
+  private readonly counting = new Map<string, number[]>();
+  /** Block expiry per source. */
+  private readonly blocked = new Map<string, number>();
+  /** Offenders not blocked because the block table was full, for the audit and tests. */
+  overflowed = 0;
 
   constructor(
     private readonly rules: PenaltyRules,
     private readonly now: () => number = Date.now,
+    private readonly limits: PenaltyLimits = DEFAULT_PENALTY_LIMITS,
   ) {}
 
   /** Milliseconds left on the source's block, or 0 when it may connect. */
   blockedFor(source: string): number {
-    const record = this.sources.get(source);
-    if (!record) return 0;
-    const left = record.blockedUntil - this.now();
-    return left > 0 ? left : 0;
+    const until = this.blocked.get(source);
+    if (until === undefined) return 0;
+    const left = until - this.now();
+    if (left > 0) return left;
+    this.blocked.delete(source);
+    return 0;
   }
 
   /** Records one failed connection; returns true when this failure started a block. */
   recordFailure(source: string): boolean {
     const now = this.now();
-    let record = this.sources.get(source);
-    if (record) {
-      // Re-inserting keeps the map in least-recently-failed order for eviction.
-      this.sources.delete(source);
-    } else {
-      record = { failures: [], blockedUntil: 0 };
-    }
-    this.sources.set(source, record);
-    record.failures = record.failures.filter((at) => now - at < this.rules.windowMs);
-    record.failures.push(now);
-    this.evictOldest();
-    if (record.failures.length >= this.rules.failures) {
-      record.failures = [];
-      record.blockedUntil = now + this.rules.blockMs;
-      return true;
+    if (this.blockedFor(source) > 0) return false;
+    const failures = (this.counting.get(source) ?? []).filter((at) => now - at < this.rules.windowMs);
+    failures.push(now);
+    // Re-inserting keeps the map in least-recently-failed order for eviction.
+    this.counting.delete(source);
+    if (failures.length >= this.rules.failures && this.block(source, now)) return true;
+    this.counting.set(source, failures.slice(-this.rules.failures));
+    while (this.counting.size > this.limits.maxCounting) {
+      const oldest = this.counting.keys().next();
+      if (oldest.done) break;
+      this.counting.delete(oldest.value);
     }
     return false;
   }
 
-  /** A successful login clears the source's record, as a correct PIN resets a card's counter. */
+  /** A successful login clears the source's failures, as a correct PIN resets a card's counter. */
   recordSuccess(source: string): void {
-    const record = this.sources.get(source);
-    if (record && record.blockedUntil <= this.now()) this.sources.delete(source);
+    this.counting.delete(source);
   }
 
-  private evictOldest(): void {
-    while (this.sources.size > MAX_TRACKED_SOURCES) {
-      const oldest = this.sources.keys().next();
-      if (oldest.done) return;
-      this.sources.delete(oldest.value);
+  /** Sources held in memory, counting and blocked: what the limits bound. */
+  get trackedSources(): number {
+    return this.counting.size + this.blocked.size;
+  }
+
+  private block(source: string, now: number): boolean {
+    if (this.blocked.size >= this.limits.maxBlocked) this.purgeExpired(now);
+    if (this.blocked.size >= this.limits.maxBlocked) {
+      this.overflowed++;
+      return false;
     }
+    this.blocked.set(source, now + this.rules.blockMs);
+    return true;
+  }
+
+  private purgeExpired(now: number): void {
+    for (const [source, until] of this.blocked) if (until <= now) this.blocked.delete(source);
   }
 }
