@@ -13,6 +13,7 @@ import { serveMenuSession } from './menu/MenuSession.ts';
 import type { ConnectionContext } from './nodeChannel.ts';
 import type { AuthDecision, PublicKeyAuthenticator } from './PublicKeyAuthenticator.ts';
 import type { UpstreamPool } from './UpstreamPool.ts';
+import type { UserConnections } from './UserConnections.ts';
 
 export interface ClientConnectionDeps {
   store: Store;
@@ -20,10 +21,13 @@ export interface ClientConnectionDeps {
   pool: UpstreamPool;
   audit: AuditSink;
   options: GatewayOptions;
+  users: UserConnections;
 }
 
 /** How long a client has to close its side after the gateway said goodbye. */
 const CLOSE_GRACE_MS = 2_000;
+/** How long a connection over its user's limit may stay to read why its channels are refused. */
+const OVER_LIMIT_CLOSE_MS = 10_000;
 
 /** Called back by the connection so the server can keep its per-source and per-state counts. */
 export interface ConnectionObserver {
@@ -41,6 +45,8 @@ export class ClientConnection {
   /** Session and direct-tcpip channels open now, for the per-connection limit. */
   private openChannels = 0;
   private user: GatewayUser | undefined;
+  /** Whether this connection counts toward its user's limit (released on close). */
+  private holdsUserPlace = false;
   private endReason: string | undefined;
   private lastActivity = Date.now();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -149,6 +155,11 @@ export class ClientConnection {
       return;
     }
     this.observer.onAuthenticated();
+    if (!this.deps.users.take(user.uid)) {
+      this.refuseOverUserLimit(user.uid);
+      return;
+    }
+    this.holdsUserPlace = true;
     this.scheduleIdleCheck();
     const context: ConnectionContext = {
       conn: this.id,
@@ -216,6 +227,31 @@ export class ClientConnection {
     return true;
   }
 
+  /**
+   * Over the per-user limit: every channel the client opens is refused with the reason, which
+   * OpenSSH prints ("open failed: resource shortage: too many connections …"), then the connection
+   * is closed.
+   */
+  private refuseOverUserLimit(uid: number): void {
+    const limit = this.deps.options.maxConnectionsPerUser;
+    const reason = `too many connections open for user ${uid} (${limit}); close some and try again`;
+    this.deps.audit.record({
+      event: 'refused',
+      conn: this.id,
+      ip: this.socket.remoteAddress ?? 'unknown',
+      reason: `user connection limit reached (${limit} open for uid ${uid})`,
+    });
+    // Not ended at once: the refusal must reach the client before a disconnect overtakes it, and
+    // OpenSSH closes by itself once its channel is refused.
+    const refuse = (reject: () => void) =>
+      rejectChannelOpen(this.connection, reject, ChannelOpenFailureReason.ResourceShortage, reason);
+    this.connection.on('session', (_accept, reject) => refuse(reject));
+    this.connection.on('tcpip', (_accept, reject) => refuse(reject));
+    this.connection.on('request', (_accept, reject) => reject?.());
+    // A client that opens no channel (ssh -N) is closed after a while rather than held.
+    setTimeout(() => this.end(`user connection limit (${limit})`), OVER_LIMIT_CLOSE_MS).unref();
+  }
+
   private scheduleIdleCheck(): void {
     const idleMs = this.deps.options.idleTimeoutMs;
     if (idleMs <= 0) return;
@@ -229,6 +265,8 @@ export class ClientConnection {
 
   private onClose(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    if (this.holdsUserPlace && this.user) this.deps.users.release(this.user.uid);
+    this.holdsUserPlace = false;
     this.deps.audit.record({
       event: 'disconnect',
       conn: this.id,

@@ -48,6 +48,12 @@ export interface GatewayOptions {
    * gateway hold: a few channel windows per channel.
    */
   maxChannelsPerConnection: number;
+  /**
+   * Authenticated connections one user (uid) may hold at once. 32 leaves room for a desktop app
+   * (a few pooled links) plus scripts and terminals, while one tenant can hold at most
+   * 32 × maxChannelsPerConnection channels.
+   */
+  maxConnectionsPerUser: number;
   /** Identification string sent to clients (`SSH-2.0-…`). */
   ident: string;
 }
@@ -71,6 +77,7 @@ export const DEFAULT_GATEWAY_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
   upstreamChannelsPerConnection: 8,
   upstreamIdleMs: 60_000,
   maxChannelsPerConnection: 64,
+  maxConnectionsPerUser: 32,
   ident: 'EnscaleSSHGateway_1.0',
 });
 
@@ -102,6 +109,7 @@ const POSITIVE: readonly (keyof GatewayOptions)[] = [
   'upstreamConnectTimeoutMs',
   'upstreamChannelsPerConnection',
   'maxChannelsPerConnection',
+  'maxConnectionsPerUser',
 ];
 
 /** Fills in defaults and checks every number, so a typo fails at start-up rather than at 3 a.m. */

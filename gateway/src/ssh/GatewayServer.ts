@@ -11,6 +11,7 @@ import type { GatewayOptions } from './GatewayOptions.ts';
 import type { HostKeySet } from './hostKeys.ts';
 import { KeyPolicy } from './KeyPolicy.ts';
 import { PublicKeyAuthenticator } from './PublicKeyAuthenticator.ts';
+import { UserConnections } from './UserConnections.ts';
 import { PreAuthSlots } from './PreAuthSlots.ts';
 import { SourcePenalties } from './SourcePenalties.ts';
 import { sourceKey } from './sourceKey.ts';
@@ -69,6 +70,7 @@ export class GatewayServer {
   private readonly authenticator: PublicKeyAuthenticator;
   private readonly admissions = new Map<string, Admission>();
   private readonly slots: PreAuthSlots;
+  private readonly users: UserConnections;
   private closing = false;
 
   constructor(private readonly deps: GatewayServerDeps) {
@@ -87,6 +89,7 @@ export class GatewayServer {
       deps.clock ?? Date.now,
     );
     this.slots = new PreAuthSlots(options, deps.random ?? Math.random);
+    this.users = new UserConnections(options.maxConnectionsPerUser);
     this.pool = new UpstreamPool({
       privateKey: deps.nodeAccessKey,
       audit: deps.audit,
@@ -240,6 +243,7 @@ export class GatewayServer {
         pool: this.pool,
         audit: this.deps.audit,
         options: this.options,
+        users: this.users,
       },
       {
         onAuthenticated: () => {
