@@ -50,6 +50,8 @@ export interface TransferJob {
   files?: { total: number; finished: number; failed: number };
   /** Why it failed, in words a person can act on. */
   error?: string;
+  /** Remote names refused as local file names (e.g. "../x", "con.txt" on Windows), with why. */
+  skipped?: { name: string; reason: string }[];
   startedAt?: number;
   finishedAt?: number;
 }

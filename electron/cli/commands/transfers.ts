@@ -54,8 +54,16 @@ async function transfer(context: CommandContext, direction: TransferDirection): 
   output(context, done, () => {
     const where = direction === 'upload' ? done.remotePath : done.localPath;
     const resumed = done.resumedFrom > 0 ? `, resumed from ${formatBytes(done.resumedFrom)}` : '';
-    return `${direction === 'upload' ? 'Uploaded' : 'Downloaded'} ${formatBytes(done.bytes)} to ${where}${resumed}.`;
+    return `${direction === 'upload' ? 'Uploaded' : 'Downloaded'} ${formatBytes(done.bytes)} to ${where}${resumed}.${skippedLines(done)}`;
   });
+}
+
+/** Names the server listed that could not become local files; JSON-escaped so control characters never reach the terminal raw. */
+function skippedLines(done: TransferJob): string {
+  const skipped = done.skipped ?? [];
+  if (skipped.length === 0) return '';
+  const lines = skipped.map((entry) => `\n  ${JSON.stringify(entry.name)}: ${entry.reason}`);
+  return `\nSkipped ${skipped.length} unsafe name(s):${lines.join('')}`;
 }
 
 export const transferCommands: Command[] = [

@@ -316,7 +316,7 @@ export class TransferEngine implements TransferService {
     job.startedAt = Date.now();
     try {
       const sftp = await this.session(request.target);
-      const tree = await prepareFolder(job.direction, job.localPath, job.remotePath, sftp, signal);
+      const tree = await prepareFolder(job, sftp, signal);
       if (signal.aborted) throw cancelled(job);
       const children = tree.files.map((file) =>
         this.createEntry(

@@ -1,3 +1,4 @@
+import { downloadMode } from './localNames.ts';
 import { lstat, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import type { ConflictDecision, TransferConflict } from '../../../shared/src/transfers.ts';
@@ -42,7 +43,9 @@ export async function planUpload(
   });
   if (decision === 'skip') return undefined;
   // Overwriting keeps the mode the file had on the node: someone may have set it on purpose.
-  if (decision === 'overwrite') return { ...plan, replace: true, mode: existing.mode & 0o7777 };
+  // Its permission bits only: a setuid, setgid or sticky bit set on the old file is not carried
+  // over to content the node never had (ssh2 would send it with the new file's attributes).
+  if (decision === 'overwrite') return { ...plan, replace: true, mode: existing.mode & 0o777 };
   const dir = posix.dirname(remotePath);
   const free = await firstFree(
     posix.basename(remotePath),
@@ -66,7 +69,7 @@ export async function planDownload(
     replace: false,
     size: source.size,
     mtime: source.mtime,
-    mode: source.mode & 0o777,
+    mode: downloadMode(source.mode),
   };
   const existing = await lstat(localPath).catch(() => undefined);
   if (!existing) return plan;

@@ -1,10 +1,12 @@
+import { downloadMode } from './localNames.ts';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { Cancelled } from '../../../shared/src/errors.ts';
-import type { TransferDirection } from '../../../shared/src/transfers.ts';
+import type { TransferJob } from '../../../shared/src/transfers.ts';
 import { ensureDirectory } from '../sftp/RemoteFiles.ts';
 import type { SftpSession } from '../sftp/SftpSession.ts';
 import { localError } from './fileCopy.ts';
+import { currentLocalPlatform, type LocalPlatform, staysUnder, unsafeLocalNameReason } from './localNames.ts';
 
 export interface TreeFile {
   /** Path below the folder, as segments (joined with each side's separator). */
@@ -19,6 +21,8 @@ export interface Tree {
   /** Sub-folders, parents before their children. */
   directories: string[][];
   files: TreeFile[];
+  /** Remote entries refused as local names (downloads only), with why. */
+  skipped: { name: string; reason: string }[];
 }
 
 const stopIfAborted = (signal: AbortSignal): void => {
@@ -30,7 +34,7 @@ const stopIfAborted = (signal: AbortSignal): void => {
  * folders are left out, so a link loop cannot make the walk endless.
  */
 export async function scanLocal(root: string, signal: AbortSignal): Promise<Tree> {
-  const tree: Tree = { directories: [], files: [] };
+  const tree: Tree = { directories: [], files: [], skipped: [] };
   const walk = async (segments: string[]): Promise<void> => {
     stopIfAborted(signal);
     const dir = join(root, ...segments);
@@ -59,13 +63,24 @@ export async function scanLocal(root: string, signal: AbortSignal): Promise<Tree
 }
 
 /** The remote counterpart of `scanLocal`, with the same rule for symlinks. */
-export async function scanRemote(sftp: SftpSession, root: string, signal: AbortSignal): Promise<Tree> {
-  const tree: Tree = { directories: [], files: [] };
+export async function scanRemote(
+  sftp: SftpSession,
+  root: string,
+  signal: AbortSignal,
+  platform: LocalPlatform = currentLocalPlatform(),
+): Promise<Tree> {
+  const tree: Tree = { directories: [], files: [], skipped: [] };
   const walk = async (segments: string[]): Promise<void> => {
     stopIfAborted(signal);
     const entries = await sftp.readdir(posix.join(root, ...segments));
     const folders: string[][] = [];
     for (const entry of entries) {
+      // A hostile server may list "../../x" (ssh2 drops only exact "." and ".."): refuse it here.
+      const reason = unsafeLocalNameReason(entry.filename, platform);
+      if (reason) {
+        tree.skipped.push({ name: [...segments, entry.filename].join('/'), reason });
+        continue;
+      }
       const child = [...segments, entry.filename];
       let attrs = entry.attrs;
       if (attrs.isSymbolicLink()) {
@@ -77,7 +92,12 @@ export async function scanRemote(sftp: SftpSession, root: string, signal: AbortS
         tree.directories.push(child);
         folders.push(child);
       } else if (attrs.isFile()) {
-        tree.files.push({ segments: child, size: attrs.size, mtime: attrs.mtime, mode: attrs.mode & 0o777 });
+        tree.files.push({
+          segments: child,
+          size: attrs.size,
+          mtime: attrs.mtime,
+          mode: downloadMode(attrs.mode),
+        });
       }
     }
     for (const folder of folders) await walk(folder);
@@ -90,13 +110,8 @@ export async function scanRemote(sftp: SftpSession, root: string, signal: AbortS
  * Reads the source folder and creates it and its sub-folders at the destination. A sub-folder
  * that cannot be made fails only its own files later (they report why), not the rest.
  */
-export async function prepareFolder(
-  direction: TransferDirection,
-  localPath: string,
-  remotePath: string,
-  sftp: SftpSession,
-  signal: AbortSignal,
-): Promise<Tree> {
+export async function prepareFolder(job: TransferJob, sftp: SftpSession, signal: AbortSignal): Promise<Tree> {
+  const { direction, localPath, remotePath } = job;
   if (direction === 'upload') {
     const tree = await scanLocal(localPath, signal);
     await ensureDirectory(sftp, remotePath);
@@ -106,6 +121,10 @@ export async function prepareFolder(
     return tree;
   }
   const tree = await scanRemote(sftp, remotePath, signal);
+  if (tree.skipped.length > 0) job.skipped = tree.skipped;
+  // Second wall: whatever the name check let through must still land under the chosen folder.
+  tree.directories = tree.directories.filter((dir) => staysUnder(localPath, dir));
+  tree.files = tree.files.filter((file) => staysUnder(localPath, file.segments));
   await mkdir(localPath, { recursive: true }).catch((error: unknown) => {
     throw localError(error, 'create the folder', localPath);
   });
