@@ -20,6 +20,11 @@ export interface TransferRequest {
   localPath: string;
   /** The remote destination (uploads) or the remote file or folder (downloads); the full path, not its parent. */
   remotePath: string;
+  /**
+   * Downloads only: `localPath` is the chosen folder, and the item lands in it under its remote
+   * name, which the core checks is one safe local name (never joined by the page).
+   */
+  intoFolder?: boolean;
   /** Default `ask`. */
   conflict?: ConflictPolicy;
   /**

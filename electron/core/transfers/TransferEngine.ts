@@ -20,6 +20,7 @@ import { ConflictQuestions } from './ConflictQuestions.ts';
 import { type Decide, planDownload, planUpload } from './destinations.ts';
 import { downloadFile, uploadFile } from './fileCopy.ts';
 import { prepareFolder } from './folderScan.ts';
+import { currentLocalPlatform, downloadDestination, type LocalPlatform } from './localNames.ts';
 import { asAppError, cancelled, describe, isFinal, snapshot } from './jobs.ts';
 import { ProgressMeter } from './ProgressMeter.ts';
 import type { SftpProvider } from './SftpProvider.ts';
@@ -38,6 +39,8 @@ export interface TransferEngineOptions {
   chunkSize?: number;
   /** The least time between two progress events of one job. */
   progressIntervalMs?: number;
+  /** Whose file-name rules downloads follow; the running one by default (tests pass others). */
+  platform?: LocalPlatform;
 }
 
 interface Entry {
@@ -71,6 +74,7 @@ export class TransferEngine implements TransferService {
   private running = 0;
   private readonly questions = new ConflictQuestions((conflict) => this.events.emit('conflict', conflict));
   private concurrency: number;
+  private readonly platform: LocalPlatform;
   private readonly window: number;
   private readonly chunkSize: number;
   private readonly progressIntervalMs: number;
@@ -80,6 +84,7 @@ export class TransferEngine implements TransferService {
     options: TransferEngineOptions = {},
   ) {
     this.concurrency = Math.max(1, options.concurrency ?? 3);
+    this.platform = options.platform ?? currentLocalPlatform();
     this.window = Math.max(1, options.window ?? 64);
     // As OpenSSH's sftp (8.6+) does: requests as large as the server accepts (255 KiB for
     // OpenSSH's sftp-server), 64 of them in flight. Against 32 KiB requests this halves the CPU
@@ -103,7 +108,8 @@ export class TransferEngine implements TransferService {
     return this.add('upload', request, local?.isDirectory() ? 'folder' : 'file');
   }
 
-  async download(request: TransferRequest): Promise<TransferJob> {
+  async download(asked: TransferRequest): Promise<TransferJob> {
+    const request = downloadDestination(asked, this.platform);
     // A failure here (no connection, no such file) is reported by the job itself when it runs.
     const remote = await this.session(request.target)
       .then((sftp) => sftp.stat(request.remotePath))
@@ -316,7 +322,7 @@ export class TransferEngine implements TransferService {
     job.startedAt = Date.now();
     try {
       const sftp = await this.session(request.target);
-      const tree = await prepareFolder(job, sftp, signal);
+      const tree = await prepareFolder(job, sftp, signal, this.platform);
       if (signal.aborted) throw cancelled(job);
       const children = tree.files.map((file) =>
         this.createEntry(

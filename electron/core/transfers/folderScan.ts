@@ -1,4 +1,3 @@
-import { downloadMode } from './localNames.ts';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { Cancelled } from '../../../shared/src/errors.ts';
@@ -6,7 +5,13 @@ import type { TransferJob } from '../../../shared/src/transfers.ts';
 import { ensureDirectory } from '../sftp/RemoteFiles.ts';
 import type { SftpSession } from '../sftp/SftpSession.ts';
 import { localError } from './fileCopy.ts';
-import { currentLocalPlatform, type LocalPlatform, staysUnder, unsafeLocalNameReason } from './localNames.ts';
+import {
+  currentLocalPlatform,
+  downloadMode,
+  type LocalPlatform,
+  staysUnder,
+  unsafeLocalNameReason,
+} from './localNames.ts';
 
 export interface TreeFile {
   /** Path below the folder, as segments (joined with each side's separator). */
@@ -110,7 +115,12 @@ export async function scanRemote(
  * Reads the source folder and creates it and its sub-folders at the destination. A sub-folder
  * that cannot be made fails only its own files later (they report why), not the rest.
  */
-export async function prepareFolder(job: TransferJob, sftp: SftpSession, signal: AbortSignal): Promise<Tree> {
+export async function prepareFolder(
+  job: TransferJob,
+  sftp: SftpSession,
+  signal: AbortSignal,
+  platform: LocalPlatform = currentLocalPlatform(),
+): Promise<Tree> {
   const { direction, localPath, remotePath } = job;
   if (direction === 'upload') {
     const tree = await scanLocal(localPath, signal);
@@ -120,7 +130,7 @@ export async function prepareFolder(job: TransferJob, sftp: SftpSession, signal:
     }
     return tree;
   }
-  const tree = await scanRemote(sftp, remotePath, signal);
+  const tree = await scanRemote(sftp, remotePath, signal, platform);
   if (tree.skipped.length > 0) job.skipped = tree.skipped;
   // Second wall: whatever the name check let through must still land under the chosen folder.
   tree.directories = tree.directories.filter((dir) => staysUnder(localPath, dir));

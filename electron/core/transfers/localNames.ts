@@ -1,4 +1,6 @@
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { InvalidInput } from '../../../shared/src/errors.ts';
+import type { TransferRequest } from '../../../shared/src/transfers.ts';
 
 /**
  * Decides whether a name listed by a remote (possibly hostile) SFTP server may
@@ -53,4 +55,23 @@ export function staysUnder(root: string, segments: readonly string[]): boolean {
  */
 export function downloadMode(remoteMode: number): number {
   return remoteMode & 0o666;
+}
+
+/**
+ * A download `intoFolder`: the item lands in the chosen folder under its remote name, which must be
+ * one safe local name, so a name from a hostile listing ("../x", "..\\x", "con") cannot place it
+ * elsewhere. Returns the request with its local path made final.
+ */
+export function downloadDestination(request: TransferRequest, platform: LocalPlatform): TransferRequest {
+  if (!request.intoFolder) return request;
+  const name = posix.basename(request.remotePath);
+  const reason = unsafeLocalNameReason(name, platform);
+  if (reason || !staysUnder(request.localPath, [name])) {
+    throw new InvalidInput(
+      `${JSON.stringify(name)} cannot be downloaded under that name: it ${reason ?? 'would land outside the folder'}. Rename it on the node first.`,
+      { name },
+    );
+  }
+  const { intoFolder: _into, ...rest } = request;
+  return { ...rest, localPath: join(request.localPath, name) };
 }

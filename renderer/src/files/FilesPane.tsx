@@ -473,7 +473,10 @@ export function FilesPane(props: {
             for (const entry of dialog.entries)
               await core.transfers.download({
                 target,
-                localPath: `${local}/${entry.name}`,
+                // The core names the file after the remote entry, checked as a local name: a
+                // listing's '../x' or 'con' never becomes part of a path here.
+                localPath: local,
+                intoFolder: true,
                 remotePath: entry.path,
                 conflict,
                 batch,

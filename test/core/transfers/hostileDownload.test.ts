@@ -43,3 +43,57 @@ describe('downloads from a hostile SFTP server', () => {
     expect(final.skipped?.map((s) => s.name).sort()).toEqual([...hostileNames].sort());
   });
 });
+
+describe('single-file downloads into a chosen folder', () => {
+  it('take the remote name only when it is one safe local name, and land inside the folder', async () => {
+    const chosen = join(sandbox, 'single');
+    mkdirSync(chosen, { recursive: true });
+    const transfers = new TransferEngine({ sftp: async () => server.sftp });
+    const into = (remotePath: string) =>
+      transfers.download({ target: TARGET, localPath: chosen, remotePath, intoFolder: true });
+    await expect(into('/hostile/..\\..\\x')).rejects.toThrow(/cannot be downloaded under that name.*"\\"/);
+    await expect(into('/hostile/bad\u001bname')).rejects.toThrow(/control character/);
+    // A '../x' entry's path ends in 'x': it lands in the chosen folder as 'x', not above it.
+    const job = await into('/hostile/../x');
+    expect(job.localPath).toBe(join(chosen, 'x'));
+    const done = await transfers.wait(job.id);
+    expect(done).toMatchObject({ state: 'done' });
+    expect(readdirSync(chosen)).toEqual(['x']);
+    expect(statSync(join(chosen, 'x')).mode & 0o111).toBe(0);
+  });
+});
+
+describe('downloads for a Windows user (platform injected)', () => {
+  let windowsServer: Awaited<ReturnType<typeof startHostileServer>>;
+  const windowsNames = ['con.txt', 'LPT9.log', 'a:b', 'trailing.', 'trailing ', '..\\..\\Startup\\run.bat'];
+  beforeAll(async () => {
+    windowsServer = await startHostileServer([
+      ...windowsNames.map((name) => ({ name, data: Buffer.from('x'), mode: 0o100644 })),
+      { name: 'report.txt', data: Buffer.from('ok'), mode: 0o100644 },
+    ]);
+  });
+  afterAll(async () => {
+    await windowsServer?.stop();
+  });
+
+  it('skips the names Windows reserves or cannot hold, and says why', async () => {
+    const chosen = join(sandbox, 'windows');
+    mkdirSync(chosen, { recursive: true });
+    const transfers = new TransferEngine({ sftp: async () => windowsServer.sftp }, { platform: 'win32' });
+    const job = await transfers.download({ target: TARGET, localPath: chosen, remotePath: '/hostile' });
+    const events = record(transfers);
+    await transfers.wait(job.id);
+    expect(readdirSync(chosen)).toEqual(['report.txt']);
+    const final = events.states(job.id).at(-1)?.job ?? job;
+    expect(final.skipped?.map((s) => s.name).sort()).toEqual([...windowsNames].sort());
+    expect(final.skipped?.find((s) => s.name === 'con.txt')?.reason).toMatch(/device name/);
+    await expect(
+      transfers.download({
+        target: TARGET,
+        localPath: chosen,
+        remotePath: '/hostile/con.txt',
+        intoFolder: true,
+      }),
+    ).rejects.toThrow(/device name Windows reserves/);
+  });
+});

@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { posix } from 'node:path';
 import { Client, Server, utils, type SFTPWrapper } from 'ssh2';
 
@@ -11,12 +15,24 @@ export interface HostileEntry {
   mode: number;
 }
 
+function sshKeygenHostKey(): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-key-'));
+  try {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]);
+    return readFileSync(join(dir, 'key'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * A standalone ssh2 SFTP server on 127.0.0.1 that lists crafted names under `/hostile`
  * ("../escape", "..\\..\\x", …): what a compromised or malicious node could send.
  */
 export async function startHostileServer(entries: HostileEntry[]) {
-  const hostKey = utils.generateKeyPairSync('ed25519').private;
+  // ssh-keygen's key rather than ssh2's generator, whose Ed25519 output ssh2 itself now and then
+  // fails to parse ("Malformed OpenSSH private key": seen once in four runs here).
+  const hostKey = sshKeygenHostKey();
   const attrsOf = (mode: number, size: number) => ({
     mode,
     uid: 0,

@@ -9,6 +9,7 @@ const TransferRequestSchema = v.strictObject({
   target: ConnectionTargetSchema,
   localPath: text,
   remotePath: text,
+  intoFolder: v.optional(v.boolean()),
   conflict: v.optional(ConflictPolicySchema),
   batch: v.optional(text),
 });
