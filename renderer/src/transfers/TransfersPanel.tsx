@@ -95,6 +95,15 @@ function TransferRow({ view }: { view: TransferView }) {
         </span>
         {/* A cancel is the user's own doing: its figures say what is kept, no error to show. */}
         {job.error && job.state !== 'cancelled' && <span className="inline-error">{job.error}</span>}
+        {job.skipped && job.skipped.length > 0 && (
+          // Names the node listed that no local file may have: shown escaped, never as raw controls.
+          <span
+            className="inline-error"
+            title={job.skipped.map((s) => `${JSON.stringify(s.name)}: ${s.reason}`).join('\n')}
+          >
+            {job.skipped.length} unsafe {job.skipped.length === 1 ? 'name' : 'names'} skipped
+          </span>
+        )}
       </div>
       <span className="transfer-state">{STATE_WORDS[job.state]}</span>
       {running && (
