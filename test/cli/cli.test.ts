@@ -1,7 +1,17 @@
 import { Sandbox } from '@enscale-ssh/gateway';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,6 +186,25 @@ describe('enscale-ssh', () => {
     expect(get.code).toBe(0);
     expect(get.stdout).toMatch(/^Downloaded/);
     expect(sha256(readFileSync(back))).toBe(sha256(data));
+  });
+
+  it('skips names a node lists that no local file may have, and says which, escaped', async () => {
+    // Legal on the node (Linux), unsafe here: a backslash, an escape sequence, a tab.
+    const folder = join(nodeHome(518839), 'hostile-names');
+    mkdirSync(folder);
+    const unsafe = ['..\\..\\x.bat', 'esc\u001b]0;owned\u0007', 'tab\there'];
+    for (const name of [...unsafe, 'fine.txt']) writeFileSync(join(folder, name), 'x');
+    const back = join(dir, 'hostile-back');
+    const get = await cli(['get', '518839', 'hostile-names', back]);
+    expect(get.code).toBe(0);
+    expect(readdirSync(back)).toEqual(['fine.txt']);
+    expect(readdirSync(dir).filter((name) => name.includes('x.bat'))).toEqual([]);
+    expect(get.stdout).toContain('Skipped 3 unsafe name(s):');
+    expect(get.stdout).toContain('"tab\\there": contains a control character');
+    for (const raw of ['\u001b', '\u0007', '\t']) expect(get.stdout.includes(raw)).toBe(false);
+    const json = await cli(['--json', 'get', '518839', 'hostile-names', join(dir, 'hostile-json')]);
+    const job = JSON.parse(json.stdout) as TransferJob;
+    expect(job.skipped?.map((s) => s.name).sort()).toEqual([...unsafe].sort());
   });
 
   it('resumes a partial upload and a partial download where they stopped', async () => {
