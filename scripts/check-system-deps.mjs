@@ -26,6 +26,8 @@ const TOOLS = [
   ['gnome-keyring-daemon', 'gnome-keyring'],
   ['chromium', 'chromium'],
   ['openssl', 'openssl'],
+  ['psql', 'postgresql'],
+  ['initdb', 'postgresql', [13, 14, 15, 16, 17, 18].map((v) => `/usr/lib/postgresql/${v}/bin/initdb`)],
 ];
 
 const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];

@@ -19,6 +19,7 @@ PACKAGES=(
   libsecret-1-dev  # headers keytar compiles against during npm ci (it ships no usable prebuilt binary here)
   chromium   # the browser the end-to-end tests drive (/usr/bin/chromium)
   openssl    # a self-signed certificate for the platform API's http → https redirect test
+  postgresql # psql and a private server (initdb, postgres) for the PostgreSQL import tests
 )
 
 missing=()

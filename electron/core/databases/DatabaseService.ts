@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { refusePsqlMetaCommands } from './psqlMetaCommands.ts';
+import { blankLines, planPsqlImport } from './psqlMetaCommands.ts';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { ClientChannel } from 'ssh2';
@@ -99,11 +99,13 @@ export class DatabaseService implements DatabasesApi {
     const started = Date.now();
     const secret = Buffer.from(optionFile(engine, request.credentials));
     const compressed = await isGzip(request.file);
-    // mysql reads a dump with --binary-mode, which runs no client commands; psql has no such switch.
-    if (engine === 'postgresql') await refusePsqlMetaCommands(request.file, compressed);
+    // mysql reads a dump with --binary-mode, which runs no client commands; psql has no such switch:
+    // a PostgreSQL dump is scanned whole before a byte is sent, and psql restricted where it can be.
+    const plan = engine === 'postgresql' ? await planPsqlImport(request.file, compressed) : undefined;
+    const restrictKey = engine === 'postgresql' ? randomBytes(24).toString('hex') : '';
     return this.run(
       request,
-      importCommand(engine, request.credentials, secret.length),
+      importCommand(engine, request.credentials, secret.length, restrictKey),
       options,
       async (channel) => {
         // Nothing on stdout matters for an import, but it must be read or the channel never ends.
@@ -125,7 +127,10 @@ export class DatabaseService implements DatabasesApi {
             });
           }
         });
-        await (compressed ? pipeline(source, createGunzip(), channel) : pipeline(source, channel));
+        const stages: NodeJS.ReadWriteStream[] = [];
+        if (compressed) stages.push(createGunzip());
+        if (plan?.blankLines.length) stages.push(blankLines(plan.blankLines));
+        await pipeline([source, ...stages, channel]);
         return { bytes: size, durationMs: 0 };
       },
     ).then((result) => ({ ...result, durationMs: Date.now() - started }));

@@ -1,195 +1,211 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InvalidInput } from '../../../shared/src/errors.ts';
+import { PsqlDumpScanner, type Finding } from './psqlLexer.ts';
+
+export type { Finding as MetaCommandFinding } from './psqlLexer.ts';
+export { PsqlDumpScanner } from './psqlLexer.ts';
 
 /**
- * psql runs a backslash command wherever one stands outside quotes and comments, in the middle of a
- * line too (`SELECT 1; \! id`), and `\!` or `\copy … program` runs a shell command on the node. So
- * a dump from elsewhere is scanned before a byte of it is sent, with psql's own lexical rules:
- * '…' strings (standard_conforming_strings on, PostgreSQL's default since 9.1 and what pg_dump sets),
- * E'…' strings with backslash escapes, "…" identifiers, $tag$…$tag$ bodies, -- and nested block
- * comments, and the data lines of COPY … FROM stdin up to `\.`. pg_dump ≥ 17.6 writes
- * `\restrict KEY` / `\unrestrict KEY` (they only switch meta-commands off), the one pair allowed.
- * A dump that turns standard_conforming_strings off is refused: its strings would read differently.
+ * The pre-pass over a PostgreSQL dump before a byte of it goes to the node. psql runs `\!` and
+ * `\copy … program` as shell commands on the node, wherever they stand outside quotes, so:
+ *
+ * - this scan refuses any meta-command, with psql's own lexical rules (psqlLexer.ts), and says where;
+ * - where the node's psql has `\restrict` (13.22, 14.19, 15.14, 16.10, 17.6 and later) the import
+ *   also restricts psql with a key of its own, so psql itself refuses every meta-command even where
+ *   this scan and psql could read a dump differently — a dump that switches the client encoding
+ *   through computed SQL can make them. The one command psql still takes then is `\unrestrict`, and
+ *   psql evaluates its argument (backticks run a shell command) before checking the key: so the
+ *   bytes `\unrestrict` may not appear anywhere, COPY data included;
+ * - pg_dump's own `\restrict KEY` / `\unrestrict KEY` lines are left out of what is sent (psql would
+ *   stop at them under the app's restriction, and a psql without `\restrict` stops at them anyway).
+ *
+ * Lines split at LF only, as psql reads them; a NUL byte is refused (psql drops the rest of that
+ * line and joins the next, so the two would no longer agree on lines).
  */
-export interface MetaCommandFinding {
-  line: number;
-  command: string;
-  reason: string;
+export interface DumpPlan {
+  /** 1-based lines to send empty: pg_dump's own restrict pair. */
+  blankLines: number[];
 }
 
-const ALLOWED = new Set(['restrict', 'unrestrict']);
-const IDENT = /[A-Za-z0-9_$\u0080-\uffff]/;
-const DOLLAR_TAG = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/;
-const SQL_SPECIAL = /\\|--|\/\*|['"$;]/g;
-const QUOTE_END = /''|'/g;
-const QUOTE_END_ESCAPES = /\\[\s\S]|''|'/g;
-const IDENT_END = /""|"/g;
-const COMMENT_TOKEN = /\/\*|\*\//g;
-/** How much of a statement is kept to recognise COPY … FROM stdin and SET lines. */
-const STATEMENT_HEAD = 64 * 1024;
-const SCS = 'standard_conforming_strings';
-/** The one way a dump may mention the setting: switching it on, as pg_dump does. */
-const SCS_ON = /^\s*set\s+(session\s+)?standard_conforming_strings\s*(=|to)\s*'?on'?\s*$/i;
+/** An SQL line (outside COPY data) longer than this is refused: it is held whole to be read. */
+const SQL_LINE_LIMIT = 64 * 1024 * 1024;
+const UNRESTRICT = Buffer.from('\\unrestrict', 'latin1');
+const LF = 0x0a;
+/** More of pg_dump's restrict lines than any dump has: bounds the plan's memory. */
+const BLANK_LIMIT = 1000;
 
-type State =
-  | { kind: 'sql' }
-  | { kind: 'quote'; escapes: boolean }
-  | { kind: 'ident' }
-  | { kind: 'dollar'; tag: string }
-  | { kind: 'comment'; depth: number }
-  | { kind: 'copy' };
-
-export class PsqlDumpScanner {
-  private state: State = { kind: 'sql' };
-  private lineNo = 0;
-  /** The statement so far outside quotes and comments, as far as the checks need it. */
-  private statement = '';
-  private touchesScs = false;
-  /** A COPY … FROM stdin ended on this line: its data starts on the next one. */
-  private copyNext = false;
-
-  /** Scans one line (without its line break); returns what makes the dump unsafe, if anything. */
-  line(text: string): MetaCommandFinding | undefined {
-    this.lineNo++;
-    if (this.state.kind === 'copy') {
-      if (text === '\\.' || text === '\\.\r') this.state = { kind: 'sql' };
-      return undefined;
-    }
-    if (text.toLowerCase().includes(SCS)) this.touchesScs = true;
-    // Jumps from one character that matters to the next: 58 MB of dump scanned at 48 MB/s
-    // character by character, several times that this way.
-    let i = 0;
-    while (i < text.length) {
-      const state: State = this.state;
-      if (state.kind === 'sql') {
-        SQL_SPECIAL.lastIndex = i;
-        const match = SQL_SPECIAL.exec(text);
-        const at = match ? match.index : text.length;
-        this.keep(text.slice(i, at));
-        if (!match) break;
-        const token = match[0];
-        if (token === '\\') {
-          const command = /^\\([A-Za-z!?;]+|\S)?/.exec(text.slice(at))?.[1] ?? '';
-          // `\restrict KEY` takes the rest of the line as its argument, as psql reads it.
-          if (ALLOWED.has(command)) return undefined;
-          return { line: this.lineNo, command: `\\${command}`, reason: 'a psql meta-command' };
-        }
-        if (token === '--') break;
-        i = at + token.length;
-        if (token === '/*') this.state = { kind: 'comment', depth: 1 };
-        else if (token === '"') this.state = { kind: 'ident' };
-        else if (token === "'") {
-          // E'…' takes backslash escapes; the E must be a word of its own (not the end of `name'`).
-          const escapes = /[Ee]/.test(text.charAt(at - 1)) && !IDENT.test(text.charAt(at - 2));
-          this.state = { kind: 'quote', escapes };
-          this.keep("'");
-        } else if (token === ';') {
-          const finding = this.endStatement();
-          if (finding) return finding;
-        } else if (token === '$') {
-          const tag = IDENT.test(text.charAt(at - 1)) ? null : DOLLAR_TAG.exec(text.slice(at));
-          if (tag) {
-            this.state = { kind: 'dollar', tag: tag[0] };
-            i = at + tag[0].length;
-          } else this.keep('$');
-        }
-        continue;
-      }
-      if (state.kind === 'quote') {
-        const end = state.escapes ? QUOTE_END_ESCAPES : QUOTE_END;
-        end.lastIndex = i;
-        const match = end.exec(text);
-        if (!match) break;
-        i = match.index + match[0].length;
-        if (match[0] === "'") this.state = { kind: 'sql' };
-        continue;
-      }
-      if (state.kind === 'ident') {
-        IDENT_END.lastIndex = i;
-        const match = IDENT_END.exec(text);
-        if (!match) break;
-        i = match.index + match[0].length;
-        if (match[0] === '"') this.state = { kind: 'sql' };
-        continue;
-      }
-      if (state.kind === 'dollar') {
-        const end = text.indexOf(state.tag, i);
-        if (end < 0) break;
-        i = end + state.tag.length;
-        this.state = { kind: 'sql' };
-        continue;
-      }
-      if (state.kind === 'comment') {
-        COMMENT_TOKEN.lastIndex = i;
-        const match = COMMENT_TOKEN.exec(text);
-        if (!match) break;
-        i = match.index + 2;
-        const depth: number = state.depth + (match[0] === '/*' ? 1 : -1);
-        this.state = depth > 0 ? { kind: 'comment', depth } : { kind: 'sql' };
-        continue;
-      }
-      break;
-    }
-    if (this.state.kind === 'sql') this.keep(' ');
-    if (this.copyNext && this.state.kind === 'sql') this.state = { kind: 'copy' };
-    this.copyNext = false;
-    return undefined;
-  }
-
-  private keep(text: string): void {
-    if (this.statement.length < STATEMENT_HEAD) this.statement += text;
-  }
-
-  private endStatement(): MetaCommandFinding | undefined {
-    const text = this.statement.replace(/\s+/g, ' ');
-    const touches = this.touchesScs;
-    // A COPY whose FROM stdin lies past the head is missed, and its data then read as SQL: a
-    // refusal too many, never one too few.
-    if (/^\s*copy\b/i.test(text) && /\bfrom\s+stdin\b/i.test(text)) this.copyNext = true;
-    this.statement = '';
-    this.touchesScs = false;
-    if (touches && !SCS_ON.test(text))
-      return {
-        line: this.lineNo,
-        command: SCS,
-        reason: 'a change of standard_conforming_strings, which changes how psql reads the rest',
-      };
-    return undefined;
+class ScanStopped extends Error {
+  constructor(readonly finding: Finding) {
+    super(finding.reason);
   }
 }
 
-/** Scans a dump (plain or gzip) line by line; never holds more than one line in memory. */
-export async function findPsqlMetaCommand(
-  file: string,
-  compressed: boolean,
-): Promise<MetaCommandFinding | undefined> {
+/** Reads a dump's lines: SQL lines to the lexer whole, COPY data lines only as far as `\.` needs. */
+class DumpReader {
+  readonly scanner = new PsqlDumpScanner();
+  readonly blankLines: number[] = [];
+  private lines = 0;
+  private sqlParts: Buffer[] = [];
+  private sqlLength = 0;
+  /** The current data line: its length and first three bytes (enough to tell `\.` and `\.\r`). */
+  private dataLength = 0;
+  private dataHead = Buffer.alloc(3);
+  /** The last bytes of the data line so far, to find `\unrestrict` across chunks. */
+  private dataTail = Buffer.alloc(0);
+
+  chunk(chunk: Buffer): void {
+    const nul = chunk.indexOf(0);
+    if (nul >= 0) this.stop('NUL', 'a NUL byte, which psql drops with the rest of its line', chunk, nul);
+    let nextUnrestrict = chunk.indexOf(UNRESTRICT);
+    let pos = 0;
+    while (pos < chunk.length) {
+      const lf = chunk.indexOf(LF, pos);
+      const end = lf < 0 ? chunk.length : lf;
+      if (this.scanner.copying) {
+        if (nextUnrestrict >= 0 && nextUnrestrict < pos) nextUnrestrict = chunk.indexOf(UNRESTRICT, pos);
+        if (nextUnrestrict >= pos && nextUnrestrict < end) this.unrestrictInData();
+        this.data(chunk.subarray(pos, end));
+        if (lf >= 0) this.endData();
+      } else {
+        this.sqlParts.push(chunk.subarray(pos, end));
+        this.sqlLength += end - pos;
+        if (this.sqlLength > SQL_LINE_LIMIT)
+          this.fail('line', `a line over ${SQL_LINE_LIMIT / 1024 / 1024} MiB outside COPY data`);
+        if (lf >= 0) this.endSql();
+      }
+      pos = end + 1;
+    }
+  }
+
+  end(): void {
+    if (this.sqlLength > 0) this.endSql();
+  }
+
+  private data(bytes: Buffer): void {
+    if (this.dataLength < 3) bytes.copy(this.dataHead, this.dataLength, 0, 3 - this.dataLength);
+    if (this.dataLength > 0 && bytes.length > 0) {
+      const seam = Buffer.concat([this.dataTail, bytes.subarray(0, UNRESTRICT.length - 1)]);
+      if (seam.includes(UNRESTRICT)) this.unrestrictInData();
+    }
+    this.dataTail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - (UNRESTRICT.length - 1))));
+    this.dataLength += bytes.length;
+  }
+
+  private endData(): void {
+    const head = this.dataHead;
+    const terminator =
+      head[0] === 0x5c &&
+      head[1] === 0x2e &&
+      (this.dataLength === 2 || (this.dataLength === 3 && head[2] === 0x0d));
+    this.lines++;
+    this.scanner.copyLine(terminator);
+    this.dataLength = 0;
+    this.dataTail = Buffer.alloc(0);
+  }
+
+  private endSql(): void {
+    const text = Buffer.concat(this.sqlParts, this.sqlLength).toString('latin1');
+    this.sqlParts = [];
+    this.sqlLength = 0;
+    this.lines++;
+    const result = this.scanner.line(text);
+    if (result === 'blank') {
+      if (this.blankLines.length >= BLANK_LIMIT)
+        this.fail('\\restrict', 'more \\restrict lines than any dump has');
+      this.blankLines.push(this.lines);
+    } else if (result) throw new ScanStopped(result);
+  }
+
+  private unrestrictInData(): never {
+    this.fail(
+      '\\unrestrict',
+      'the bytes \\unrestrict, which psql would take as a command if it read this line as SQL',
+      1,
+    );
+  }
+
+  /** A problem on the current line (or the next, for one found in data before its line ends). */
+  private fail(command: string, reason: string, ahead = 1): never {
+    throw new ScanStopped({ line: this.lines + ahead, command, reason });
+  }
+
+  private stop(command: string, reason: string, chunk: Buffer, at: number): never {
+    let line = this.lines + 1;
+    for (let lf = chunk.indexOf(LF); lf >= 0 && lf < at; lf = chunk.indexOf(LF, lf + 1)) line++;
+    throw new ScanStopped({ line, command, reason });
+  }
+}
+
+function open(file: string, compressed: boolean): { input: Readable; close(): void } {
   const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
   const input: Readable = compressed ? raw.pipe(createGunzip()) : raw;
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  const scanner = new PsqlDumpScanner();
+  return { input, close: () => raw.destroy() };
+}
+
+/** Scans a dump (plain or gzip) in one streaming pass; holds at most one SQL line. */
+export async function scanPsqlDump(
+  file: string,
+  compressed: boolean,
+): Promise<{ finding?: Finding; plan: DumpPlan }> {
+  const reader = new DumpReader();
+  const { input, close } = open(file, compressed);
   try {
-    for await (const text of lines) {
-      const finding = scanner.line(text);
-      if (finding) return finding;
-    }
-    return undefined;
+    for await (const chunk of input) reader.chunk(chunk as Buffer);
+    reader.end();
+    return { plan: { blankLines: reader.blankLines } };
+  } catch (error) {
+    if (error instanceof ScanStopped) return { finding: error.finding, plan: { blankLines: [] } };
+    throw error;
   } finally {
-    lines.close();
-    raw.destroy();
+    close();
   }
 }
 
-/** Refuses a dump psql would run commands from, saying where and what to do instead. */
-export async function refusePsqlMetaCommands(file: string, compressed: boolean): Promise<void> {
-  const finding = await findPsqlMetaCommand(file, compressed);
-  if (!finding) return;
+export async function findPsqlMetaCommand(file: string, compressed: boolean): Promise<Finding | undefined> {
+  return (await scanPsqlDump(file, compressed)).finding;
+}
+
+/** Refuses a dump psql could run commands from, saying where and what to do instead. */
+export async function planPsqlImport(file: string, compressed: boolean): Promise<DumpPlan> {
+  const { finding, plan } = await scanPsqlDump(file, compressed);
+  if (!finding) return plan;
   throw new InvalidInput(
-    `Line ${finding.line} of the dump has ${finding.reason} (${finding.command}). psql would run it on ` +
-      'the node, and `\\!` or `\\copy … program` runs shell commands there, so the app imports ' +
-      'PostgreSQL dumps only without them. Remove that line, or import the file with psql yourself.',
+    `Line ${finding.line} of the dump has ${finding.reason} (${finding.command}). psql runs ` +
+      'backslash commands on the node, and `\\!` or `\\copy … program` run shell commands there, so ' +
+      'the app imports PostgreSQL dumps only when it can tell that none is in them. Remove or rewrite ' +
+      'that line, or import the file with psql yourself.',
     { line: finding.line, command: finding.command },
   );
+}
+
+/** Sends the dump with the given lines emptied (their line breaks stay, so psql's line numbers do). */
+export function blankLines(lines: readonly number[]): Transform {
+  const targets = [...lines].sort((a, b) => a - b);
+  let next = 0;
+  let line = 1;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (next >= targets.length) return done(null, chunk);
+      const kept: Buffer[] = [];
+      let pos = 0;
+      while (pos < chunk.length) {
+        const lf = chunk.indexOf(LF, pos);
+        const end = lf < 0 ? chunk.length : lf;
+        if (line !== targets[next]) kept.push(chunk.subarray(pos, end));
+        if (lf < 0) break;
+        kept.push(chunk.subarray(lf, lf + 1));
+        if (line === targets[next]) next++;
+        line++;
+        pos = lf + 1;
+        if (next >= targets.length) {
+          kept.push(chunk.subarray(pos));
+          break;
+        }
+      }
+      done(null, Buffer.concat(kept));
+    },
+  });
 }

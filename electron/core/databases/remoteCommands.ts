@@ -75,18 +75,44 @@ function withOptionFile(optionBytes: number, client: string): string {
   ].join('; ');
 }
 
+/**
+ * Sets r=1 when the node's psql has `\restrict` (added in 13.22, 14.19, 15.14, 16.10 and 17.6, and
+ * in every 18): read from `psql --version`, e.g. "psql (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)".
+ * A version it cannot read counts as without.
+ */
+export const PSQL_HAS_RESTRICT = [
+  `set -- $(psql --version 2>/dev/null | sed -n 's/^psql (PostgreSQL) \\([0-9][0-9]*\\)\\.\\([0-9][0-9]*\\).*/\\1 \\2/p')`,
+  'case "$1.$2" in 13.2[2-9]|13.[3-9][0-9]|14.19|14.[2-9][0-9]|15.1[4-9]|15.[2-9][0-9]|16.[1-9][0-9]|17.[6-9]|17.[1-9][0-9]|1[89].*|[2-9][0-9].*|[1-9][0-9][0-9]*.*) r=1;; *) r=;; esac',
+].join('; ');
+
+/**
+ * `restrictKey`: for PostgreSQL, a fresh random key (letters and digits). Where the node's psql has
+ * `\restrict`, psql is restricted with it before the dump's first line, so psql itself refuses
+ * every backslash command in the dump; `-f -` keeps psql's line numbers those of the dump.
+ */
 export function importCommand(
   engine: DatabaseEngine,
   credentials: DatabaseCredentials,
   optionBytes: number,
+  restrictKey = '',
 ): string {
   checkNames(credentials);
   const db = shellQuote(credentials.database);
-  const client =
-    engine === 'mysql'
-      ? `mysql --defaults-extra-file="$f" --default-character-set=utf8mb4 --binary-mode --batch ${db}`
-      : `PGPASSFILE="$f" psql -X -q -v ON_ERROR_STOP=1 -U ${shellQuote(credentials.user)} -h localhost -d ${db}`;
-  return withOptionFile(optionBytes, client);
+  if (engine === 'mysql') {
+    return withOptionFile(
+      optionBytes,
+      `mysql --defaults-extra-file="$f" --default-character-set=utf8mb4 --binary-mode --batch ${db}`,
+    );
+  }
+  if (!/^[A-Za-z0-9]{16,}$/.test(restrictKey)) {
+    throw new InvalidInput('A PostgreSQL import needs a restrict key of at least 16 letters and digits.');
+  }
+  const psql = `PGPASSFILE="$f" psql -X -q -v ON_ERROR_STOP=1 -U ${shellQuote(credentials.user)} -h localhost -d ${db}`;
+  const restricted = `${psql} -c ${shellQuote(`\\restrict ${restrictKey}`)} -f -`;
+  return withOptionFile(
+    optionBytes,
+    `${PSQL_HAS_RESTRICT}; if [ -n "$r" ]; then ${restricted}; else ${psql}; fi`,
+  );
 }
 
 export function exportCommand(

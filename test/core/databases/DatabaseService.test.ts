@@ -132,6 +132,12 @@ describe('SQL import and export through the gateway', () => {
       ),
     ).rejects.toBeInstanceOf(Cancelled);
     stop();
+    // Cancelling closes the channel; the node's mysql still runs what it had already read (its DROP
+    // and CREATE of `big` too, sometimes only now), which would break the next test's consistent
+    // export (error 1412). Wait until the import's connection has gone.
+    const busy = `SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = '${credentials.user}' AND ID <> CONNECTION_ID()`;
+    while (Number((await account.sandbox.nodes.database.query(busy)).trim()) > 0)
+      await new Promise((resolve) => setTimeout(resolve, 50));
   });
 
   it('exports a database to a local file, gzipped on request', async () => {
