@@ -10,6 +10,19 @@ export type AuditEvent =
   | { event: 'connect'; conn: string; ip: string; port: number; client?: string }
   | { event: 'refused'; conn: string; ip: string; reason: string }
   | {
+      /**
+       * A source reached the failure limit: `blocked` for the block time, or `overflow` when the
+       * block table was full and it was let through (see SourcePenalties).
+       */
+      event: 'penalty';
+      conn: string;
+      ip: string;
+      /** What is blocked: the address, or for IPv6 its /64 (sourceKey). */
+      source: string;
+      result: 'blocked' | 'overflow';
+      reason: string;
+    }
+  | {
       event: 'auth';
       conn: string;
       result: 'success' | 'failure';

@@ -13,7 +13,7 @@ import { serveMenuSession } from './menu/MenuSession.ts';
 import type { ConnectionContext } from './nodeChannel.ts';
 import type { AuthDecision, PublicKeyAuthenticator } from './PublicKeyAuthenticator.ts';
 import type { UpstreamPool } from './UpstreamPool.ts';
-import type { UserConnections } from './UserConnections.ts';
+import type { UserAdmission, UserConnections } from './UserConnections.ts';
 
 export interface ClientConnectionDeps {
   store: Store;
@@ -45,8 +45,8 @@ export class ClientConnection {
   /** Session and direct-tcpip channels open now, for the per-connection limit. */
   private openChannels = 0;
   private user: GatewayUser | undefined;
-  /** Whether this connection counts toward its user's limit (released on close). */
-  private holdsUserPlace = false;
+  /** What this connection holds in its user's count (released on close). */
+  private userPlace: UserAdmission | undefined;
   private endReason: string | undefined;
   private lastActivity = Date.now();
   private idleTimer: NodeJS.Timeout | undefined;
@@ -155,11 +155,11 @@ export class ClientConnection {
       return;
     }
     this.observer.onAuthenticated();
-    if (!this.deps.users.take(user.uid)) {
-      this.refuseOverUserLimit(user.uid);
+    this.userPlace = this.deps.users.admit(user.uid);
+    if (this.userPlace !== 'open') {
+      this.refuseOverUserLimit(user.uid, this.userPlace);
       return;
     }
-    this.holdsUserPlace = true;
     this.scheduleIdleCheck();
     const context: ConnectionContext = {
       conn: this.id,
@@ -228,28 +228,36 @@ export class ClientConnection {
   }
 
   /**
-   * Over the per-user limit: every channel the client opens is refused with the reason, which
-   * OpenSSH prints ("open failed: resource shortage: too many connections …"), then the connection
-   * is closed.
+   * Over the per-user limit: the first channel the client opens is refused with the reason, which
+   * OpenSSH prints ("open failed: resource shortage: too many connections …"), and the connection is
+   * closed behind it. Past the few such connections a user may have at once (`drop`), it is closed
+   * at once, with only the audit line to say why.
    */
-  private refuseOverUserLimit(uid: number): void {
+  private refuseOverUserLimit(uid: number, place: 'notice' | 'drop'): void {
     const limit = this.deps.options.maxConnectionsPerUser;
-    const reason = `too many connections open for user ${uid} (${limit}); close some and try again`;
+    const ending = `user connection limit (${limit})`;
     this.deps.audit.record({
       event: 'refused',
       conn: this.id,
       ip: this.socket.remoteAddress ?? 'unknown',
       reason: `user connection limit reached (${limit} open for uid ${uid})`,
     });
-    // Not ended at once: the refusal must reach the client before a disconnect overtakes it, and
-    // OpenSSH closes by itself once its channel is refused.
-    const refuse = (reject: () => void) =>
+    if (place === 'drop') {
+      this.end(ending);
+      return;
+    }
+    const reason = `too many connections open for user ${uid} (${limit}); close some and try again`;
+    // Not ended before a channel is asked for: the refusal must reach the client before a
+    // disconnect overtakes it. Behind the refusal, on the same stream, the disconnect is safe.
+    const refuse = (reject: () => void) => {
       rejectChannelOpen(this.connection, reject, ChannelOpenFailureReason.ResourceShortage, reason);
+      this.end(ending);
+    };
     this.connection.on('session', (_accept, reject) => refuse(reject));
     this.connection.on('tcpip', (_accept, reject) => refuse(reject));
     this.connection.on('request', (_accept, reject) => reject?.());
     // A client that opens no channel (ssh -N) is closed after a while rather than held.
-    setTimeout(() => this.end(`user connection limit (${limit})`), OVER_LIMIT_CLOSE_MS).unref();
+    setTimeout(() => this.end(ending), OVER_LIMIT_CLOSE_MS).unref();
   }
 
   private scheduleIdleCheck(): void {
@@ -265,8 +273,8 @@ export class ClientConnection {
 
   private onClose(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    if (this.holdsUserPlace && this.user) this.deps.users.release(this.user.uid);
-    this.holdsUserPlace = false;
+    if (this.userPlace && this.user) this.deps.users.release(this.user.uid, this.userPlace);
+    this.userPlace = undefined;
     this.deps.audit.record({
       event: 'disconnect',
       conn: this.id,

@@ -209,14 +209,34 @@ export class GatewayServer {
       }
       if (admission.authenticated) return;
       this.slots.release(source);
-      // Every connection that ends without logging in counts (OpenSSH PerSourcePenalties noauth):
-      // silence until the grace time, garbage and `none`-only probes hold a slot just as a wrong
-      // key does, and only counting them lets the lockout stop a slot-exhaustion flood.
-      this.penalties.recordFailure(source);
+      this.recordNoLogin(admission);
     });
     this.ssh.injectSocket(socket);
     // After ssh2 has paused the socket for its key exchange (see takeTurns).
     takeTurns(socket);
+  }
+
+  /**
+   * Every connection that ends without logging in counts (OpenSSH PerSourcePenalties noauth):
+   * silence until the grace time, garbage and `none`-only probes hold a slot just as a wrong key
+   * does, and only counting them lets the lockout stop a slot-exhaustion flood.
+   */
+  private recordNoLogin(admission: Admission): void {
+    const outcome = this.penalties.recordFailure(admission.source);
+    if (outcome === 'counted') return;
+    const { penaltyFailures, penaltyWindowMs, penaltyBlockMs } = this.options;
+    const limit = `${penaltyFailures} connections without login within ${Math.ceil(penaltyWindowMs / 1000)} s`;
+    this.deps.audit.record({
+      event: 'penalty',
+      conn: admission.id,
+      ip: admission.ip,
+      source: admission.source,
+      result: outcome,
+      reason:
+        outcome === 'blocked'
+          ? `${limit}: blocked for ${Math.ceil(penaltyBlockMs / 1000)} s`
+          : `${limit}, but the table of blocked sources is full: let through`,
+    });
   }
 
   private onHandshake(connection: Connection, info: ClientInfo): void {

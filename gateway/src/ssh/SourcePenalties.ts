@@ -27,6 +27,9 @@ export interface PenaltyLimits {
  * honest user out, whereas a permissive overflow still leaves the per-source share of
  * unauthenticated slots and random early drop limiting what the extra offenders can do.
  */
+/** What one failed connection did to its source. */
+export type PenaltyOutcome = 'counted' | 'blocked' | 'overflow';
+
 export const DEFAULT_PENALTY_LIMITS: Readonly<PenaltyLimits> = Object.freeze({
   maxCounting: 10_000,
   maxBlocked: 10_000,
@@ -37,7 +40,7 @@ export class SourcePenalties {
   private readonly counting = new Map<string, number[]>();
   /** Block expiry per source. */
   private readonly blocked = new Map<string, number>();
-  /** Offenders not blocked because the block table was full, for the audit and tests. */
+  /** Offenders not blocked because the block table was full, for tests. */
   overflowed = 0;
 
   constructor(
@@ -56,22 +59,29 @@ export class SourcePenalties {
     return 0;
   }
 
-  /** Records one failed connection; returns true when this failure started a block. */
-  recordFailure(source: string): boolean {
+  /**
+   * Records one failed connection. `blocked`: this failure started a block; `overflow`: it reached
+   * the limit but the block table is full, so the source was let through (see DEFAULT_PENALTY_LIMITS).
+   */
+  recordFailure(source: string): PenaltyOutcome {
     const now = this.now();
-    if (this.blockedFor(source) > 0) return false;
+    if (this.blockedFor(source) > 0) return 'counted';
     const failures = (this.counting.get(source) ?? []).filter((at) => now - at < this.rules.windowMs);
     failures.push(now);
     // Re-inserting keeps the map in least-recently-failed order for eviction.
     this.counting.delete(source);
-    if (failures.length >= this.rules.failures && this.block(source, now)) return true;
+    let outcome: PenaltyOutcome = 'counted';
+    if (failures.length >= this.rules.failures) {
+      if (this.block(source, now)) return 'blocked';
+      outcome = 'overflow';
+    }
     this.counting.set(source, failures.slice(-this.rules.failures));
     while (this.counting.size > this.limits.maxCounting) {
       const oldest = this.counting.keys().next();
       if (oldest.done) break;
       this.counting.delete(oldest.value);
     }
-    return false;
+    return outcome;
   }
 
   /** A successful login clears the source's failures, as a correct PIN resets a card's counter. */
@@ -94,7 +104,17 @@ export class SourcePenalties {
     return true;
   }
 
+  /**
+   * Every block lasts `blockMs` and a source is blocked again only after its last block has been
+   * removed, so the table's insertion order is expiry order: expired blocks are at the front, and
+   * purging stops at the first live one. A full table of 10,000 live blocks therefore costs one
+   * look per further offender, not a walk over all 10,000 (a spray of offenders would otherwise buy
+   * 10,000 steps of the gateway's only thread per connection).
+   */
   private purgeExpired(now: number): void {
-    for (const [source, until] of this.blocked) if (until <= now) this.blocked.delete(source);
+    for (const [source, until] of this.blocked) {
+      if (until > now) return;
+      this.blocked.delete(source);
+    }
   }
 }

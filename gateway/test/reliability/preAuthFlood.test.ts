@@ -25,6 +25,19 @@ import { exec, login, logout } from './support/sshClient.ts';
 const ATTACKER = '127.0.0.2';
 const USER = `${SHOP_APACHE}-${DEMO_UID}`;
 
+/** Whether the gateway sends its SSH identification to a new connection from `localAddress`. */
+function bannerFrom(address: GatewayAddress, localAddress: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: address.host, port: address.port, localAddress });
+    socket.on('error', () => undefined);
+    socket.once('data', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('close', () => resolve(false));
+  });
+}
+
 describe('pre-authentication flood from one source', () => {
   let fx: GatewayFixture;
   let good: UserKey;
@@ -50,12 +63,20 @@ describe('pre-authentication flood from one source', () => {
     await fx?.stop();
   });
 
-  const attackSocket = (garbage: boolean): void => {
-    const socket = connect({ host: address.host, port: address.port, localAddress: ATTACKER });
+  const attackSocket = (garbage: boolean, target = address): Socket => {
+    const socket = connect({ host: target.host, port: target.port, localAddress: ATTACKER });
     socket.on('error', () => undefined);
     if (garbage) socket.once('connect', () => socket.write(Buffer.alloc(512, 0x5a)));
     attackSockets.push(socket);
+    return socket;
   };
+
+  /** Resolves true once the gateway has greeted the socket (it holds a slot), false if it closed. */
+  const admitted = (socket: Socket): Promise<boolean> =>
+    new Promise((resolve) => {
+      socket.once('data', () => resolve(true));
+      socket.once('close', () => resolve(false));
+    });
 
   const noneOnlyClient = (): void => {
     const client = new ssh2.Client();
@@ -86,17 +107,6 @@ describe('pre-authentication flood from one source', () => {
     return result.code === 0 ? result.stdout : `exit ${String(result.code)}: ${result.stderr}`;
   };
 
-  const bannerFrom = (localAddress: string): Promise<boolean> =>
-    new Promise((resolve) => {
-      const socket = connect({ host: address.host, port: address.port, localAddress });
-      socket.on('error', () => undefined);
-      socket.once('data', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('close', () => resolve(false));
-    });
-
   it('keeps letting an honest source in while blocking the flooding one', async () => {
     const outcomes: string[] = [];
     for (let round = 0; round < 12; round++) {
@@ -113,9 +123,56 @@ describe('pre-authentication flood from one source', () => {
       fx
         .auditEvents()
         .some((e) => e.event === 'refused' && e.ip === ATTACKER && /source blocked/.test(String(e.reason)));
-    await until(async () => !(await bannerFrom(ATTACKER)) && blocked(), 'the attacker to be blocked');
-    expect(await bannerFrom(ATTACKER)).toBe(false);
-    expect(await bannerFrom('127.0.0.1')).toBe(true);
+    await until(
+      async () => !(await bannerFrom(address, ATTACKER)) && blocked(),
+      'the attacker to be blocked',
+    );
+    expect(await bannerFrom(address, ATTACKER)).toBe(false);
+    expect(await bannerFrom(address, '127.0.0.1')).toBe(true);
+    // The moment of the block is in the audit log too, with the rule that set it.
+    const penalty = fx.auditEvents().find((e) => e.event === 'penalty' && e.ip === ATTACKER);
+    expect(penalty).toMatchObject({
+      source: ATTACKER,
+      result: 'blocked',
+      reason: '5 connections without login within 900 s: blocked for 1800 s',
+    });
+  });
+
+  it('leaves an honest source its share of a cap as small as 4 (the issue: 0 banners in 40)', async () => {
+    // Long grace: the attacker's silent sockets keep their slots for the whole test.
+    const small = await fx.extraGateway({ maxUnauthenticated: 4, loginGraceMs: 120_000 });
+    const held = await Promise.all(Array.from({ length: 40 }, () => admitted(attackSocket(false, small))));
+    expect(held.filter(Boolean)).toHaveLength(2);
+    const banners: boolean[] = [];
+    for (let i = 0; i < 40; i++) banners.push(await bannerFrom(small, '127.0.0.1'));
+    expect(banners.filter(Boolean)).toHaveLength(40);
+  });
+
+  it('drops at random near the cap, by the injected coin', async () => {
+    let coin = 0.99;
+    const options = {
+      maxUnauthenticated: 16,
+      maxUnauthenticatedPerSource: 16,
+      earlyDropStart: 4,
+      earlyDropRate: 50,
+      loginGraceMs: 120_000,
+    };
+    const gateway = await fx.extraGateway(options, undefined, () => coin);
+    // Four held slots: the start of early drop, where a connection is refused with 50 % odds.
+    const held = await Promise.all(Array.from({ length: 4 }, () => admitted(attackSocket(false, gateway))));
+    expect(held).toEqual([true, true, true, true]);
+    coin = 0.49;
+    const from = fx.auditEvents().length;
+    expect(await bannerFrom(gateway, '127.0.0.1')).toBe(false);
+    const refusals = fx
+      .auditEvents()
+      .slice(from)
+      .filter((e) => e.event === 'refused');
+    expect(refusals).toMatchObject([
+      { ip: '127.0.0.1', reason: 'random early drop at 4 unauthenticated connections' },
+    ]);
+    coin = 0.51;
+    expect(await bannerFrom(gateway, '127.0.0.1')).toBe(true);
   });
 });
 

@@ -198,10 +198,14 @@ export class GatewayFixture {
 
   /**
    * A second gateway on the same sandbox with other limits (e.g. a lockout test's tight ones), and
-   * optionally its own clock for the per-source lockout.
+   * optionally its own clock for the per-source lockout and its own coin for random early drop.
    */
-  async extraGateway(options: Partial<GatewayOptions>, clock?: () => number): Promise<GatewayAddress> {
-    const gateway = this.newGateway(options, clock);
+  async extraGateway(
+    options: Partial<GatewayOptions>,
+    clock?: () => number,
+    random?: () => number,
+  ): Promise<GatewayAddress> {
+    const gateway = this.newGateway(options, clock, random);
     this.extraGateways.push(gateway);
     const address = await gateway.listen(0);
     this.pinHostKeys(address);
@@ -271,7 +275,11 @@ export class GatewayFixture {
     rmSync(this.tmp, { recursive: true, force: true });
   }
 
-  private newGateway(options: Partial<GatewayOptions>, clock?: () => number): GatewayServer {
+  private newGateway(
+    options: Partial<GatewayOptions>,
+    clock?: () => number,
+    random?: () => number,
+  ): GatewayServer {
     return new GatewayServer({
       store: this.gatewayStore,
       hostKeys: this.hostKeys,
@@ -279,6 +287,7 @@ export class GatewayFixture {
       audit: this.audit,
       options: { ...TEST_OPTIONS, ...options },
       ...(clock ? { clock } : {}),
+      ...(random ? { random } : {}),
     });
   }
 

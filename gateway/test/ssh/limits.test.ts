@@ -65,11 +65,11 @@ describe('per-source penalties', () => {
   it('blocks a source after N failures inside the window, for the block time', () => {
     let now = 1_000_000;
     const penalties = new SourcePenalties({ failures: 3, windowMs: 60_000, blockMs: 30_000 }, () => now);
-    expect(penalties.recordFailure('10.0.0.1')).toBe(false);
+    expect(penalties.recordFailure('10.0.0.1')).toBe('counted');
     now += 10_000;
-    expect(penalties.recordFailure('10.0.0.1')).toBe(false);
+    expect(penalties.recordFailure('10.0.0.1')).toBe('counted');
     expect(penalties.blockedFor('10.0.0.1')).toBe(0);
-    expect(penalties.recordFailure('10.0.0.1')).toBe(true);
+    expect(penalties.recordFailure('10.0.0.1')).toBe('blocked');
     expect(penalties.blockedFor('10.0.0.1')).toBe(30_000);
     expect(penalties.blockedFor('10.0.0.2')).toBe(0);
     now += 30_000;
@@ -81,9 +81,9 @@ describe('per-source penalties', () => {
     const penalties = new SourcePenalties({ failures: 2, windowMs: 1_000, blockMs: 5_000 }, () => now);
     penalties.recordFailure('a');
     now += 1_500;
-    expect(penalties.recordFailure('a')).toBe(false);
+    expect(penalties.recordFailure('a')).toBe('counted');
     now += 100;
-    expect(penalties.recordFailure('a')).toBe(true);
+    expect(penalties.recordFailure('a')).toBe('blocked');
   });
 
   it('clears a source on a successful login, but not during a block', () => {
@@ -91,8 +91,8 @@ describe('per-source penalties', () => {
     const penalties = new SourcePenalties({ failures: 2, windowMs: 10_000, blockMs: 5_000 }, () => now);
     penalties.recordFailure('a');
     penalties.recordSuccess('a');
-    expect(penalties.recordFailure('a')).toBe(false);
-    expect(penalties.recordFailure('a')).toBe(true);
+    expect(penalties.recordFailure('a')).toBe('counted');
+    expect(penalties.recordFailure('a')).toBe('blocked');
     penalties.recordSuccess('a');
     expect(penalties.blockedFor('a')).toBe(5_000);
     now += 1;
