@@ -3,7 +3,7 @@ import type { Store } from '../store/Store.ts';
 import type { AccessTokenRecord, User } from '../store/types.ts';
 import { hashPassword, verifyPassword } from '../store/password.ts';
 import { hashToken } from './accessTokens.ts';
-import { addressKey } from './clientAddress.ts';
+import { sourceKey } from '../sourceKey.ts';
 import { ApiError, ResultCode } from './envelope.ts';
 import type { Attempt, LoginThrottle, Refusal } from './LoginThrottle.ts';
 import { methodKey } from './methodNames.ts';
@@ -166,7 +166,7 @@ export class Authenticator {
         'This account does not use two-factor authentication; there is no code to verify.',
       );
     }
-    const attempt = admitted(this.throttle.admitCode(user.login, addressKey(address), hash));
+    const attempt = admitted(this.throttle.admitCode(user.login, sourceKey(address), hash));
     let step: number | undefined;
     let accepted: boolean;
     try {
@@ -206,7 +206,7 @@ export class Authenticator {
     signsIn: boolean,
   ): Promise<boolean> {
     const hash = stored ?? (await this.decoyHash);
-    const attempt = admitted(this.throttle.admitPassword(login, addressKey(address)));
+    const attempt = admitted(this.throttle.admitPassword(login, sourceKey(address)));
     let valid: boolean;
     try {
       valid = await this.hashing.run(() => verifyPassword(password, hash));

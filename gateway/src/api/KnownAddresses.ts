@@ -2,7 +2,7 @@
 const PER_LOGIN = 4;
 
 /**
- * The addresses (keys from `addressKey`) each login recently signed in from. A login's delay for
+ * The addresses (keys from `sourceKey`) each login recently signed in from. A login's delay for
  * wrong passwords does not apply to them, so a guesser elsewhere cannot keep the owner out: the
  * owner's usual address is still held to its own per-address limit.
  *

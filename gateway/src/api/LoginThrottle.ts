@@ -96,7 +96,7 @@ export class LoginThrottle {
     this.known = new KnownAddresses(this.options.knownAddressMs, maxTracked, now);
   }
 
-  /** A password check for `login` from `address` (a key from `addressKey`). */
+  /** A password check for `login` from `address` (a key from `sourceKey`). */
   admitPassword(login: string, address: string): Admission {
     const name = loginKey(login);
     // The owner's usual address skips the login's delay: a guesser elsewhere cannot lock them out.

@@ -14,7 +14,7 @@ import { PublicKeyAuthenticator } from './PublicKeyAuthenticator.ts';
 import { UserConnections } from './UserConnections.ts';
 import { PreAuthSlots } from './PreAuthSlots.ts';
 import { SourcePenalties } from './SourcePenalties.ts';
-import { sourceKey } from './sourceKey.ts';
+import { sourceKey } from '../sourceKey.ts';
 import { takeTurns } from './takeTurns.ts';
 import { UpstreamPool } from './UpstreamPool.ts';
 

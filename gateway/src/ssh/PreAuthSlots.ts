@@ -6,7 +6,7 @@ type SlotOptions = Pick<
 >;
 
 /**
- * Connections that have not authenticated yet, gateway-wide and per source (see sourceKey.ts),
+ * Connections that have not authenticated yet, gateway-wide and per source (see ../sourceKey.ts),
  * and the decision to admit one more. Three limits, as OpenSSH has them:
  * - a per-source share, so one address cannot hold every slot (measured before it existed: 30
  *   idle + 60 garbage sockets from 127.0.0.2 made an honest `ssh` from 127.0.0.1 fail);

@@ -4,7 +4,7 @@
  * refused key, a `none`-only probe, garbage, or silence until the login grace time — OpenSSH's
  * `noauth` penalty): counting connections rather than single attempts means a user whose agent
  * offers a few wrong keys first still gets in on the same connection, while a scanner is blocked
- * after a handful of connections. Callers pass a source key (see sourceKey.ts), not a raw address.
+ * after a handful of connections. Callers pass a source key (see ../sourceKey.ts), not a raw address.
  */
 export interface PenaltyRules {
   failures: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey } from '../../src/api/clientAddress.ts';
+import { sourceKey as addressKey } from '../../src/sourceKey.ts';
 import { KnownAddresses } from '../../src/api/KnownAddresses.ts';
 import { LoginThrottle, type Attempt } from '../../src/api/LoginThrottle.ts';
 import { ProgressiveDelay, type DelayPolicy } from '../../src/api/ProgressiveDelay.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SourcePenalties } from '../../src/ssh/SourcePenalties.ts';
-import { sourceKey } from '../../src/ssh/sourceKey.ts';
+import { sourceKey } from '../../src/sourceKey.ts';
 
 /**
  * SourcePenalties with an injected clock: a live block survives any amount of spraying from other
