@@ -53,3 +53,43 @@ describe('the sandbox stays on this computer unless asked twice', () => {
     expect(gateway.stderr).toMatch(/--expose-demo-accounts-on-network/);
   });
 });
+
+/**
+ * With the flag that names the risk, `--host 0.0.0.0` gets past the host check. Each run is then
+ * stopped by the next check, before anything listens (a data folder the sandbox refuses, or one that
+ * is not a sandbox's), so the test never serves the demo accounts beyond loopback.
+ */
+describe('--expose-demo-accounts-on-network', () => {
+  it('lets `sandbox --host 0.0.0.0` through the host check', async () => {
+    const { code, stderr } = await refused([
+      'sandbox',
+      '--json',
+      '--api-port',
+      '0',
+      '--host',
+      '0.0.0.0',
+      '--expose-demo-accounts-on-network',
+      '--data',
+      join(dir, 'has space'),
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).not.toMatch(/Refusing to serve/);
+    expect(stderr).toMatch(/data folder path may hold only/);
+  });
+
+  it('lets `gateway --host ::` through the host check', async () => {
+    const { code, stderr } = await refused([
+      'gateway',
+      '--data',
+      dir,
+      '--port',
+      '0',
+      '--host',
+      '::',
+      '--expose-demo-accounts-on-network',
+    ]);
+    expect(code).toBe(1);
+    expect(stderr).not.toMatch(/Refusing to serve/);
+    expect(stderr).toMatch(/is not a sandbox data folder/);
+  });
+});
