@@ -1,0 +1,50 @@
+import type { ConnectionTarget } from '../../../shared/src/connections.ts';
+import type { RemoteFileEntry } from '../../../shared/src/files.ts';
+import { useCore } from '../host/HostContext.tsx';
+import { PromptDialog } from '../ui/dialogs.tsx';
+
+/** The local folder downloaded into last, offered again next time. */
+const DOWNLOAD_DIR_KEY = 'enscale.downloadFolder';
+
+/**
+ * Downloads the chosen entries into a local folder, one transfer each in one batch, so "apply to
+ * all" in a name conflict covers them all.
+ */
+export function DownloadDialog(props: {
+  target: ConnectionTarget;
+  entries: RemoteFileEntry[];
+  onTransfersStarted: () => void;
+  onClose: () => void;
+}) {
+  const core = useCore();
+  const { target, entries } = props;
+  return (
+    <PromptDialog
+      title={entries.length === 1 ? `Download ${entries[0]?.name}` : `Download ${entries.length} items`}
+      label="To the local folder"
+      initial={localStorage.getItem(DOWNLOAD_DIR_KEY) ?? ''}
+      description="A folder on this computer; files that exist there are asked about."
+      confirm="Download"
+      validate={(text) => (text.trim() ? undefined : 'Name a local folder.')}
+      onSubmit={async (folder) => {
+        const local = folder.trim().replace(/[/\\]+$/, '');
+        localStorage.setItem(DOWNLOAD_DIR_KEY, local);
+        const batch = crypto.randomUUID();
+        const { conflict } = (await core.settings.get()).transfers;
+        for (const entry of entries)
+          await core.transfers.download({
+            target,
+            // The core names the file after the remote entry, checked as a local name: a
+            // listing's '../x' or 'con' never becomes part of a path here.
+            localPath: local,
+            intoFolder: true,
+            remotePath: entry.path,
+            conflict,
+            batch,
+          });
+        props.onTransfersStarted();
+      }}
+      onClose={props.onClose}
+    />
+  );
+}
