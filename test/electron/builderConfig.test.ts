@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -85,6 +85,72 @@ describe('electron-builder.yml', () => {
     };
     expect(Object.keys(safe).sort()).toEqual(known);
     expect(config.electronFuses).toEqual(safe);
+  });
+
+  it('notarises a hardened-runtime macOS build, and makes spawn-helper executable before signing', () => {
+    const mac = config.mac as Record<string, unknown>;
+    expect(mac.hardenedRuntime).toBe(true);
+    expect(mac.notarize).toBe(true);
+    // electron-builder runs afterPack before it signs: a mode changed after signing breaks the seal.
+    expect(config.afterPack).toBe('./build/afterPack.mjs');
+    expect(statSync(join(ROOT, config.afterPack as string)).isFile()).toBe(true);
+    expect(config.afterSign ?? null).toBeNull();
+  });
+
+  it('installs per user on Windows, with the install-mode page forced off by build/installer.nsh', () => {
+    const nsis = config.nsis as Record<string, unknown>;
+    expect(nsis).toMatchObject({ oneClick: false, perMachine: false, include: 'build/installer.nsh' });
+    // Comments stripped: a `;` line that mentions the variable must not count.
+    const script = readFileSync(join(ROOT, 'build/installer.nsh'), 'utf8')
+      .split('\n')
+      .map((line) => line.replace(/[;#].*$/, '').trim())
+      .filter(Boolean);
+    const start = script.indexOf('!macro customInstallMode');
+    const end = script.indexOf('!macroend', start);
+    expect(start).toBeGreaterThanOrEqual(0);
+    expect(script.slice(start + 1, end)).toEqual([
+      'StrCpy $isForceCurrentInstall "1"',
+      'StrCpy $isForceMachineInstall "0"',
+    ]);
+    // electron-builder's page calls exactly this macro and reads exactly this variable.
+    const page = readFileSync(
+      join(ROOT, 'node_modules/app-builder-lib/templates/nsis/multiUserUi.nsh'),
+      'utf8',
+    );
+    expect(page).toContain('!insertmacro customInstallMode');
+    expect(page).toContain('${if} $isForceCurrentInstall == "1"');
+  });
+
+  it('takes signing certificates and notarisation accounts only from the environment', () => {
+    // Options that would name a certificate, its password or an Apple account in the repository.
+    const secretOptions = [
+      'cscLink',
+      'cscKeyPassword',
+      'certificateFile',
+      'certificatePassword',
+      'certificateSubjectName',
+      'certificateSha1',
+      'identity',
+      'keychain',
+      'provisioningProfile',
+      'azureSignOptions',
+      'sign',
+    ];
+    const found: string[] = [];
+    const walk = (value: unknown, path: string): void => {
+      if (value === null || typeof value !== 'object') return;
+      for (const [key, inner] of Object.entries(value)) {
+        if (secretOptions.includes(key)) found.push(`${path}${key}`);
+        walk(inner, `${path}${key}.`);
+      }
+    };
+    walk(config, '');
+    expect(found).toEqual([]);
+    expect(config.forceCodeSigning ?? false).toBe(false);
+    expect((config.win as { signtoolOptions: unknown }).signtoolOptions).toEqual({
+      signingHashAlgorithms: ['sha256'],
+    });
+    expect(readFileSync(join(ROOT, 'electron-builder.yml'), 'utf8')).not.toMatch(/-----BEGIN|\.p12|\.pfx/i);
   });
 
   it('is what `npm run dist` runs, after bundling', () => {
