@@ -9,7 +9,7 @@ import { DatabaseService } from './databases/DatabaseService.ts';
 import { ExecSessions } from './exec/ExecSessions.ts';
 import { KeyNotFound } from './keys/errors.ts';
 import { KeyVault } from './keys/KeyVault.ts';
-import { KeytarSecretStore, type SecretStore } from './keys/secretStore.ts';
+import { CachedSecretStore, KeytarSecretStore, type SecretStore } from './keys/secretStore.ts';
 import { PlatformService } from './platform/PlatformService.ts';
 import { SettingsService } from './settings/SettingsService.ts';
 import { FilesService } from './sftp/FilesService.ts';
@@ -72,7 +72,8 @@ export class Core {
   private readonly gatewayKeys: GatewayIdentities;
 
   constructor(options: CoreOptions) {
-    const secrets = options.secrets ?? new KeytarSecretStore();
+    // Each secret read from the keychain once per process: macOS may ask the user on every read.
+    const secrets = options.secrets ?? new CachedSecretStore(new KeytarSecretStore());
     const service = options.keychainService ?? 'Enscale SSH';
     this.device = new JsonFile(join(options.dataDir, 'device.json'), {});
     this.settings = new SettingsService({

@@ -17,13 +17,56 @@ export {
   WrongPassphrase,
 } from '../../../shared/src/errors.ts';
 
-/** The keychain cannot be reached, is locked, or refused: the message says what to install or unlock. */
-export function keychainUnavailable(detail: string): KeychainUnavailable {
+/** The keychain cannot be reached or is locked: the message says what to install or unlock. */
+export function keychainUnavailable(
+  detail: string,
+  platform: NodeJS.Platform = process.platform,
+): KeychainUnavailable {
   return new KeychainUnavailable(
     `The system keychain is not available (${detail}). Enscale SSH keeps key secrets only there. ` +
-      keychainAdvice(process.platform),
+      keychainAdvice(platform),
     { detail },
   );
+}
+
+/**
+ * The user answered the keychain's own prompt with Deny (or Cancel). Unlocking would not help, so the
+ * advice is to allow it; `reason: 'denied'` lets a UI tell the two apart without reading the text.
+ */
+export function keychainDenied(
+  detail: string,
+  platform: NodeJS.Platform = process.platform,
+): KeychainUnavailable {
+  return new KeychainUnavailable(
+    `Access to the system keychain was denied (${detail}). Enscale SSH keeps key secrets only there; ` +
+      deniedAdvice(platform),
+    { detail, reason: 'denied' },
+  );
+}
+
+/*
+ * macOS's errSecUserCanceled (-128): Deny or Cancel in "Enscale SSH wants to use your confidential
+ * information stored in … in your keychain". keytar_mac.cc rejects with the Security framework's own
+ * text for the status (SecCopyErrorMessageString), "User canceled the operation.", with no code. When
+ * that text cannot be copied out, keytar says "An unknown error occurred." instead, which is not
+ * taken for Deny: nothing in it says so.
+ */
+const DENIED = [/\buser canceled the operation\b/i, /\berrSecUserCanceled\b/];
+
+/** Whether a keychain error's text is the user's Deny rather than a missing or locked keychain. */
+export function isKeychainDenial(message: string): boolean {
+  return DENIED.some((pattern) => pattern.test(message));
+}
+
+/** keytar's failure while doing `what`, as the error the app reports: Deny as Deny, the rest as unavailable. */
+export function keychainFailure(
+  what: string,
+  error: unknown,
+  platform: NodeJS.Platform = process.platform,
+): KeychainUnavailable {
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = `could not ${what}: ${message}`;
+  return isKeychainDenial(message) ? keychainDenied(detail, platform) : keychainUnavailable(detail, platform);
 }
 
 function keychainAdvice(platform: NodeJS.Platform): string {
@@ -37,5 +80,17 @@ function keychainAdvice(platform: NodeJS.Platform): string {
         'Install gnome-keyring (or another Secret Service such as KeePassXC), ' +
         'start a Secret Service in your session and unlock it, then try again.'
       );
+  }
+}
+
+function deniedAdvice(platform: NodeJS.Platform): string {
+  switch (platform) {
+    case 'darwin':
+      return (
+        'allow it: try again and choose Always Allow when macOS asks. If macOS no longer asks, open ' +
+        'Keychain Access, find the "Enscale SSH" items, and add Enscale SSH under Access Control.'
+      );
+    default:
+      return 'allow it: try again and accept when your keychain asks.';
   }
 }
