@@ -1,5 +1,6 @@
 import { Ajv } from 'ajv';
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
@@ -95,6 +96,19 @@ describe('electron-builder.yml', () => {
     expect(config.afterPack).toBe('./build/afterPack.mjs');
     expect(statSync(join(ROOT, config.afterPack as string)).isFile()).toBe(true);
     expect(config.afterSign ?? null).toBeNull();
+  });
+
+  it('names an afterPack hook electron-builder’s own loader finds as a function', async () => {
+    const { resolveFunction } = createRequire(import.meta.url)(
+      join(ROOT, 'node_modules/app-builder-lib/out/util/resolve.js'),
+    ) as {
+      resolveFunction: (type: string, executor: unknown, name: string, root: string) => Promise<unknown>;
+    };
+    // electron-builder resolves the path from the project folder, which is where vitest runs.
+    expect(process.cwd()).toBe(ROOT.replace(/\/$/, ''));
+    const hook = await resolveFunction('afterPack', config.afterPack, 'afterPack', ROOT);
+    expect(typeof hook).toBe('function');
+    expect((hook as { name: string }).name).toBe('afterPack');
   });
 
   it('installs per user on Windows, with the install-mode page forced off by build/installer.nsh', () => {
