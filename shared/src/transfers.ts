@@ -57,8 +57,19 @@ export interface TransferJob {
   error?: string;
   /** Remote names refused as local file names (e.g. "../x", "con.txt" on Windows), with why. */
   skipped?: { name: string; reason: string }[];
+  /** Remote names saved under another local name ("a:b" → "a%3Ab" on Windows, "readme (2)"). */
+  renamed?: RenamedName[];
   startedAt?: number;
   finishedAt?: number;
+}
+
+/** A remote name that a download saved under another local name, and why. */
+export interface RenamedName {
+  /** The remote name, relative to the folder being downloaded. */
+  name: string;
+  /** The local name it was saved as, relative to the chosen folder ("/"-separated). */
+  savedAs: string;
+  reason: string;
 }
 
 export interface TransferProgress {

@@ -188,23 +188,29 @@ describe('enscale-ssh', () => {
     expect(sha256(readFileSync(back))).toBe(sha256(data));
   });
 
-  it('skips names a node lists that no local file may have, and says which, escaped', async () => {
-    // Legal on the node (Linux), unsafe here: a backslash, an escape sequence, a tab.
+  it('saves names a node lists that no local file may have under legal ones, and says which, escaped', async () => {
+    // Legal on the node (Linux); here control characters are never written raw into a name.
     const folder = join(nodeHome(518839), 'hostile-names');
     mkdirSync(folder);
-    const unsafe = ['..\\..\\x.bat', 'esc\u001b]0;owned\u0007', 'tab\there'];
-    for (const name of [...unsafe, 'fine.txt']) writeFileSync(join(folder, name), 'x');
+    const odd = ['..\\..\\x.bat', 'esc\u001b]0;owned\u0007', 'tab\there'];
+    for (const name of [...odd, 'fine.txt']) writeFileSync(join(folder, name), 'x');
     const back = join(dir, 'hostile-back');
     const get = await cli(['get', '518839', 'hostile-names', back]);
-    expect(get.code).toBe(0);
-    expect(readdirSync(back)).toEqual(['fine.txt']);
+    expect(get.code, get.stderr + get.stdout).toBe(0);
+    // A backslash is an ordinary character on Linux: the file stays inside the folder it was put in.
+    expect(readdirSync(back).sort()).toEqual([
+      '..\\..\\x.bat',
+      'esc%1B]0;owned%07',
+      'fine.txt',
+      'tab%09here',
+    ]);
     expect(readdirSync(dir).filter((name) => name.includes('x.bat'))).toEqual([]);
-    expect(get.stdout).toContain('Skipped 3 unsafe name(s):');
-    expect(get.stdout).toContain('"tab\\there": contains a control character');
+    expect(get.stdout).toContain('Saved 2 name(s) under another name on this computer:');
+    expect(get.stdout).toContain('"tab\\there" saved as "tab%09here": contains a control character');
     for (const raw of ['\u001b', '\u0007', '\t']) expect(get.stdout.includes(raw)).toBe(false);
     const json = await cli(['--json', 'get', '518839', 'hostile-names', join(dir, 'hostile-json')]);
     const job = JSON.parse(json.stdout) as TransferJob;
-    expect(job.skipped?.map((s) => s.name).sort()).toEqual([...unsafe].sort());
+    expect(job.renamed?.map((r) => r.name).sort()).toEqual([odd[1], odd[2]].sort());
   });
 
   it('resumes a partial upload and a partial download where they stopped', async () => {

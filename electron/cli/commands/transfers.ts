@@ -54,11 +54,20 @@ async function transfer(context: CommandContext, direction: TransferDirection): 
   output(context, done, () => {
     const where = direction === 'upload' ? done.remotePath : done.localPath;
     const resumed = done.resumedFrom > 0 ? `, resumed from ${formatBytes(done.resumedFrom)}` : '';
-    return `${direction === 'upload' ? 'Uploaded' : 'Downloaded'} ${formatBytes(done.bytes)} to ${where}${resumed}.${skippedLines(done)}`;
+    return `${direction === 'upload' ? 'Uploaded' : 'Downloaded'} ${formatBytes(done.bytes)} to ${where}${resumed}.${renamedLines(done)}${skippedLines(done)}`;
   });
 }
 
 /** Names the server listed that could not become local files; JSON-escaped so control characters never reach the terminal raw. */
+function renamedLines(done: TransferJob): string {
+  const renamed = done.renamed ?? [];
+  if (renamed.length === 0) return '';
+  const lines = renamed.map(
+    (entry) => `\n  ${JSON.stringify(entry.name)} saved as ${JSON.stringify(entry.savedAs)}: ${entry.reason}`,
+  );
+  return `\nSaved ${renamed.length} name(s) under another name on this computer:${lines.join('')}`;
+}
+
 function skippedLines(done: TransferJob): string {
   const skipped = done.skipped ?? [];
   if (skipped.length === 0) return '';

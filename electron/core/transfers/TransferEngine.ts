@@ -6,6 +6,7 @@ import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { CallOptions } from '../../../shared/src/rpc/protocol.ts';
 import {
   type ConflictDecision,
+  type RenamedName,
   type TransferDirection,
   type TransferEvents,
   type TransferJob,
@@ -88,12 +89,12 @@ export class TransferEngine implements TransferService {
   }
 
   async download(asked: TransferRequest): Promise<TransferJob> {
-    const request = downloadDestination(asked, this.platform);
+    const { request, renamed } = downloadDestination(asked, this.platform);
     // A failure here (no connection, no such file) is reported by the job itself when it runs.
     const remote = await this.session(request.target)
       .then((sftp) => sftp.stat(request.remotePath))
       .catch(() => undefined);
-    return this.add('download', request, remote?.isDirectory() ? 'folder' : 'file');
+    return this.add('download', request, remote?.isDirectory() ? 'folder' : 'file', renamed);
   }
 
   async wait(jobId: string, options: CallOptions = {}): Promise<TransferJob> {
@@ -168,11 +169,17 @@ export class TransferEngine implements TransferService {
     this.book.clearFinished((entry) => this.questions.forget(entry.scope));
   }
 
-  private add(direction: TransferDirection, request: TransferRequest, kind: 'file' | 'folder'): TransferJob {
+  private add(
+    direction: TransferDirection,
+    request: TransferRequest,
+    kind: 'file' | 'folder',
+    renamed?: RenamedName,
+  ): TransferJob {
     if (!request.localPath || !request.remotePath) {
       throw new InvalidInput('A transfer needs both a local and a remote path.');
     }
     const entry = this.book.create(direction, request, kind);
+    if (renamed) entry.job.renamed = [renamed];
     if (kind === 'folder') {
       this.book.setState(entry, 'running');
       void this.runFolder(entry);
@@ -219,7 +226,7 @@ export class TransferEngine implements TransferService {
       const plan =
         job.direction === 'upload'
           ? await planUpload(job.localPath, job.remotePath, sftp, decide)
-          : await planDownload(job.remotePath, job.localPath, sftp, decide);
+          : await planDownload(job.remotePath, job.localPath, sftp, decide, this.platform);
       if (!plan) return this.book.finish(entry, 'skipped');
       // Keep-both picked a new name: the job (and a retry of it) goes there from now on.
       job.localPath = plan.localPath;
@@ -227,6 +234,7 @@ export class TransferEngine implements TransferService {
       await (job.direction === 'upload' ? uploadFile : downloadFile)(plan, {
         sftp,
         signal,
+        platform: this.platform,
         chunkSize: this.chunkSize,
         window: this.window,
         onStart: (resumedFrom, total) => {
@@ -269,8 +277,11 @@ export class TransferEngine implements TransferService {
           job.direction,
           {
             ...request,
-            localPath: join(job.localPath, ...file.segments),
-            remotePath: posix.join(job.remotePath, ...file.segments),
+            localPath: join(job.localPath, ...(job.direction === 'download' ? file.target : file.segments)),
+            remotePath: posix.join(
+              job.remotePath,
+              ...(job.direction === 'upload' ? file.target : file.segments),
+            ),
           },
           'file',
           entry,

@@ -1,4 +1,4 @@
-import { downloadMode } from './localNames.ts';
+import { currentLocalPlatform, downloadMode, type LocalPlatform } from './localNames.ts';
 import { lstat, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import type { ConflictDecision, TransferConflict } from '../../../shared/src/transfers.ts';
@@ -59,6 +59,7 @@ export async function planDownload(
   localPath: string,
   sftp: SftpSession,
   decide: Decide,
+  platform: LocalPlatform = currentLocalPlatform(),
 ): Promise<CopyPlan | undefined> {
   const source = await sftp.stat(remotePath);
   if (!source.isFile())
@@ -69,7 +70,7 @@ export async function planDownload(
     replace: false,
     size: source.size,
     mtime: source.mtime,
-    mode: downloadMode(source.mode),
+    mode: downloadMode(source.mode, platform),
   };
   const existing = await lstat(localPath).catch(() => undefined);
   if (!existing) return plan;

@@ -1,10 +1,12 @@
-import { type FileHandle, lstat, mkdir, open, rename } from 'node:fs/promises';
+import { type FileHandle, lstat, mkdir, open } from 'node:fs/promises';
 import { basename, dirname, join, posix } from 'node:path';
 import type { TransferFailed } from '../../../shared/src/errors.ts';
 import { AppError, Cancelled } from '../../../shared/src/errors.ts';
 import type { SftpSession } from '../sftp/SftpSession.ts';
 import { ensureDirectory } from '../sftp/RemoteFiles.ts';
 import { fileError, reasonOf } from '../sftp/sftpErrors.ts';
+import { currentLocalPlatform, type LocalPlatform } from './localNames.ts';
+import { renameLocal } from './localRename.ts';
 import { partialName } from './names.ts';
 import { pipeline, type PipelineResult } from './pipeline.ts';
 
@@ -26,6 +28,8 @@ export interface CopyContext extends CopyTuning {
   acknowledged?: { part: string; bytes: number; size: number; mtime: number };
   /** Uploads: an unfinished run reports what of the partial is acknowledged, for the next run. */
   onKept?(kept: { part: string; bytes: number; size: number; mtime: number }): void;
+  /** Downloads: the OS whose rules the local file follows (renames over held files retry on win32). */
+  platform?: LocalPlatform;
 }
 
 /** One file to copy, after the conflict policy has picked its destination. */
@@ -173,9 +177,7 @@ export async function downloadFile(plan: CopyPlan, context: CopyContext): Promis
     if (!plan.replace && (await lstat(plan.localPath).catch(() => undefined))) {
       throw fileError('exists', plan.localPath, `'${plan.localPath}' appeared during the download; kept it.`);
     }
-    await rename(part, plan.localPath).catch((error: unknown) => {
-      throw localError(error, 'save', plan.localPath);
-    });
+    await renameLocal(part, plan.localPath, { platform: context.platform ?? currentLocalPlatform() });
   } finally {
     await sftp.close(handle, plan.remotePath).catch(() => undefined);
   }

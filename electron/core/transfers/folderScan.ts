@@ -1,21 +1,19 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { Cancelled } from '../../../shared/src/errors.ts';
-import type { TransferJob } from '../../../shared/src/transfers.ts';
+import type { RenamedName, TransferJob } from '../../../shared/src/transfers.ts';
 import { ensureDirectory } from '../sftp/RemoteFiles.ts';
 import type { SftpSession } from '../sftp/SftpSession.ts';
+import type { Stats } from 'ssh2';
 import { localError } from './fileCopy.ts';
-import {
-  currentLocalPlatform,
-  downloadMode,
-  type LocalPlatform,
-  staysUnder,
-  unsafeLocalNameReason,
-} from './localNames.ts';
+import { currentLocalPlatform, downloadMode, type LocalPlatform, staysUnder } from './localNames.ts';
+import { planLocalNames } from './localFolderNames.ts';
 
 export interface TreeFile {
-  /** Path below the folder, as segments (joined with each side's separator). */
+  /** Path below the source folder, as segments (joined with each side's separator). */
   segments: string[];
+  /** Path below the destination folder: differs where a name had to be made legal there. */
+  target: string[];
   size: number;
   /** Whole seconds. */
   mtime: number;
@@ -23,11 +21,13 @@ export interface TreeFile {
 }
 
 export interface Tree {
-  /** Sub-folders, parents before their children. */
+  /** Sub-folders as named at the destination, parents before their children. */
   directories: string[][];
   files: TreeFile[];
   /** Remote entries refused as local names (downloads only), with why. */
   skipped: { name: string; reason: string }[];
+  /** Remote entries saved under another local name (downloads only), with why. */
+  renamed: RenamedName[];
 }
 
 const stopIfAborted = (signal: AbortSignal): void => {
@@ -39,7 +39,7 @@ const stopIfAborted = (signal: AbortSignal): void => {
  * folders are left out, so a link loop cannot make the walk endless.
  */
 export async function scanLocal(root: string, signal: AbortSignal): Promise<Tree> {
-  const tree: Tree = { directories: [], files: [], skipped: [] };
+  const tree: Tree = { directories: [], files: [], skipped: [], renamed: [] };
   const walk = async (segments: string[]): Promise<void> => {
     stopIfAborted(signal);
     const dir = join(root, ...segments);
@@ -56,6 +56,7 @@ export async function scanLocal(root: string, signal: AbortSignal): Promise<Tree
         if (!info?.isFile()) continue;
         tree.files.push({
           segments: child,
+          target: child,
           size: info.size,
           mtime: Math.floor(info.mtimeMs / 1000),
           mode: info.mode & 0o777,
@@ -67,47 +68,62 @@ export async function scanLocal(root: string, signal: AbortSignal): Promise<Tree
   return tree;
 }
 
-/** The remote counterpart of `scanLocal`, with the same rule for symlinks. */
+/**
+ * The remote counterpart of `scanLocal`, with the same rule for symlinks. Each folder's entries go
+ * through the local-name policy together, so names that would be one file on this computer's disk
+ * ("README" and "readme" on Windows or macOS) are saved apart.
+ */
 export async function scanRemote(
   sftp: SftpSession,
   root: string,
   signal: AbortSignal,
   platform: LocalPlatform = currentLocalPlatform(),
 ): Promise<Tree> {
-  const tree: Tree = { directories: [], files: [], skipped: [] };
-  const walk = async (segments: string[]): Promise<void> => {
+  const tree: Tree = { directories: [], files: [], skipped: [], renamed: [] };
+  const walk = async (segments: string[], target: string[]): Promise<void> => {
     stopIfAborted(signal);
     const entries = await sftp.readdir(posix.join(root, ...segments));
-    const folders: string[][] = [];
+    const kept: { filename: string; attrs: Stats }[] = [];
     for (const entry of entries) {
-      // A hostile server may list "../../x" (ssh2 drops only exact "." and ".."): refuse it here.
-      const reason = unsafeLocalNameReason(entry.filename, platform);
-      if (reason) {
-        tree.skipped.push({ name: [...segments, entry.filename].join('/'), reason });
+      let attrs: Stats = entry.attrs;
+      if (attrs.isSymbolicLink()) {
+        const linked = await sftp.stat(posix.join(root, ...segments, entry.filename)).catch(() => undefined);
+        if (!linked?.isFile()) continue;
+        attrs = linked;
+      }
+      if (attrs.isDirectory() || attrs.isFile()) kept.push({ filename: entry.filename, attrs });
+    }
+    const names = planLocalNames(
+      kept.map((entry) => entry.filename),
+      platform,
+    );
+    const folders: [string[], string[]][] = [];
+    for (const [index, { filename, attrs }] of kept.entries()) {
+      const name = names[index] ?? { skip: 'no local name was planned' };
+      const shown = [...segments, filename].join('/');
+      if ('skip' in name) {
+        tree.skipped.push({ name: shown, reason: name.skip });
         continue;
       }
-      const child = [...segments, entry.filename];
-      let attrs = entry.attrs;
-      if (attrs.isSymbolicLink()) {
-        const target = await sftp.stat(posix.join(root, ...child)).catch(() => undefined);
-        if (!target?.isFile()) continue;
-        attrs = target;
-      }
+      const child = [...segments, filename];
+      const local = [...target, name.saveAs];
+      if (name.reason) tree.renamed.push({ name: shown, savedAs: local.join('/'), reason: name.reason });
       if (attrs.isDirectory()) {
-        tree.directories.push(child);
-        folders.push(child);
-      } else if (attrs.isFile()) {
+        tree.directories.push(local);
+        folders.push([child, local]);
+      } else {
         tree.files.push({
           segments: child,
+          target: local,
           size: attrs.size,
           mtime: attrs.mtime,
-          mode: downloadMode(attrs.mode),
+          mode: downloadMode(attrs.mode, platform),
         });
       }
     }
-    for (const folder of folders) await walk(folder);
+    for (const [child, local] of folders) await walk(child, local);
   };
-  await walk([]);
+  await walk([], []);
   return tree;
 }
 
@@ -132,9 +148,10 @@ export async function prepareFolder(
   }
   const tree = await scanRemote(sftp, remotePath, signal, platform);
   if (tree.skipped.length > 0) job.skipped = tree.skipped;
-  // Second wall: whatever the name check let through must still land under the chosen folder.
+  if (tree.renamed.length > 0) job.renamed = tree.renamed;
+  // Second wall: whatever the name policy let through must still land under the chosen folder.
   tree.directories = tree.directories.filter((dir) => staysUnder(localPath, dir));
-  tree.files = tree.files.filter((file) => staysUnder(localPath, file.segments));
+  tree.files = tree.files.filter((file) => staysUnder(localPath, file.target));
   await mkdir(localPath, { recursive: true }).catch((error: unknown) => {
     throw localError(error, 'create the folder', localPath);
   });

@@ -104,6 +104,19 @@ function TransferRow({ view }: { view: TransferView }) {
             {job.skipped.length} unsafe {job.skipped.length === 1 ? 'name' : 'names'} skipped
           </span>
         )}
+        {job.renamed && job.renamed.length > 0 && (
+          // Names this computer's disk cannot hold as they are ("a:b" on Windows, "README"/"readme").
+          <span
+            className="transfer-note"
+            title={job.renamed
+              .map((r) => `${JSON.stringify(r.name)} saved as ${JSON.stringify(r.savedAs)}: ${r.reason}`)
+              .join('\n')}
+          >
+            {job.renamed.length === 1 && job.renamed[0]
+              ? `saved as ${JSON.stringify(job.renamed[0].savedAs)}`
+              : `${job.renamed.length} saved under another name`}
+          </span>
+        )}
       </div>
       <span className="transfer-state">{STATE_WORDS[job.state]}</span>
       {running && (
