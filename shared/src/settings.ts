@@ -12,6 +12,10 @@ export interface AppSettings {
     concurrency: number;
     /** What a new transfer does when its destination exists. */
     conflict: ConflictPolicy;
+    /** Send file names in Unicode NFC: macOS hands out NFD, which a Linux node keeps as another name. */
+    normalizeUploadNames: boolean;
+    /** Base-name patterns (`*`, `?`) left out of folder uploads. */
+    uploadSkip: string[];
   };
   connection: {
     /** Seconds between SSH keepalives on a gateway connection; three unanswered ones drop it. */
@@ -28,10 +32,19 @@ export interface SettingsChange {
 export const TRANSFER_CONCURRENCY = { min: 1, max: 8 } as const;
 export const KEEPALIVE_SECONDS = { min: 5, max: 600 } as const;
 export const CONFLICT_POLICIES: readonly ConflictPolicy[] = ['ask', 'overwrite', 'skip', 'keepBoth'];
+/** The skip list's bounds: enough for any real list, small enough to match every name against. */
+export const UPLOAD_SKIP_LIMITS = { patterns: 100, length: 255 } as const;
 
 /** The defaults are what the transfer engine and the connections do when nobody says otherwise. */
 export const DEFAULT_APP_SETTINGS: AppSettings = {
-  transfers: { concurrency: 3, conflict: 'ask' },
+  transfers: {
+    concurrency: 3,
+    conflict: 'ask',
+    normalizeUploadNames: true,
+    // The desktop's own droppings: Finder's folder state and resource forks, Explorer's thumbnails
+    // and folder view. Nobody deploys them on purpose.
+    uploadSkip: ['.DS_Store', '._*', 'Thumbs.db', 'desktop.ini'],
+  },
   connection: { keepaliveSeconds: 15 },
 };
 

@@ -4,6 +4,7 @@ import {
   DEFAULT_APP_SETTINGS,
   KEEPALIVE_SECONDS,
   TRANSFER_CONCURRENCY,
+  UPLOAD_SKIP_LIMITS,
   type AppSettings,
   type SettingsChange,
 } from '../../../shared/src/settings.ts';
@@ -33,6 +34,11 @@ export function readStored(raw: unknown): AppSettings {
     transfers: {
       concurrency: number(transfers.concurrency, TRANSFER_CONCURRENCY, d.transfers.concurrency),
       conflict: isPolicy(transfers.conflict) ? transfers.conflict : d.transfers.conflict,
+      normalizeUploadNames:
+        typeof transfers.normalizeUploadNames === 'boolean'
+          ? transfers.normalizeUploadNames
+          : d.transfers.normalizeUploadNames,
+      uploadSkip: storedSkipList(transfers.uploadSkip) ?? [...d.transfers.uploadSkip],
     },
     connection: {
       keepaliveSeconds: number(connection.keepaliveSeconds, KEEPALIVE_SECONDS, d.connection.keepaliveSeconds),
@@ -41,7 +47,7 @@ export function readStored(raw: unknown): AppSettings {
 }
 
 const FIELDS = {
-  transfers: ['concurrency', 'conflict'],
+  transfers: ['concurrency', 'conflict', 'normalizeUploadNames', 'uploadSkip'],
   connection: ['keepaliveSeconds'],
 } as const;
 
@@ -56,6 +62,41 @@ function checkNames(change: Record<string, unknown>): void {
     for (const field of Object.keys(fields))
       if (!known.includes(field))
         throw new InvalidInput(`There is no setting '${section}.${field}' (there are: ${known.join(', ')}).`);
+  }
+}
+
+/**
+ * The upload skip list as given: base-name patterns, so a "/" would never match and is refused
+ * rather than silently ignored; blank lines dropped, duplicates kept once.
+ */
+export function skipList(value: unknown): string[] {
+  const { patterns, length } = UPLOAD_SKIP_LIMITS;
+  if (!Array.isArray(value) || value.some((pattern) => typeof pattern !== 'string'))
+    throw new InvalidInput(
+      'The upload skip list must be a list of name patterns, e.g. [".DS_Store", "._*"].',
+    );
+  const list = [...new Set((value as string[]).map((pattern) => pattern.trim()).filter(Boolean))];
+  if (list.length > patterns)
+    throw new InvalidInput(`The upload skip list holds at most ${patterns} patterns.`);
+  for (const pattern of list) {
+    if (pattern.length > length)
+      throw new InvalidInput(
+        `A skip pattern is at most ${length} characters: ${JSON.stringify(pattern.slice(0, 40))}….`,
+      );
+    if (pattern.includes('/') || pattern.includes('\\'))
+      throw new InvalidInput(
+        `Skip patterns match a file or folder name, not a path: ${JSON.stringify(pattern)} contains a separator.`,
+      );
+  }
+  return list;
+}
+
+/** A stored skip list, or undefined when the file holds none or a damaged one. */
+function storedSkipList(value: unknown): string[] | undefined {
+  try {
+    return value === undefined ? undefined : skipList(value);
+  } catch {
+    return undefined;
   }
 }
 
@@ -89,6 +130,12 @@ export function applyChange(current: AppSettings, change: unknown): AppSettings 
       );
     next.transfers.conflict = transfers.conflict;
   }
+  if (transfers.normalizeUploadNames !== undefined) {
+    if (typeof transfers.normalizeUploadNames !== 'boolean')
+      throw new InvalidInput('Sending names in NFC is on or off: true or false.');
+    next.transfers.normalizeUploadNames = transfers.normalizeUploadNames;
+  }
+  if (transfers.uploadSkip !== undefined) next.transfers.uploadSkip = skipList(transfers.uploadSkip);
   if (connection.keepaliveSeconds !== undefined)
     next.connection.keepaliveSeconds = numberIn(
       connection.keepaliveSeconds,

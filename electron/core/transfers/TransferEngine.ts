@@ -4,6 +4,7 @@ import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import { Cancelled, InvalidInput } from '../../../shared/src/errors.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { CallOptions } from '../../../shared/src/rpc/protocol.ts';
+import { DEFAULT_APP_SETTINGS } from '../../../shared/src/settings.ts';
 import {
   type ConflictDecision,
   type RenamedName,
@@ -20,6 +21,7 @@ import { downloadFile, uploadFile } from './fileCopy.ts';
 import { prepareFolder } from './folderScan.ts';
 import { JobBook, type Entry } from './JobBook.ts';
 import { currentLocalPlatform, downloadDestination, type LocalPlatform } from './localNames.ts';
+import { uploadName, type UploadRules } from './uploadRules.ts';
 import { asAppError, cancelled, describe, isFinal, snapshot } from './jobs.ts';
 import type { SftpProvider } from './SftpProvider.ts';
 
@@ -37,8 +39,10 @@ export interface TransferEngineOptions {
   chunkSize?: number;
   /** The least time between two progress events of one job. */
   progressIntervalMs?: number;
-  /** Whose file-name rules downloads follow; the running one by default (tests pass others). */
+  /** Whose file-name and mode rules transfers follow; the running one by default (tests pass others). */
   platform?: LocalPlatform;
+  /** Upload names and skip list, until `setUploadRules` changes them; the Settings defaults otherwise. */
+  uploadRules?: UploadRules;
 }
 
 /**
@@ -55,6 +59,7 @@ export class TransferEngine implements TransferService {
   private readonly questions = new ConflictQuestions((conflict) => this.events.emit('conflict', conflict));
   private concurrency: number;
   private readonly platform: LocalPlatform;
+  private uploadRules: UploadRules;
   private readonly window: number;
   private readonly chunkSize: number;
   private readonly book: JobBook;
@@ -65,6 +70,10 @@ export class TransferEngine implements TransferService {
   ) {
     this.concurrency = Math.max(1, options.concurrency ?? 3);
     this.platform = options.platform ?? currentLocalPlatform();
+    this.uploadRules = options.uploadRules ?? {
+      normalizeNames: DEFAULT_APP_SETTINGS.transfers.normalizeUploadNames,
+      skip: DEFAULT_APP_SETTINGS.transfers.uploadSkip,
+    };
     this.window = Math.max(1, options.window ?? 64);
     // As OpenSSH's sftp (8.6+) does: requests as large as the server accepts (255 KiB for
     // OpenSSH's sftp-server), 64 of them in flight. Against 32 KiB requests this halves the CPU
@@ -83,8 +92,18 @@ export class TransferEngine implements TransferService {
     this.pump();
   }
 
-  async upload(request: TransferRequest): Promise<TransferJob> {
-    const local = await stat(request.localPath).catch(() => undefined);
+  /** Names and skip list for uploads started from now on (the Settings page changes them). */
+  setUploadRules(rules: UploadRules): void {
+    this.uploadRules = { normalizeNames: rules.normalizeNames, skip: [...rules.skip] };
+  }
+
+  async upload(asked: TransferRequest): Promise<TransferJob> {
+    const local = await stat(asked.localPath).catch(() => undefined);
+    // A file the user picked goes up even if the skip list names it; its name is still sent in NFC.
+    const name = posix.basename(asked.remotePath);
+    const sent = uploadName(name, this.uploadRules);
+    const request =
+      sent === name ? asked : { ...asked, remotePath: posix.join(posix.dirname(asked.remotePath), sent) };
     return this.add('upload', request, local?.isDirectory() ? 'folder' : 'file');
   }
 
@@ -225,7 +244,7 @@ export class TransferEngine implements TransferService {
       };
       const plan =
         job.direction === 'upload'
-          ? await planUpload(job.localPath, job.remotePath, sftp, decide)
+          ? await planUpload(job.localPath, job.remotePath, sftp, decide, this.platform)
           : await planDownload(job.remotePath, job.localPath, sftp, decide, this.platform);
       if (!plan) return this.book.finish(entry, 'skipped');
       // Keep-both picked a new name: the job (and a retry of it) goes there from now on.
@@ -270,7 +289,7 @@ export class TransferEngine implements TransferService {
     job.startedAt = Date.now();
     try {
       const sftp = await this.session(request.target);
-      const tree = await prepareFolder(job, sftp, signal, this.platform);
+      const tree = await prepareFolder(job, sftp, signal, this.platform, this.uploadRules);
       if (signal.aborted) throw cancelled(job);
       const children = tree.files.map((file) =>
         this.book.create(

@@ -6,6 +6,7 @@ import type { SftpSession } from '../sftp/SftpSession.ts';
 import { fileError } from '../sftp/sftpErrors.ts';
 import { type CopyPlan, localError } from './fileCopy.ts';
 import { numberedName } from './names.ts';
+import { uploadMode } from './uploadRules.ts';
 
 /** Asks the conflict policy what to do about an existing destination. */
 export type Decide = (conflict: Omit<TransferConflict, 'id' | 'jobId'>) => Promise<ConflictDecision>;
@@ -16,6 +17,7 @@ export async function planUpload(
   remotePath: string,
   sftp: SftpSession,
   decide: Decide,
+  platform: LocalPlatform = currentLocalPlatform(),
 ): Promise<CopyPlan | undefined> {
   const source = await stat(localPath).catch((error: unknown) => {
     throw localError(error, 'upload', localPath);
@@ -28,7 +30,7 @@ export async function planUpload(
     replace: false,
     size: source.size,
     mtime: Math.floor(source.mtimeMs / 1000),
-    mode: source.mode & 0o777,
+    mode: uploadMode(source.mode, platform),
   };
   const existing = await sftp.lstatIfExists(remotePath);
   if (!existing) return plan;

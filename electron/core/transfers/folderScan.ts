@@ -8,6 +8,7 @@ import type { Stats } from 'ssh2';
 import { localError } from './fileCopy.ts';
 import { currentLocalPlatform, downloadMode, type LocalPlatform, staysUnder } from './localNames.ts';
 import { planLocalNames } from './localFolderNames.ts';
+import { skipMatcher, UPLOAD_FOLDER_MODE, uploadName, type UploadRules } from './uploadRules.ts';
 
 export interface TreeFile {
   /** Path below the source folder, as segments (joined with each side's separator). */
@@ -34,29 +35,53 @@ const stopIfAborted = (signal: AbortSignal): void => {
   if (signal.aborted) throw new Cancelled('The folder transfer was cancelled while reading the folder.');
 };
 
+/** Upload rules for a scan that should send every name as it is (no skip list, no NFC). */
+const SEND_AS_IS: UploadRules = { normalizeNames: false, skip: [] };
+
 /**
  * A local folder's files and sub-folders. Symlinks to files are copied as files; symlinks to
- * folders are left out, so a link loop cannot make the walk endless.
+ * folders are left out, so a link loop cannot make the walk endless. Entries matching the skip
+ * list stay behind (and are reported); names are sent in NFC when the rules say so, unless the
+ * folder also holds that spelling (both are kept then, under their own names).
  */
-export async function scanLocal(root: string, signal: AbortSignal): Promise<Tree> {
+export async function scanLocal(
+  root: string,
+  signal: AbortSignal,
+  rules: UploadRules = SEND_AS_IS,
+): Promise<Tree> {
   const tree: Tree = { directories: [], files: [], skipped: [], renamed: [] };
-  const walk = async (segments: string[]): Promise<void> => {
+  const skipped = skipMatcher(rules.skip);
+  const walk = async (segments: string[], target: string[]): Promise<void> => {
     stopIfAborted(signal);
     const dir = join(root, ...segments);
     const entries = await readdir(dir, { withFileTypes: true }).catch((error: unknown) => {
       throw localError(error, 'read the folder', dir);
     });
+    const present = new Set(entries.map((entry) => entry.name));
+    const sent = new Set<string>();
     for (const entry of entries) {
       const child = [...segments, entry.name];
+      const pattern = skipped(entry.name);
+      if (pattern !== undefined) {
+        tree.skipped.push({
+          name: child.join('/'),
+          reason: `matches the upload skip list (${JSON.stringify(pattern)})`,
+        });
+        continue;
+      }
+      const normal = uploadName(entry.name, rules);
+      const name = normal !== entry.name && (present.has(normal) || sent.has(normal)) ? entry.name : normal;
+      sent.add(name);
+      const remote = [...target, name];
       if (entry.isDirectory()) {
-        tree.directories.push(child);
-        await walk(child);
+        tree.directories.push(remote);
+        await walk(child, remote);
       } else if (entry.isFile() || entry.isSymbolicLink()) {
         const info = await stat(join(root, ...child)).catch(() => undefined);
         if (!info?.isFile()) continue;
         tree.files.push({
           segments: child,
-          target: child,
+          target: remote,
           size: info.size,
           mtime: Math.floor(info.mtimeMs / 1000),
           mode: info.mode & 0o777,
@@ -64,7 +89,7 @@ export async function scanLocal(root: string, signal: AbortSignal): Promise<Tree
       }
     }
   };
-  await walk([]);
+  await walk([], []);
   return tree;
 }
 
@@ -136,13 +161,15 @@ export async function prepareFolder(
   sftp: SftpSession,
   signal: AbortSignal,
   platform: LocalPlatform = currentLocalPlatform(),
+  rules: UploadRules = SEND_AS_IS,
 ): Promise<Tree> {
   const { direction, localPath, remotePath } = job;
   if (direction === 'upload') {
-    const tree = await scanLocal(localPath, signal);
-    await ensureDirectory(sftp, remotePath);
+    const tree = await scanLocal(localPath, signal, rules);
+    if (tree.skipped.length > 0) job.skipped = tree.skipped;
+    await ensureDirectory(sftp, remotePath, UPLOAD_FOLDER_MODE);
     for (const dir of tree.directories) {
-      await ensureDirectory(sftp, posix.join(remotePath, ...dir)).catch(() => undefined);
+      await ensureDirectory(sftp, posix.join(remotePath, ...dir), UPLOAD_FOLDER_MODE).catch(() => undefined);
     }
     return tree;
   }

@@ -2,6 +2,7 @@ import { Input, Label, NumberField, Radio, RadioGroup, Text } from 'react-aria-c
 import { TRANSFER_CONCURRENCY, type AppSettings, type SettingsChange } from '../../../shared/src/settings.ts';
 import type { ConflictPolicy } from '../../../shared/src/transfers.ts';
 import { InlineError } from '../ui/fields.tsx';
+import { UploadNamesFields } from './UploadNamesFields.tsx';
 import { useSaving } from './useAppSettings.ts';
 
 const POLICY_WORDS: Record<ConflictPolicy, string> = {
@@ -55,6 +56,7 @@ export function TransfersSection(props: {
       <p className="hint muted">
         Keep both gives the new file a number, as in <code>report (1).pdf</code>.
       </p>
+      <UploadNamesFields transfers={transfers} save={save} />
       <div aria-live="polite">{saved && <p className="saved">{saved}</p>}</div>
       <InlineError message={error} />
     </section>

@@ -32,12 +32,16 @@ describe('SettingsService', () => {
     first.events.on('changed', (settings) => told.push(settings));
 
     const after = await first.update({ transfers: { concurrency: 5, conflict: 'keepBoth' } });
-    expect(after.transfers).toEqual({ concurrency: 5, conflict: 'keepBoth' });
+    expect(after.transfers).toEqual({
+      ...DEFAULT_APP_SETTINGS.transfers,
+      concurrency: 5,
+      conflict: 'keepBoth',
+    });
     expect(after.connection).toEqual(DEFAULT_APP_SETTINGS.connection);
     await first.update({ connection: { keepaliveSeconds: 30 } });
     expect(told.map((s) => s.connection.keepaliveSeconds)).toEqual([15, 30]);
     expect(await stored()).toEqual({
-      transfers: { concurrency: 5, conflict: 'keepBoth' },
+      transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 5, conflict: 'keepBoth' },
       connection: { keepaliveSeconds: 30 },
     });
 
@@ -45,7 +49,7 @@ describe('SettingsService', () => {
     expect(second.current()).toEqual(DEFAULT_APP_SETTINGS); // not read yet
     await second.ready();
     expect(second.current()).toEqual({
-      transfers: { concurrency: 5, conflict: 'keepBoth' },
+      transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 5, conflict: 'keepBoth' },
       connection: { keepaliveSeconds: 30 },
     });
   });
@@ -74,7 +78,10 @@ describe('SettingsService', () => {
         { connection: { keepaliveSeconds: null } },
         /keepalive interval \(seconds\) must be a number from 5 to 600/,
       ],
-      [{ transfers: { speed: 3 } }, /no setting 'transfers.speed' \(there are: concurrency, conflict\)/],
+      [
+        { transfers: { speed: 3 } },
+        /no setting 'transfers.speed' \(there are: concurrency, conflict, normalizeUploadNames, uploadSkip\)/,
+      ],
       [{ theme: 'dark' }, /no settings section 'theme'/],
       [{ transfers: 3 }, /'transfers' settings must be an object/],
       [null, /must be an object/],
@@ -98,11 +105,40 @@ describe('SettingsService', () => {
       settings.update({ connection: { keepaliveSeconds: 45 } }),
     ]);
     const expected = {
-      transfers: { concurrency: 6, conflict: 'skip' },
+      transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 6, conflict: 'skip' },
       connection: { keepaliveSeconds: 45 },
     };
     expect(await settings.get()).toEqual(expected);
     expect(await stored()).toEqual(expected);
+  });
+
+  it('keeps the upload names rule and skip list, refusing paths and damaged lists', async () => {
+    const settings = new SettingsService({ dataDir: dir });
+    const after = await settings.update({
+      transfers: { normalizeUploadNames: false, uploadSkip: [' *.log ', '', '.DS_Store', '*.log'] },
+    });
+    expect(after.transfers).toMatchObject({
+      normalizeUploadNames: false,
+      uploadSkip: ['*.log', '.DS_Store'],
+    });
+    const refusals: [unknown, RegExp][] = [
+      [{ transfers: { normalizeUploadNames: 'yes' } }, /on or off: true or false/],
+      [{ transfers: { uploadSkip: '.DS_Store' } }, /must be a list of name patterns/],
+      [{ transfers: { uploadSkip: [3] } }, /must be a list of name patterns/],
+      [{ transfers: { uploadSkip: ['node_modules/*'] } }, /match a file or folder name, not a path/],
+      [{ transfers: { uploadSkip: Array.from({ length: 101 }, (_, i) => `p${i}`) } }, /at most 100 patterns/],
+      [{ transfers: { uploadSkip: ['x'.repeat(256)] } }, /at most 255 characters/],
+    ];
+    for (const [change, message] of refusals) {
+      await expect(settings.update(change as Parameters<SettingsService['update']>[0])).rejects.toThrow(
+        message,
+      );
+    }
+    expect((await settings.get()).transfers.uploadSkip).toEqual(['*.log', '.DS_Store']);
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ transfers: { uploadSkip: ['a/b'] } }));
+    expect((await new SettingsService({ dataDir: dir }).get()).transfers).toEqual(
+      DEFAULT_APP_SETTINGS.transfers,
+    );
   });
 
   it('reads a damaged or hand-edited file as far as it makes sense', async () => {
@@ -116,7 +152,7 @@ describe('SettingsService', () => {
       }),
     );
     expect(await new SettingsService({ dataDir: dir }).get()).toEqual({
-      transfers: { concurrency: 8, conflict: 'ask' },
+      transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 8, conflict: 'ask' },
       connection: { keepaliveSeconds: 15 },
     });
   });

@@ -6,7 +6,13 @@ import { ConflictPolicySchema } from './transfers.ts';
 // Numbers out of range are clamped by the core, as the settings page expects.
 const SettingsChangeSchema = v.strictObject({
   transfers: v.optional(
-    v.strictObject({ concurrency: v.optional(v.number()), conflict: v.optional(ConflictPolicySchema) }),
+    v.strictObject({
+      concurrency: v.optional(v.number()),
+      conflict: v.optional(ConflictPolicySchema),
+      normalizeUploadNames: v.optional(v.boolean()),
+      // Bounds and separators are checked by the core with messages that say what is allowed.
+      uploadSkip: v.optional(v.array(v.string())),
+    }),
   ),
   connection: v.optional(v.strictObject({ keepaliveSeconds: v.optional(v.number()) })),
 });
