@@ -72,7 +72,7 @@ function skippedLines(done: TransferJob): string {
   const skipped = done.skipped ?? [];
   if (skipped.length === 0) return '';
   const lines = skipped.map((entry) => `\n  ${JSON.stringify(entry.name)}: ${entry.reason}`);
-  return `\nSkipped ${skipped.length} unsafe name(s):${lines.join('')}`;
+  return `\nSkipped ${skipped.length} name(s):${lines.join('')}`;
 }
 
 export const transferCommands: Command[] = [

@@ -96,12 +96,12 @@ function TransferRow({ view }: { view: TransferView }) {
         {/* A cancel is the user's own doing: its figures say what is kept, no error to show. */}
         {job.error && job.state !== 'cancelled' && <span className="inline-error">{job.error}</span>}
         {job.skipped && job.skipped.length > 0 && (
-          // Names the node listed that no local file may have: shown escaped, never as raw controls.
+          // Names left out (no legal local meaning, or the upload skip list): escaped, never raw controls.
           <span
             className="inline-error"
             title={job.skipped.map((s) => `${JSON.stringify(s.name)}: ${s.reason}`).join('\n')}
           >
-            {job.skipped.length} unsafe {job.skipped.length === 1 ? 'name' : 'names'} skipped
+            {job.skipped.length} {job.skipped.length === 1 ? 'name' : 'names'} skipped
           </span>
         )}
         {job.renamed && job.renamed.length > 0 && (
