@@ -67,7 +67,9 @@ describe('remote file names that break careless code', () => {
     connections = account.connections();
     const sftp = new GatewaySftp(connections);
     files = new FilesService(sftp);
-    transfers = new TransferEngine(sftp);
+    // Names must cross the wire byte for byte, NFD included: the Settings default that sends
+    // names in NFC (for Finder's NFD, tested in test/core/transfers/uploadModes.test.ts) is off here.
+    transfers = new TransferEngine(sftp, { uploadRules: { normalizeNames: false, skip: [] } });
     target = account.target(`${NODE}-4856`);
     home = await files.home(target);
     localUp = join(account.dir, 'up');
