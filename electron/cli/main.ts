@@ -1,5 +1,4 @@
 import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Cancelled } from '../../shared/src/errors.ts';
 import type { Command, OptionSpec } from './command.ts';
@@ -11,7 +10,7 @@ import { sqlCommands } from './commands/sql.ts';
 import { transferCommands } from './commands/transfers.ts';
 import { CoreSession } from './CoreSession.ts';
 import { readIdentity } from './identity.ts';
-import { defaultProfileDir } from './profileDir.ts';
+import { profileDir } from '../core/profileDir.ts';
 import { USAGE, UsageError } from './usage.ts';
 import { printableLine } from '../../shared/src/printable.ts';
 
@@ -121,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const profile = line.options.profile;
-    const dataDir = resolve(typeof profile === 'string' ? profile : defaultProfileDir());
+    const dataDir = profileDir({ profile: typeof profile === 'string' ? profile : undefined });
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const keychainService = process.env.ENSCALE_SSH_KEYCHAIN_SERVICE;
     const identityFile = line.options.identity;

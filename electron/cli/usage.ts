@@ -29,7 +29,8 @@ export const USAGE = `Usage: enscale-ssh [--profile DIR] [--identity FILE] [--js
   sql export NODE FILE --db NAME --user USER   (.gz: compressed; password as for login)
 
 Options:
-  --profile DIR   the data folder (keys, known_hosts, settings); default: the per-user one
+  --profile DIR   the data folder (keys, known_hosts, settings); default: ENSCALE_SSH_PROFILE, else the
+                  desktop app's ("Enscale SSH" in %APPDATA%, ~/Library/Application Support or ~/.config)
   --identity FILE sign in to the gateway with this private key (OpenSSH or .ppk) for this run only;
                   an encrypted key's passphrase is read like a password
   --json          print one JSON document (not for ssh and menu, whose output is the node's)

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { registerAppScheme, serveApp } from './appProtocol.ts';
 import { CoreProcess } from './coreProcess.ts';
 import { restrictPermissions, lockDownWebContents } from './hardening.ts';
+import { profileDir } from '../core/profileDir.ts';
 import { installMenu } from './menu.ts';
 import { openLogFile } from './policy/logFile.ts';
 import { isTrustedSender } from './policy/sender.ts';
@@ -21,11 +22,9 @@ const rendererDir = join(appRoot, 'renderer', 'dist');
 const iconFile = join(appRoot, 'build', 'icon.png');
 
 app.setName(PRODUCT_NAME);
-// One data folder under the product's name, whatever the package is called; a profile may be given
-// for development and tests.
-const dataDir = process.env.ENSCALE_SSH_PROFILE
-  ? resolve(process.env.ENSCALE_SSH_PROFILE)
-  : join(app.getPath('appData'), PRODUCT_NAME);
+// One data folder under the product's name, the one the CLI and browser host resolve too;
+// ENSCALE_SSH_PROFILE may choose another for development and tests.
+const dataDir = profileDir();
 app.setPath('userData', dataDir);
 const logsDir = join(dataDir, 'logs');
 app.setAppLogsPath(logsDir);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { chosenProfileDir } from '../core/profileDir.ts';
 
 export interface WebHostCommandLine {
   port: number;
@@ -18,7 +19,7 @@ end-to-end tests. Open the printed URL: its token is what lets the page reach th
 
 Options:
   --sandbox        start the embedded sandbox platform and use it as the platform
-  --profile DIR    the data folder (keys, known_hosts, settings); a temporary one by default,
+  --profile DIR    the data folder (keys, known_hosts, settings); else ENSCALE_SSH_PROFILE; else a temporary one,
                    removed on exit together with its keychain entries (with no keychain, a
                    temporary profile keeps its secrets in memory)
   --static DIR     the built renderer to serve (default: renderer/dist)
@@ -46,7 +47,8 @@ export function parseCommandLine(argv: string[]): WebHostCommandLine {
   return {
     port,
     staticDir: values.static === undefined ? DEFAULT_STATIC : resolve(values.static),
-    profile: values.profile === undefined ? undefined : resolve(values.profile),
+    // Never the desktop app's own folder by default: a development server must not touch real keys.
+    profile: chosenProfileDir({ profile: values.profile }),
     sandbox: values.sandbox === true,
     json: values.json === true,
     help: values.help === true,

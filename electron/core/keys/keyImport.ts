@@ -3,6 +3,7 @@ import { KeyFileCorrupt, PassphraseRequired, UnsupportedKey, WrongPassphrase } f
 import { isOpenSshPrivateKey, parseOpenSshPrivateKey, type ParsedPrivateKey } from './opensshFormat.ts';
 import { isPpk, parsePpk } from './ppk.ts';
 import { keyPairFromPrivate } from './sshKey.ts';
+import { decodeTextFile, normaliseText } from './textFile.ts';
 
 /** A private key file as the user hands it over: its text, or its raw bytes (e.g. a DER file). */
 export interface KeyFileSource {
@@ -20,7 +21,7 @@ const UNKNOWN_FORMAT =
 
 /** Reads OpenSSH, PEM (PKCS#1, PKCS#8, encrypted or not), PuTTY .ppk v2/v3, or DER bytes. */
 export async function readKeyFile(source: KeyFileSource): Promise<ParsedPrivateKey> {
-  const text = source.text ?? textOf(source.bytes);
+  const text = source.text === undefined ? textOf(source.bytes) : normaliseText(source.text);
   if (typeof text !== 'string') return { pair: keyPairFromPrivate(fromDer(text)), comment: '' };
   if (isPpk(text)) return parsePpk(text, source.passphrase);
   if (isOpenSshPrivateKey(text)) return parseOpenSshPrivateKey(text, source.passphrase);
@@ -39,8 +40,8 @@ export async function readKeyFile(source: KeyFileSource): Promise<ParsedPrivateK
 function textOf(bytes: Uint8Array | undefined): string | Buffer {
   if (!bytes) throw new UnsupportedKey('Nothing to import: give the key file.');
   const buffer = Buffer.from(bytes);
-  // DER starts with a SEQUENCE tag; every text format starts with printable characters.
-  return buffer[0] === 0x30 ? buffer : buffer.toString('utf8');
+  // DER starts with a SEQUENCE tag; every text format starts with printable characters or a BOM.
+  return buffer[0] === 0x30 ? buffer : decodeTextFile(buffer);
 }
 
 function fromPem(text: string, passphrase: string | undefined): KeyObject {

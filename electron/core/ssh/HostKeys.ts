@@ -1,6 +1,7 @@
 import type { HostKeysApi } from '../../../shared/src/contract.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { decodeTextFile } from '../keys/textFile.ts';
 import type { PinnedHostKey } from '../../../shared/src/connections.ts';
 import { HostKeyChanged, HostKeyRejected, HostKeyUnknown } from '../../../shared/src/errors.ts';
 import type { HostKeyDecision, HostKeyEvents, HostKeyQuestion } from '../../../shared/src/hostKeys.ts';
@@ -177,7 +178,8 @@ export class HostKeys implements HostKeysApi {
 
   private async read(): Promise<string> {
     try {
-      return await readFile(this.file, 'utf8');
+      // Decoded as Windows editors may have saved it (UTF-16, BOM, CRLF); remember() writes UTF-8 back.
+      return decodeTextFile(await readFile(this.file));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
       throw error;

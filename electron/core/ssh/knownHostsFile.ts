@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { InvalidInput } from '../../../shared/src/errors.ts';
+import { decodeTextFile, normaliseText } from '../keys/textFile.ts';
 
 /** One usable line of an OpenSSH known_hosts file. */
 export interface KnownHostEntry {
@@ -16,8 +17,10 @@ export function hostToken(host: string, port: number): string {
   return port === 22 ? host.toLowerCase() : `[${host.toLowerCase()}]:${port}`;
 }
 
-export function parseKnownHosts(text: string): KnownHostEntry[] {
+/** The file's entries; its bytes may be UTF-16 or carry a BOM and CRLF line ends (Windows editors). */
+export function parseKnownHosts(file: string | Uint8Array): KnownHostEntry[] {
   const entries: KnownHostEntry[] = [];
+  const text = typeof file === 'string' ? normaliseText(file) : decodeTextFile(file);
   for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;

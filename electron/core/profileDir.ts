@@ -1,0 +1,55 @@
+import { homedir as osHomedir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * The desktop app's folder name. Electron puts userData under `appData/<productName>`; the CLI and the
+ * browser host used `enscale-ssh`, so each kept its own keys and known_hosts. Everyone now uses this one.
+ */
+export const PROFILE_FOLDER = 'Enscale SSH';
+
+export type ProfilePlatform = 'win32' | 'darwin' | 'linux';
+
+export interface ProfileDirOptions {
+  /** `--profile`, when given: wins over everything. */
+  readonly profile?: string | undefined;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  readonly platform?: NodeJS.Platform;
+  readonly homedir?: string;
+  /** What a relative `--profile` or ENSCALE_SSH_PROFILE is resolved against. */
+  readonly cwd?: string;
+}
+
+function pathsOf(platform: NodeJS.Platform): typeof path.posix {
+  return platform === 'win32' ? path.win32 : path.posix;
+}
+
+/**
+ * Where each OS keeps per-user application data, as Electron's `app.getPath('appData')` finds it:
+ * %APPDATA% on Windows, ~/Library/Application Support on macOS, $XDG_CONFIG_HOME or ~/.config elsewhere.
+ */
+export function osProfileDir(options: ProfileDirOptions = {}): string {
+  const platform = options.platform ?? process.platform;
+  const env = options.env ?? process.env;
+  const home = options.homedir ?? osHomedir();
+  const paths = pathsOf(platform);
+  if (platform === 'win32')
+    return paths.join(env.APPDATA || paths.join(home, 'AppData', 'Roaming'), PROFILE_FOLDER);
+  if (platform === 'darwin') return paths.join(home, 'Library', 'Application Support', PROFILE_FOLDER);
+  // XDG says a relative XDG_CONFIG_HOME is invalid and to be ignored.
+  const xdg = env.XDG_CONFIG_HOME;
+  return paths.join(xdg && paths.isAbsolute(xdg) ? xdg : paths.join(home, '.config'), PROFILE_FOLDER);
+}
+
+/** `--profile` > ENSCALE_SSH_PROFILE, absolute; undefined when neither is given. */
+export function chosenProfileDir(options: ProfileDirOptions = {}): string | undefined {
+  const env = options.env ?? process.env;
+  const chosen = options.profile || env.ENSCALE_SSH_PROFILE;
+  if (!chosen) return undefined;
+  const paths = pathsOf(options.platform ?? process.platform);
+  return paths.resolve(options.cwd ?? process.cwd(), chosen);
+}
+
+/** The profile folder for the desktop app, the CLI and the browser host alike. */
+export function profileDir(options: ProfileDirOptions = {}): string {
+  return chosenProfileDir(options) ?? osProfileDir(options);
+}
