@@ -19,12 +19,16 @@ import type { CallOptions } from '../../../shared/src/rpc/protocol.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { SecretStore } from '../keys/secretStore.ts';
 import type { GatewayConnections } from '../ssh/GatewayConnections.ts';
+import { requireAbsoluteLocalPath } from '../transfers/absoluteLocalPath.ts';
+import type { LocalPlatform } from '../transfers/localNames.ts';
 import { engineFor, exportCommand, failedLine, importCommand, optionFile } from './remoteCommands.ts';
 
 export interface DatabaseServiceOptions {
   connections: GatewayConnections;
   secrets: SecretStore;
   keychainService?: string;
+  /** Whose path syntax the SQL file's path is checked by; the running one by default. */
+  platform?: LocalPlatform;
 }
 
 const PROGRESS_INTERVAL_MS = 100;
@@ -89,6 +93,7 @@ export class DatabaseService implements DatabasesApi {
     options: CallOptions & { id?: string } = {},
   ): Promise<SqlResult> {
     const engine = engineFor(request.nodeType);
+    requireAbsoluteLocalPath(request.file, 'The SQL file to import', this.options.platform);
     const size = await stat(request.file).then(
       (s) => s.size,
       () => {
@@ -141,6 +146,7 @@ export class DatabaseService implements DatabasesApi {
     options: CallOptions & { id?: string } = {},
   ): Promise<SqlResult> {
     const engine = engineFor(request.nodeType);
+    requireAbsoluteLocalPath(request.file, 'The file to export to', this.options.platform);
     const id = options.id ?? randomUUID();
     const started = Date.now();
     const secret = Buffer.from(optionFile(engine, request.credentials));

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
+import { requireAbsoluteLocalPath } from './absoluteLocalPath.ts';
 import { Cancelled, InvalidInput } from '../../../shared/src/errors.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { CallOptions } from '../../../shared/src/rpc/protocol.ts';
@@ -41,6 +42,11 @@ export interface TransferEngineOptions {
   progressIntervalMs?: number;
   /** Whose file-name and mode rules transfers follow; the running one by default (tests pass others). */
   platform?: LocalPlatform;
+  /**
+   * Whose path syntax local paths are checked by (absolute only); the running one by default. Apart from
+   * `platform` because tests give Windows' name rules to transfers into this machine's folders.
+   */
+  pathPlatform?: LocalPlatform;
   /** Upload names and skip list, until `setUploadRules` changes them; the Settings defaults otherwise. */
   uploadRules?: UploadRules;
 }
@@ -59,6 +65,7 @@ export class TransferEngine implements TransferService {
   private readonly questions = new ConflictQuestions((conflict) => this.events.emit('conflict', conflict));
   private concurrency: number;
   private readonly platform: LocalPlatform;
+  private readonly pathPlatform: LocalPlatform;
   private uploadRules: UploadRules;
   private readonly window: number;
   private readonly chunkSize: number;
@@ -70,6 +77,7 @@ export class TransferEngine implements TransferService {
   ) {
     this.concurrency = Math.max(1, options.concurrency ?? 3);
     this.platform = options.platform ?? currentLocalPlatform();
+    this.pathPlatform = options.pathPlatform ?? currentLocalPlatform();
     this.uploadRules = options.uploadRules ?? {
       normalizeNames: DEFAULT_APP_SETTINGS.transfers.normalizeUploadNames,
       skip: DEFAULT_APP_SETTINGS.transfers.uploadSkip,
@@ -197,6 +205,8 @@ export class TransferEngine implements TransferService {
     if (!request.localPath || !request.remotePath) {
       throw new InvalidInput('A transfer needs both a local and a remote path.');
     }
+    const what = direction === 'download' ? 'The download destination' : 'The file to upload';
+    requireAbsoluteLocalPath(request.localPath, what, this.pathPlatform);
     const entry = this.book.create(direction, request, kind);
     if (renamed) entry.job.renamed = [renamed];
     if (kind === 'folder') {
