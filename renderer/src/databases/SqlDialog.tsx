@@ -13,6 +13,7 @@ import {
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { DatabaseCredentials, SqlProgress, SqlResult } from '../../../shared/src/databases.ts';
 import { pickedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
+import { useSuggestedFile } from '../files/localFolder.ts';
 import { useCore, useCoreEvent, useHost } from '../host/HostContext.tsx';
 import { formatBytes, formatRate } from '../transfers/format.ts';
 import { Field, InlineError } from '../ui/fields.tsx';
@@ -50,8 +51,10 @@ export function SqlDialog(props: {
   );
   const [remember, setRemember] = useState(true);
   const [dump, setDump] = useState(props.dump);
-  const [exportPath, setExportPath] = useState('');
   const [gzip, setGzip] = useState(true);
+  // Named after the database, in the Downloads folder, until the user types a path of their own.
+  const exportName = `${credentials.database.replace(/[\\/:*?"<>|]/g, '_') || 'database'}.sql${gzip ? '.gz' : ''}`;
+  const exportFile = useSuggestedFile(exportName);
   const [progress, setProgress] = useState<SqlProgress>();
   const [result, setResult] = useState<SqlResult>();
   const { busy, error, run } = useAction();
@@ -86,7 +89,7 @@ export function SqlDialog(props: {
       } else {
         setResult(
           await core.databases.exportSql(
-            { target: sql.target, nodeType: sql.nodeType, file: exportPath.trim(), gzip, credentials },
+            { target: sql.target, nodeType: sql.nodeType, file: exportFile.path.trim(), gzip, credentials },
             { signal: abort.signal },
           ),
         );
@@ -157,10 +160,10 @@ export function SqlDialog(props: {
               <>
                 <Field
                   label="Save to (a file on this computer)"
-                  value={exportPath}
-                  onChange={setExportPath}
+                  value={exportFile.path}
+                  onChange={exportFile.setPath}
                   isRequired
-                  placeholder="/home/me/shop.sql.gz"
+                  placeholder={exportFile.placeholder}
                 />
                 <Checkbox isSelected={gzip} onChange={setGzip} className="checkbox">
                   <div className="box" aria-hidden="true" /> Compress (gzip)
