@@ -33,7 +33,10 @@ export class UsageError extends Error {}
 /** The repository's `renderer/dist`, wherever the command is started from. */
 const DEFAULT_STATIC = resolve(import.meta.dirname, '..', '..', 'renderer', 'dist');
 
-export function parseCommandLine(argv: string[]): WebHostCommandLine {
+export function parseCommandLine(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): WebHostCommandLine {
   let values: ReturnType<typeof parse>['values'];
   try {
     values = parse(argv).values;
@@ -48,7 +51,7 @@ export function parseCommandLine(argv: string[]): WebHostCommandLine {
     port,
     staticDir: values.static === undefined ? DEFAULT_STATIC : resolve(values.static),
     // Never the desktop app's own folder by default: a development server must not touch real keys.
-    profile: chosenProfileDir({ profile: values.profile }),
+    profile: chosenProfileDir({ profile: values.profile, env }),
     sandbox: values.sandbox === true,
     json: values.json === true,
     help: values.help === true,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chosenProfileDir, osProfileDir, profileDir } from '../../electron/core/profileDir.ts';
+import { parseCommandLine as parseWebHostLine } from '../../electron/webhost/options.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/enscale-ssh.js', import.meta.url));
 
@@ -57,6 +58,15 @@ describe('profileDir: one folder for the app, the CLI and the browser host', () 
     expect(chosenProfileDir({ ...win, env: {} })).toBeUndefined();
     const mac = { platform: 'darwin' as const, env: { ENSCALE_SSH_PROFILE: 'rel' }, cwd: '/Users/ann' };
     expect(profileDir(mac)).toBe('/Users/ann/rel');
+  });
+});
+
+describe('the browser host finds its profile the same way', () => {
+  it('--profile > ENSCALE_SSH_PROFILE > a temporary profile (never the desktop app folder)', () => {
+    const env = { ENSCALE_SSH_PROFILE: '/data/chosen', XDG_CONFIG_HOME: '/home/ann/.config' };
+    expect(parseWebHostLine(['--profile', '/data/given'], env).profile).toBe('/data/given');
+    expect(parseWebHostLine([], env).profile).toBe('/data/chosen');
+    expect(parseWebHostLine([], { XDG_CONFIG_HOME: '/home/ann/.config' }).profile).toBeUndefined();
   });
 });
 
