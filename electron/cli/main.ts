@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Cancelled } from '../../shared/src/errors.ts';
-import type { Command, OptionSpec } from './command.ts';
+import { note, type Command, type OptionSpec } from './command.ts';
 import { envsCommands } from './commands/envs.ts';
 import { keysCommands } from './commands/keys.ts';
 import { platformCommands } from './commands/platform.ts';
@@ -10,7 +10,7 @@ import { sqlCommands } from './commands/sql.ts';
 import { transferCommands } from './commands/transfers.ts';
 import { CoreSession } from './CoreSession.ts';
 import { readIdentity } from './identity.ts';
-import { profileDir } from '../core/profileDir.ts';
+import { oldCliFolderNote, profileDir } from '../core/profileDir.ts';
 import { USAGE, UsageError } from './usage.ts';
 import { printableLine } from '../../shared/src/printable.ts';
 
@@ -120,7 +120,10 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const profile = line.options.profile;
-    const dataDir = profileDir({ profile: typeof profile === 'string' ? profile : undefined });
+    const chosen = { profile: typeof profile === 'string' ? profile : undefined };
+    const dataDir = profileDir(chosen);
+    const oldFolder = await oldCliFolderNote(chosen);
+    if (oldFolder) note(oldFolder);
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const keychainService = process.env.ENSCALE_SSH_KEYCHAIN_SERVICE;
     const identityFile = line.options.identity;

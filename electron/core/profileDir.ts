@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { homedir as osHomedir } from 'node:os';
 import path from 'node:path';
 
@@ -6,6 +7,8 @@ import path from 'node:path';
  * browser host used `enscale-ssh`, so each kept its own keys and known_hosts. Everyone now uses this one.
  */
 export const PROFILE_FOLDER = 'Enscale SSH';
+/** The CLI's folder name before it shared the app's. */
+const OLD_CLI_FOLDER = 'enscale-ssh';
 
 export type ProfilePlatform = 'win32' | 'darwin' | 'linux';
 
@@ -27,17 +30,31 @@ function pathsOf(platform: NodeJS.Platform): typeof path.posix {
  * Where each OS keeps per-user application data, as Electron's `app.getPath('appData')` finds it:
  * %APPDATA% on Windows, ~/Library/Application Support on macOS, $XDG_CONFIG_HOME or ~/.config elsewhere.
  */
-export function osProfileDir(options: ProfileDirOptions = {}): string {
+export function osProfileDir(options: ProfileDirOptions = {}, folder = PROFILE_FOLDER): string {
   const platform = options.platform ?? process.platform;
   const env = options.env ?? process.env;
   const home = options.homedir ?? osHomedir();
   const paths = pathsOf(platform);
-  if (platform === 'win32')
-    return paths.join(env.APPDATA || paths.join(home, 'AppData', 'Roaming'), PROFILE_FOLDER);
-  if (platform === 'darwin') return paths.join(home, 'Library', 'Application Support', PROFILE_FOLDER);
+  if (platform === 'win32') return paths.join(env.APPDATA || paths.join(home, 'AppData', 'Roaming'), folder);
+  if (platform === 'darwin') return paths.join(home, 'Library', 'Application Support', folder);
   // XDG says a relative XDG_CONFIG_HOME is invalid and to be ignored.
   const xdg = env.XDG_CONFIG_HOME;
-  return paths.join(xdg && paths.isAbsolute(xdg) ? xdg : paths.join(home, '.config'), PROFILE_FOLDER);
+  return paths.join(xdg && paths.isAbsolute(xdg) ? xdg : paths.join(home, '.config'), folder);
+}
+
+/**
+ * What to tell a CLI user whose data is still in the CLI's old folder, when no profile was chosen: the
+ * CLI no longer reads it, and moving it is theirs to do (the app may already have data of its own).
+ */
+export async function oldCliFolderNote(options: ProfileDirOptions = {}): Promise<string | undefined> {
+  if (chosenProfileDir(options)) return undefined;
+  const old = osProfileDir(options, OLD_CLI_FOLDER);
+  const found = await stat(old).catch(() => undefined);
+  if (!found?.isDirectory()) return undefined;
+  return (
+    `enscale-ssh: note: ${old} holds data from an older enscale-ssh, which now uses the desktop app's folder ` +
+    `${osProfileDir(options)}. Move its contents there (or pass --profile ${JSON.stringify(old)}); remove it to silence this note.`
+  );
 }
 
 /** `--profile` > ENSCALE_SSH_PROFILE, absolute; undefined when neither is given. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,5 +119,16 @@ describe('the real CLI finds its profile', () => {
     const byDefault = await run(['platform', 'use', 'enscale'], {});
     expect(byDefault.code).toBe(0);
     expect(await readdir(join(dir, 'config', 'Enscale SSH'))).not.toHaveLength(0);
+    expect(byDefault.stderr).toBe('');
+
+    // Data left in the CLI's old folder is not lost in silence: each run says where it is and what to do.
+    await mkdir(join(dir, 'config', 'enscale-ssh'));
+    const noted = await run(['platform', 'show', '--json'], {});
+    expect(noted.stderr).toContain(
+      `${join(dir, 'config', 'enscale-ssh')} holds data from an older enscale-ssh`,
+    );
+    expect(noted.stderr).toContain(`Move its contents there (or pass --profile`);
+    const chosenRun = await run(['platform', 'show', '--json'], { ENSCALE_SSH_PROFILE: chosen });
+    expect(chosenRun.stderr).toBe('');
   });
 });
