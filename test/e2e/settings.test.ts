@@ -58,6 +58,14 @@ describe('the settings page', () => {
     expect(await concurrency.inputValue()).toBe('8');
     await transfers.getByRole('radio', { name: 'Keep both' }).check({ force: true });
     await visible(transfers.getByText('Saved: when a file exists, keep both.'));
+    // Upload names: NFC off, and one more pattern on the skip list (saved when the field is left).
+    await transfers.getByText('Send file names in Unicode NFC', { exact: false }).click();
+    await visible(transfers.getByText('Saved: names sent as they are.'));
+    const skipList = transfers.getByLabel('Leave out of folder uploads');
+    expect(await skipList.inputValue()).toBe('.DS_Store\n._*\nThumbs.db\ndesktop.ini');
+    await skipList.fill('.DS_Store\n._*\nThumbs.db\ndesktop.ini\n*.log');
+    await skipList.blur();
+    await visible(transfers.getByText('Saved: skip list of 5 pattern(s).'));
 
     const connection = section(page, 'Connection');
     await setNumber(connection.getByLabel('Keepalive interval (seconds)'), '30');
@@ -90,8 +98,13 @@ describe('the settings page', () => {
     await eventually(
       async () => JSON.parse(await readFile(join(dataDir, 'settings.json'), 'utf8')) as unknown,
       (stored) =>
-        expect(stored).toEqual({
-          transfers: { concurrency: 8, conflict: 'keepBoth' },
+        expect(stored).toMatchObject({
+          transfers: {
+            concurrency: 8,
+            conflict: 'keepBoth',
+            normalizeUploadNames: false,
+            uploadSkip: ['.DS_Store', '._*', 'Thumbs.db', 'desktop.ini', '*.log'],
+          },
           connection: { keepaliveSeconds: 30 },
         }),
     );

@@ -39,7 +39,7 @@ export function UploadNamesFields(props: {
       </Switch>
       <TextField className="field" value={draft} onChange={setDraft} onBlur={commit}>
         <Label>Leave out of folder uploads</Label>
-        <TextArea rows={4} spellCheck={false} />
+        <TextArea rows={6} spellCheck={false} />
         <Text slot="description">
           One name pattern per line (<code>*</code> and <code>?</code> match any characters), such as{' '}
           <code>.DS_Store</code> or <code>._*</code>. A file you pick yourself is always sent.
