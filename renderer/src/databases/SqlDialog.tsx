@@ -1,23 +1,15 @@
 import { useEffect, useState } from 'react';
-import {
-  Button,
-  Checkbox,
-  Dialog,
-  FileTrigger,
-  Form,
-  Heading,
-  Modal,
-  ModalOverlay,
-  ProgressBar,
-} from 'react-aria-components';
+import { Button, Checkbox, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { DatabaseCredentials, SqlProgress, SqlResult } from '../../../shared/src/databases.ts';
-import { pickedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
+import type { DroppedEntry } from '../host/droppedEntries.ts';
 import { useSuggestedFile } from '../files/localFolder.ts';
 import { useCore, useCoreEvent, useHost } from '../host/HostContext.tsx';
-import { formatBytes, formatRate } from '../transfers/format.ts';
+import { formatBytes } from '../transfers/format.ts';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { useAction } from '../ui/useAction.ts';
+import { DumpChoice } from './DumpChoice.tsx';
+import { SqlProgressBar } from './SqlProgressBar.tsx';
 
 export interface SqlTarget {
   target: ConnectionTarget;
@@ -120,20 +112,7 @@ export function SqlDialog(props: {
               void run(importOrExport);
             }}
           >
-            {props.mode === 'import' && (
-              <div className="row file-choice">
-                <span>{dump ? <code>{dump.name}</code> : <span className="muted">No file chosen</span>}</span>
-                <FileTrigger
-                  acceptedFileTypes={['.sql', '.gz', 'application/sql', 'application/gzip']}
-                  onSelect={(files) => {
-                    const [picked] = files ? pickedEntries(files) : [];
-                    if (picked) setDump(picked);
-                  }}
-                >
-                  <Button isDisabled={busy}>{dump ? 'Choose another file' : 'Choose file'}</Button>
-                </FileTrigger>
-              </div>
-            )}
+            {props.mode === 'import' && <DumpChoice dump={dump} onChange={setDump} busy={busy} />}
             <Field
               label="Database"
               value={credentials.database}
@@ -173,31 +152,7 @@ export function SqlDialog(props: {
             <Checkbox isSelected={remember} onChange={setRemember} className="checkbox">
               <div className="box" aria-hidden="true" /> Remember these credentials (in the system keychain)
             </Checkbox>
-            {busy && (
-              <ProgressBar
-                aria-label={props.mode === 'import' ? 'Import progress' : 'Export progress'}
-                value={progress && progress.total > 0 ? progress.bytes : undefined}
-                maxValue={progress && progress.total > 0 ? progress.total : 1}
-                isIndeterminate={!progress || progress.total === 0}
-                className="progress"
-              >
-                <span>
-                  {progress
-                    ? `${formatBytes(progress.bytes)}${progress.total ? ` of ${formatBytes(progress.total)}` : ''} · ${formatRate(progress.rate)}`
-                    : 'Starting…'}
-                </span>
-                <div className="bar">
-                  <div
-                    className={progress && progress.total > 0 ? 'fill' : 'fill indeterminate'}
-                    style={
-                      progress && progress.total > 0
-                        ? { width: `${(100 * progress.bytes) / progress.total}%` }
-                        : undefined
-                    }
-                  />
-                </div>
-              </ProgressBar>
-            )}
+            {busy && <SqlProgressBar mode={props.mode} progress={progress} />}
             {result && (
               <p role="status" className="success">
                 {props.mode === 'import' ? 'Imported' : 'Exported'} {formatBytes(result.bytes)} in{' '}
