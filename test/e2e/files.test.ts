@@ -89,6 +89,50 @@ describe('the file pane of node 518839', () => {
       expect(await sha256(join(remote, name)), name).toBe(await sha256(join(folder, name)));
   });
 
+  it('leaves the skip list out of a dropped folder, and says which names were skipped', async () => {
+    const { page } = app;
+    const folder = join(local, 'from-a-mac');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'page.html'), '<p>kept</p>\n');
+    writeFileSync(join(folder, '.DS_Store'), 'Finder state');
+    // On the site folder's row (the table's top now holds folder rows, where a drop would land anyway).
+    await dropFiles(fileRow(page, 'site'), [folder]);
+    const row = transferRow(page, 'from-a-mac', 'Done');
+    await visible(row);
+    await visible(row.getByText('1 name skipped'));
+    expect(await row.getByText('1 name skipped').getAttribute('title')).toBe(
+      '".DS_Store": matches the upload skip list (".DS_Store")',
+    );
+    expect(readdirSync(join(nodeHome, 'site', 'from-a-mac'))).toEqual(['page.html']);
+  });
+
+  it('downloads a folder into the typed folder, saving a name no local file may have as %XX', async () => {
+    const { page } = app;
+    mkdirSync(join(nodeHome, 'odd-names'));
+    writeFileSync(join(nodeHome, 'odd-names', 'fine.txt'), 'fine\n');
+    writeFileSync(join(nodeHome, 'odd-names', 'bell\u0007.txt'), 'bell\n');
+    await pane(page).getByRole('button', { name: 'Refresh' }).click();
+    await fileRow(page, 'odd-names').click();
+    await pane(page).getByRole('button', { name: 'Download', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Download odd-names' });
+    const folder = dialog.getByLabel('To the local folder');
+    // Offered: the Downloads folder (or the home folder) of the computer the core runs on.
+    expect(await folder.inputValue()).toMatch(/^\//);
+    // A relative folder would land wherever the app was started: refused before anything starts.
+    await folder.fill('relative/folder');
+    await visible(dialog.getByText(/Type the full path of a folder/));
+    expect(await dialog.getByRole('button', { name: 'Download' }).isDisabled()).toBe(true);
+    const into = join(local, 'downloads');
+    await folder.fill(into);
+    await dialog.getByRole('button', { name: 'Download' }).click();
+    const row = transferRow(page, 'odd-names', 'Done');
+    await visible(row);
+    await visible(row.getByText('saved as "bell%07.txt"'));
+    await screenshot(page, 'files-download-saved-as');
+    expect(readdirSync(join(into, 'odd-names')).sort()).toEqual(['bell%07.txt', 'fine.txt']);
+    expect(readFileSync(join(into, 'odd-names', 'bell%07.txt'), 'utf8')).toBe('bell\n');
+  });
+
   it('uploads a file dropped on a folder row into that folder', async () => {
     const { page } = app;
     const file = join(local, 'into-site.txt');

@@ -98,7 +98,7 @@ function TransferRow({ view }: { view: TransferView }) {
         {job.skipped && job.skipped.length > 0 && (
           // Names left out (no legal local meaning, or the upload skip list): escaped, never raw controls.
           <span
-            className="inline-error"
+            className="transfer-note"
             title={job.skipped.map((s) => `${JSON.stringify(s.name)}: ${s.reason}`).join('\n')}
           >
             {job.skipped.length} {job.skipped.length === 1 ? 'name' : 'names'} skipped
