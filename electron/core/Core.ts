@@ -127,7 +127,7 @@ export class Core {
     });
     this.terminals = new TerminalSessions(this.connections);
     this.exec = new ExecSessions(this.connections);
-    this.localTerminals = new LocalTerminals();
+    this.localTerminals = new LocalTerminals({ shellSetting: () => settings.current().terminal.localShell });
     const sftp = new GatewaySftp(this.connections);
     this.files = new FilesService(sftp);
     this.transfers = new TransferEngine(sftp, { concurrency: settings.current().transfers.concurrency });

@@ -21,12 +21,17 @@ export interface AppSettings {
     /** Seconds between SSH keepalives on a gateway connection; three unanswered ones drop it. */
     keepaliveSeconds: number;
   };
+  terminal: {
+    /** The program local tabs run: '' for the system's shell, else its full path. */
+    localShell: string;
+  };
 }
 
 /** A change to some settings: each section and field optional. */
 export interface SettingsChange {
   transfers?: Partial<AppSettings['transfers']>;
   connection?: Partial<AppSettings['connection']>;
+  terminal?: Partial<AppSettings['terminal']>;
 }
 
 export const TRANSFER_CONCURRENCY = { min: 1, max: 8 } as const;
@@ -46,6 +51,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
     uploadSkip: ['.DS_Store', '._*', 'Thumbs.db', 'desktop.ini'],
   },
   connection: { keepaliveSeconds: 15 },
+  terminal: { localShell: '' },
 };
 
 /**

@@ -9,6 +9,8 @@ import {
   type SettingsChange,
 } from '../../../shared/src/settings.ts';
 import type { ConflictPolicy } from '../../../shared/src/transfers.ts';
+import { checkShellSetting } from '../terminals/localShell.ts';
+import { currentLocalPlatform, type LocalPlatform } from '../transfers/localNames.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -27,6 +29,7 @@ export function readStored(raw: unknown): AppSettings {
   const stored = isObject(raw) ? raw : {};
   const transfers = isObject(stored.transfers) ? stored.transfers : {};
   const connection = isObject(stored.connection) ? stored.connection : {};
+  const terminal = isObject(stored.terminal) ? stored.terminal : {};
   const number = (value: unknown, range: { min: number; max: number }, fallback: number) =>
     typeof value === 'number' && Number.isFinite(value) ? clamp(value, range) : fallback;
   const d = DEFAULT_APP_SETTINGS;
@@ -43,19 +46,23 @@ export function readStored(raw: unknown): AppSettings {
     connection: {
       keepaliveSeconds: number(connection.keepaliveSeconds, KEEPALIVE_SECONDS, d.connection.keepaliveSeconds),
     },
+    terminal: { localShell: storedShell(terminal.localShell) },
   };
 }
 
 const FIELDS = {
   transfers: ['concurrency', 'conflict', 'normalizeUploadNames', 'uploadSkip'],
   connection: ['keepaliveSeconds'],
+  terminal: ['localShell'],
 } as const;
 
 /** Refuses names this version does not know: a typo would otherwise be saved and silently ignored. */
 function checkNames(change: Record<string, unknown>): void {
   for (const [section, fields] of Object.entries(change)) {
     if (!(section in FIELDS))
-      throw new InvalidInput(`There is no settings section '${section}' (there are: transfers, connection).`);
+      throw new InvalidInput(
+        `There is no settings section '${section}' (there are: transfers, connection, terminal).`,
+      );
     if (fields === undefined) continue;
     if (!isObject(fields)) throw new InvalidInput(`The '${section}' settings must be an object of fields.`);
     const known: readonly string[] = FIELDS[section as keyof typeof FIELDS];
@@ -91,6 +98,15 @@ export function skipList(value: unknown): string[] {
   return list;
 }
 
+/** A stored shell path, or the system's shell when the file holds none or a damaged one. */
+function storedShell(value: unknown): string {
+  try {
+    return value === undefined ? '' : checkShellSetting(value, currentLocalPlatform());
+  } catch {
+    return '';
+  }
+}
+
 /** A stored skip list, or undefined when the file holds none or a damaged one. */
 function storedSkipList(value: unknown): string[] | undefined {
   try {
@@ -111,11 +127,15 @@ function numberIn(value: unknown, what: string, range: { min: number; max: numbe
  * names and wrong types are refused with an `InvalidInput` saying what is allowed; numbers outside
  * their range are brought into it, as a number field in the UI would.
  */
-export function applyChange(current: AppSettings, change: unknown): AppSettings {
+export function applyChange(
+  current: AppSettings,
+  change: unknown,
+  platform: LocalPlatform = currentLocalPlatform(),
+): AppSettings {
   if (!isObject(change))
     throw new InvalidInput('A settings change must be an object, e.g. { transfers: { … } }.');
   checkNames(change);
-  const { transfers = {}, connection = {} } = change as SettingsChange;
+  const { transfers = {}, connection = {}, terminal = {} } = change as SettingsChange;
   const next = structuredClone(current);
   if (transfers.concurrency !== undefined)
     next.transfers.concurrency = numberIn(
@@ -136,6 +156,8 @@ export function applyChange(current: AppSettings, change: unknown): AppSettings 
     next.transfers.normalizeUploadNames = transfers.normalizeUploadNames;
   }
   if (transfers.uploadSkip !== undefined) next.transfers.uploadSkip = skipList(transfers.uploadSkip);
+  if (terminal.localShell !== undefined)
+    next.terminal.localShell = checkShellSetting(terminal.localShell, platform);
   if (connection.keepaliveSeconds !== undefined)
     next.connection.keepaliveSeconds = numberIn(
       connection.keepaliveSeconds,

@@ -1,11 +1,13 @@
 import type { TerminalApi } from '../../../shared/src/contract.ts';
 import { randomUUID } from 'node:crypto';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import * as pty from 'node-pty';
 import { InvalidInput } from '../../../shared/src/errors.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { LocalTerminalRequest, TerminalEvents } from '../../../shared/src/terminals.ts';
+import { currentLocalPlatform, type LocalPlatform } from '../transfers/localNames.ts';
 import { FlowControl } from './FlowControl.ts';
+import { chooseLocalShell, localShellEnv } from './localShell.ts';
 
 /** A program to run in a local terminal instead of the user's shell: for the core's own use only. */
 export interface LocalProgram {
@@ -20,17 +22,39 @@ export interface LocalProgram {
  */
 const LOCAL_QUEUE_BYTES = 16 * 1024 * 1024;
 
-/** The user's login shell, as the OS records it; `$SHELL`, then a safe default. */
+/** The user's shell on this computer, as a local tab starts it (see `chooseLocalShell`). */
 export function defaultShell(): string {
-  if (process.platform === 'win32') return process.env['COMSPEC'] ?? 'powershell.exe';
-  const recorded = (() => {
-    try {
-      return userInfo().shell;
-    } catch {
-      return null;
-    }
-  })();
-  return process.env['SHELL'] || recorded || '/bin/sh';
+  return chooseLocalShell({ platform: currentLocalPlatform(), env: process.env }).file;
+}
+
+/**
+ * node-pty's options for one local tab. On Windows, `useConptyDll`: node-pty's default ConPTY kill
+ * forks a helper (`conpty_console_list_agent`) inside a promise nobody catches; in the packaged app
+ * the `runAsNode` fuse is off, so that fork fails or starts a second app, and the unhandled rejection
+ * can end the core with every session and transfer. The bundled conpty.dll's kill path does not fork.
+ */
+export function ptyOptions(
+  platform: LocalPlatform,
+  request: { cols: number; rows: number; cwd: string; env: Record<string, string> },
+): pty.IPtyForkOptions & pty.IWindowsPtyForkOptions {
+  return {
+    name: 'xterm-256color',
+    cols: Math.min(Math.max(Math.floor(request.cols) || 80, 2), 1000),
+    rows: Math.min(Math.max(Math.floor(request.rows) || 24, 1), 500),
+    cwd: request.cwd,
+    env: request.env,
+    ...(platform === 'win32' ? { useConptyDll: true } : {}),
+  };
+}
+
+export interface LocalTerminalsOptions {
+  /** Whose shell rules apply; the running OS by default (tests pass others). */
+  platform?: LocalPlatform;
+  /** The shell chosen in Settings ('' for the system's); read at each open. */
+  shellSetting?: () => string;
+  /** node-pty's spawn; injected so a failing kill can be played in tests. */
+  spawn?: typeof pty.spawn;
+  env?: NodeJS.ProcessEnv;
 }
 
 interface Session {
@@ -46,10 +70,20 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
   readonly events = new Emitter<TerminalEvents>();
   private readonly sessions = new Map<string, Session>();
   private readonly encoder = new TextEncoder();
+  private readonly platform: LocalPlatform;
+
+  constructor(private readonly options: LocalTerminalsOptions = {}) {
+    this.platform = options.platform ?? currentLocalPlatform();
+  }
 
   /** The user's shell: what the page may open, and the only program it may start. */
   async open(request: LocalTerminalRequest): Promise<{ id: string }> {
-    return this.spawn(request, { file: defaultShell(), args: [] });
+    const program = chooseLocalShell({
+      platform: this.platform,
+      env: this.options.env ?? process.env,
+      setting: this.options.shellSetting?.() ?? '',
+    });
+    return this.spawn(request, program);
   }
 
   /**
@@ -58,13 +92,17 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
    */
   async spawn(request: LocalTerminalRequest, program: LocalProgram): Promise<{ id: string }> {
     const id = randomUUID();
-    const terminal = pty.spawn(program.file, [...program.args], {
-      name: 'xterm-256color',
-      cols: Math.min(Math.max(Math.floor(request.cols) || 80, 2), 1000),
-      rows: Math.min(Math.max(Math.floor(request.rows) || 24, 1), 500),
-      cwd: request.cwd ?? homedir(),
-      env: { ...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor' } as Record<string, string>,
-    });
+    const spawn = this.options.spawn ?? pty.spawn;
+    const terminal = spawn(
+      program.file,
+      [...program.args],
+      ptyOptions(this.platform, {
+        cols: request.cols,
+        rows: request.rows,
+        cwd: request.cwd ?? homedir(),
+        env: localShellEnv(this.options.env ?? process.env, this.platform),
+      }),
+    );
     const flow = new FlowControl(terminal, (data) => this.events.emit('data', { id, data }), {
       maxQueuedBytes: LOCAL_QUEUE_BYTES,
     });
@@ -98,7 +136,7 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
   async close(id: string): Promise<void> {
     const session = this.sessions.get(id);
     if (!session) return;
-    session.terminal.kill();
+    this.kill(id, session);
     // Nobody is left to read what is still queued.
     session.flow.flush();
   }
@@ -108,7 +146,25 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
   }
 
   closeAll(): void {
-    for (const { terminal } of this.sessions.values()) terminal.kill();
+    for (const [id, session] of this.sessions) this.kill(id, session);
+  }
+
+  /**
+   * Ends a tab's process. A kill that throws (a pty already gone, a helper that cannot start) must
+   * not reach the core's caller: the tab is reported closed, with why, and every other session lives on.
+   */
+  private kill(id: string, session: Session): void {
+    try {
+      session.terminal.kill();
+    } catch (error) {
+      this.sessions.delete(id);
+      this.events.emit('exit', {
+        id,
+        code: null,
+        signal: null,
+        reason: `The local shell could not be stopped: ${(error as Error).message}`,
+      });
+    }
   }
 
   private session(id: string): Session {

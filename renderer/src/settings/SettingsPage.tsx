@@ -4,6 +4,7 @@ import { InlineError } from '../ui/fields.tsx';
 import { AboutSection } from './AboutSection.tsx';
 import { AccountSection } from './AccountSection.tsx';
 import { ConnectionSection } from './ConnectionSection.tsx';
+import { LocalShellSection } from './LocalShellSection.tsx';
 import { TerminalSection } from './TerminalSection.tsx';
 import { TransfersSection } from './TransfersSection.tsx';
 import { useAppSettings } from './useAppSettings.ts';
@@ -27,6 +28,7 @@ export function SettingsPage(props: { account: Account; profile: PlatformProfile
       )}
       {settings && <TransfersSection settings={settings} update={update} />}
       {settings && <ConnectionSection settings={settings} update={update} />}
+      {settings && <LocalShellSection settings={settings} update={update} />}
       <AboutSection />
     </section>
   );

@@ -30,6 +30,7 @@ export function useAppSettings() {
           current && {
             transfers: { ...current.transfers, ...change.transfers },
             connection: { ...current.connection, ...change.connection },
+            terminal: { ...current.terminal, ...change.terminal },
           },
       );
       try {

@@ -43,6 +43,7 @@ describe('SettingsService', () => {
     expect(await stored()).toEqual({
       transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 5, conflict: 'keepBoth' },
       connection: { keepaliveSeconds: 30 },
+      terminal: DEFAULT_APP_SETTINGS.terminal,
     });
 
     const second = new SettingsService({ dataDir: dir });
@@ -51,6 +52,7 @@ describe('SettingsService', () => {
     expect(second.current()).toEqual({
       transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 5, conflict: 'keepBoth' },
       connection: { keepaliveSeconds: 30 },
+      terminal: DEFAULT_APP_SETTINGS.terminal,
     });
   });
 
@@ -107,6 +109,7 @@ describe('SettingsService', () => {
     const expected = {
       transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 6, conflict: 'skip' },
       connection: { keepaliveSeconds: 45 },
+      terminal: DEFAULT_APP_SETTINGS.terminal,
     };
     expect(await settings.get()).toEqual(expected);
     expect(await stored()).toEqual(expected);
@@ -154,6 +157,7 @@ describe('SettingsService', () => {
     expect(await new SettingsService({ dataDir: dir }).get()).toEqual({
       transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 8, conflict: 'ask' },
       connection: { keepaliveSeconds: 15 },
+      terminal: DEFAULT_APP_SETTINGS.terminal,
     });
   });
 

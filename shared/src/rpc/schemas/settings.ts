@@ -15,6 +15,7 @@ const SettingsChangeSchema = v.strictObject({
     }),
   ),
   connection: v.optional(v.strictObject({ keepaliveSeconds: v.optional(v.number()) })),
+  terminal: v.optional(v.strictObject({ localShell: v.optional(v.string()) })),
 });
 
 export const SETTINGS_ARGS = argsOf<SettingsApi, (typeof SETTINGS_METHODS)[number]>()({
