@@ -69,4 +69,22 @@ describe('application menu', () => {
     expect(first?.label).toBe('Enscale SSH');
     expect(first?.submenu?.map((item) => item.role)).toContain('quit');
   });
+
+  it('leaves Cmd+W, Cmd+T and Cmd+1…9 to the page’s tabs on macOS; the window closes with Cmd+Shift+W', () => {
+    const accelerators = menu('darwin', true).flatMap((item) => (item.accelerator ? [item.accelerator] : []));
+    for (const taken of ['Cmd+W', 'Cmd+T', ...Array.from({ length: 9 }, (_, i) => `Cmd+${i + 1}`)]) {
+      expect(accelerators, taken).not.toContain(taken);
+    }
+    expect(menu('darwin').find((item) => item.role === 'close')?.accelerator).toBe('Cmd+Shift+W');
+  });
+
+  it.each(['linux', 'win32'] as const)(
+    'has no Alt mnemonics that would take Alt+letter from the shell on %s',
+    (platform) => {
+      const top = menuTemplate({ platform, appName: 'Enscale SSH', devTools: true });
+      for (const item of menu(platform, true)) expect(item.label ?? '', item.label).not.toContain('&');
+      // A role menu without a label gets Electron's own, with its "&": every top-level item names itself.
+      for (const item of top) expect(item.label, item.role).toMatch(/^[A-Z][a-z]+$/);
+    },
+  );
 });

@@ -93,7 +93,9 @@ export function menuTemplate({ platform, appName, devTools }: MenuOptions): Menu
           { role: 'quit', accelerator: 'Cmd+Q' },
         ],
       },
-      { label: 'File', submenu: [{ role: 'close', accelerator: 'Cmd+W' }] },
+      // Cmd+W, Cmd+T and Cmd+1…9 are the page's, for its tabs (renderer/src/workbench/shortcuts.ts):
+      // closing the window with every shell in it is Cmd+Shift+W, as in Terminal and iTerm.
+      { label: 'File', submenu: [{ role: 'close', label: 'Close Window', accelerator: 'Cmd+Shift+W' }] },
       {
         label: 'Edit',
         submenu: [
@@ -114,9 +116,11 @@ export function menuTemplate({ platform, appName, devTools }: MenuOptions): Menu
       help,
     ];
   }
+  // No "&" mnemonics: on Windows they would take Alt+F, Alt+E… from the shell (readline's word
+  // moves), and pressing Alt alone still reaches the menu.
   return [
     {
-      label: '&File',
+      label: 'File',
       submenu: [
         { role: 'close', label: 'Close window', accelerator: 'Ctrl+Shift+W' },
         separator,
@@ -124,15 +128,15 @@ export function menuTemplate({ platform, appName, devTools }: MenuOptions): Menu
       ],
     },
     {
-      label: '&Edit',
+      label: 'Edit',
       submenu: [
         { role: 'copy', accelerator: 'Ctrl+Shift+C' },
         { role: 'paste', accelerator: 'Ctrl+Shift+V' },
         { role: 'selectAll', accelerator: 'Ctrl+Shift+A' },
       ],
     },
-    { label: '&View', submenu: view },
-    { label: '&Window', submenu: [{ role: 'minimize', accelerator: 'Ctrl+Shift+M' }] },
-    help,
+    { label: 'View', submenu: view },
+    { label: 'Window', submenu: [{ role: 'minimize', accelerator: 'Ctrl+Shift+M' }] },
+    { ...help, label: 'Help' },
   ];
 }

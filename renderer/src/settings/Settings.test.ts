@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { keyboardPlatform } from '../app/keyboardPlatform.ts';
 import { DEFAULT_SETTINGS, readSettings, SettingsStore, type SettingsStorage } from './Settings.ts';
 
 class MemoryStorage implements SettingsStorage {
@@ -12,6 +13,16 @@ class MemoryStorage implements SettingsStorage {
 }
 
 describe('terminal settings', () => {
+  it('leaves right-click paste off by default on a Mac, where a two-finger tap is a right click', () => {
+    expect(readSettings(null, 'mac').rightClickPaste).toBe(false);
+    expect(readSettings(null, 'other').rightClickPaste).toBe(true);
+    expect(readSettings({ rightClickPaste: true }, 'mac').rightClickPaste).toBe(true);
+    expect(keyboardPlatform({ platform: 'MacIntel' })).toBe('mac');
+    expect(keyboardPlatform({ userAgentData: { platform: 'macOS' }, platform: '' })).toBe('mac');
+    expect(keyboardPlatform({ platform: 'Win32' })).toBe('other');
+    expect(keyboardPlatform(undefined)).toBe('other');
+  });
+
   it('fills in defaults and clamps what is out of range', () => {
     expect(readSettings(null)).toEqual(DEFAULT_SETTINGS);
     const read = readSettings({

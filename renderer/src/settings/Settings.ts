@@ -1,3 +1,5 @@
+import { keyboardPlatform, type KeyboardPlatform } from '../app/keyboardPlatform.ts';
+
 /** The screen's own preferences; the core keeps everything else (keys, platform, known hosts). */
 export interface TerminalSettings {
   fontFamily: string;
@@ -8,7 +10,10 @@ export interface TerminalSettings {
   cursorBlink: boolean;
   /** PuTTY's habit: selecting text copies it. */
   copyOnSelect: boolean;
-  /** PuTTY's habit: the right button pastes. */
+  /**
+   * PuTTY's habit: the right button pastes. Off by default on a Mac, where a two-finger tap is a
+   * right click and would paste into a live shell by accident.
+   */
   rightClickPaste: boolean;
   /**
    * How xterm.js draws: WebGL when a GPU draws it (automatic), always WebGL, or always the DOM. WebGL
@@ -29,6 +34,11 @@ export const DEFAULT_SETTINGS: TerminalSettings = {
   renderer: 'auto',
 };
 
+/** The defaults for the keyboard the page is used with. */
+export function defaultSettings(platform: KeyboardPlatform = keyboardPlatform()): TerminalSettings {
+  return { ...DEFAULT_SETTINGS, rightClickPaste: platform !== 'mac' };
+}
+
 export const FONT_SIZE = { min: 8, max: 32 } as const;
 export const SCROLLBACK = { min: 0, max: 200_000 } as const;
 
@@ -43,11 +53,14 @@ const oneOf = <T extends string>(value: unknown, options: readonly T[], fallback
 const bool = (value: unknown, fallback: boolean): boolean => (typeof value === 'boolean' ? value : fallback);
 
 /** Reads stored settings defensively: anything missing or out of range takes its default. */
-export function readSettings(raw: unknown): TerminalSettings {
+export function readSettings(
+  raw: unknown,
+  platform: KeyboardPlatform = keyboardPlatform(),
+): TerminalSettings {
   const stored = (raw && typeof raw === 'object' ? raw : {}) as Partial<
     Record<keyof TerminalSettings, unknown>
   >;
-  const d = DEFAULT_SETTINGS;
+  const d = defaultSettings(platform);
   return {
     fontFamily:
       typeof stored.fontFamily === 'string' && stored.fontFamily.trim() && stored.fontFamily.length <= 200
