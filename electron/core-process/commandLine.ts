@@ -30,9 +30,16 @@ export function parseCoreProcessArgs(argv: string[]): CoreProcessOptions {
 }
 
 /** What main tells the core process over its parent port. */
-export type CoreProcessCommand = { kind: 'connect' } | { kind: 'stop' };
+export type CoreProcessCommand = { kind: 'connect' } | { kind: 'stop' } | { kind: 'activity' };
+
+/** The core's answer to `activity`: what closing the window would end. */
+export interface CoreActivity {
+  kind: 'activity';
+  terminals: number;
+  transfers: number;
+}
 
 export function isCoreProcessCommand(value: unknown): value is CoreProcessCommand {
   const kind = (value as { kind?: unknown } | null)?.kind;
-  return kind === 'connect' || kind === 'stop';
+  return kind === 'connect' || kind === 'stop' || kind === 'activity';
 }

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { RpcHost } from '../../shared/src/rpc/RpcHost.ts';
 import { Core } from '../core/Core.ts';
 import { sandboxProfile } from '../core/platform/sandboxProfile.ts';
-import { isCoreProcessCommand, parseCoreProcessArgs } from './commandLine.ts';
+import { type CoreActivity, isCoreProcessCommand, parseCoreProcessArgs } from './commandLine.ts';
 import { messagePortMainChannel } from './portChannel.ts';
 
 // The core in Electron's utility process: SSH crypto, transfers and local shells run here, so they
@@ -48,6 +48,10 @@ process.parentPort.on('message', (event: MessageEvent) => {
   if (command.kind === 'connect') {
     const [port] = event.ports;
     if (port) serve(port);
+    return;
+  }
+  if (command.kind === 'activity') {
+    process.parentPort.postMessage({ kind: 'activity', ...core.activity() } satisfies CoreActivity);
     return;
   }
   for (const rpc of hosts) rpc.close();

@@ -177,6 +177,14 @@ export class Core {
     };
   }
 
+  /** Open terminal tabs (gateway and local) and unfinished transfers: what a closing window would end. */
+  activity(): { terminals: number; transfers: number } {
+    return {
+      terminals: this.terminals.openCount() + this.localTerminals.openCount(),
+      transfers: this.transfers.activeCount(),
+    };
+  }
+
   close(): void {
     this.localTerminals.closeAll();
     this.connections.closeAll();

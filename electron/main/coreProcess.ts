@@ -1,5 +1,7 @@
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { CORE_PROCESS_ENV } from '../core/allocatorTuning.ts';
+import { ErrorTail } from './policy/coreRestarts.ts';
+import type { OpenWork } from './policy/closeWindow.ts';
 import type { LogFile } from './policy/logFile.ts';
 
 export interface CoreProcessOptions {
@@ -23,6 +25,8 @@ const STOP_GRACE_MS = 3000;
 export class CoreProcess {
   private child: UtilityProcess | undefined;
   private stopping = false;
+  /** What the core last wrote to stderr: shown when it keeps failing. */
+  readonly errors = new ErrorTail();
 
   constructor(private readonly options: CoreProcessOptions) {}
 
@@ -32,6 +36,29 @@ export class CoreProcess {
     const { port1, port2 } = new MessageChannelMain();
     child.postMessage({ kind: 'connect' }, [port1]);
     contents.postMessage('enscale:port', null, [port2]);
+  }
+
+  /** What closing the window would end; undefined without a core or when it does not answer in 1 s. */
+  async activity(): Promise<OpenWork | undefined> {
+    const child = this.child;
+    if (!child?.pid) return undefined;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        child.off('message', answer);
+        resolve(undefined);
+      }, 1000);
+      const answer = (message: unknown) => {
+        // The core process's `CoreActivity` (electron/core-process/commandLine.ts).
+        const reply = message as { kind?: unknown; terminals?: unknown; transfers?: unknown } | null;
+        if (reply?.kind !== 'activity') return;
+        clearTimeout(timer);
+        child.off('message', answer);
+        const count = (value: unknown) => (typeof value === 'number' && value >= 0 ? value : 0);
+        resolve({ terminals: count(reply.terminals), transfers: count(reply.transfers) });
+      };
+      child.on('message', answer);
+      child.postMessage({ kind: 'activity' });
+    });
   }
 
   /** Asks the core to close its connections and exit; kills it if it does not in time. */
@@ -53,6 +80,8 @@ export class CoreProcess {
   }
 
   private start(): UtilityProcess {
+    // A core stopped on purpose (a closed window on macOS) is started afresh by the next page.
+    this.stopping = false;
     const { entry, dataDir, keychainService, sandbox, log } = this.options;
     const args = [
       '--data-dir',
@@ -66,7 +95,11 @@ export class CoreProcess {
       env: { ...process.env, ...CORE_PROCESS_ENV },
     });
     const forward = (level: 'info' | 'error') => (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log.write(level, line);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (!line.trim()) continue;
+        log.write(level, line);
+        if (level === 'error') this.errors.add(line);
+      }
     };
     child.stdout?.on('data', forward('info'));
     child.stderr?.on('data', forward('error'));

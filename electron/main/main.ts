@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { registerAppScheme, serveApp } from './appProtocol.ts';
 import { CoreProcess } from './coreProcess.ts';
+import { guardClose, restartOnFailure } from './coreWatch.ts';
 import { restrictPermissions, lockDownWebContents } from './hardening.ts';
 import { profileDir } from '../core/profileDir.ts';
 import { installMenu } from './menu.ts';
@@ -43,17 +44,15 @@ if (!app.requestSingleInstanceLock()) {
   lockDownWebContents(log);
   log.write('info', `starting ${PRODUCT_NAME} ${app.getVersion()} (Electron ${process.versions.electron})`);
 
-  const core = new CoreProcess({
+  const core: CoreProcess = new CoreProcess({
     entry: join(here, 'core-process.mjs'),
     dataDir,
     keychainService: process.env.ENSCALE_SSH_KEYCHAIN_SERVICE || undefined,
     // `npm start` (a development build) sets this: the sandbox is the platform on first run.
     sandbox: !app.isPackaged && process.env.ENSCALE_SSH_SANDBOX === '1',
     log,
-    // The pages' ports died with it; reloading makes each page ask for a new one.
-    onUnexpectedExit: () => {
-      for (const window of BrowserWindow.getAllWindows()) window.webContents.reload();
-    },
+    // The pages' ports died with it; reloading makes each page ask for a new one (a few times).
+    onUnexpectedExit: restartOnFailure((): CoreProcess => core),
   });
 
   ipcMain.on('enscale:connect', (event) => {
@@ -74,6 +73,7 @@ if (!app.requestSingleInstanceLock()) {
       state: new WindowStateFile(join(dataDir, 'window-state.json')),
       log,
     });
+    guardClose(mainWindow, core);
     mainWindow.on('closed', () => (mainWindow = undefined));
   };
 

@@ -62,9 +62,10 @@ describe('the core process', () => {
     expect(() => parseCoreProcessArgs(['--data-dir', '/d', '--inspect'])).toThrow();
   });
 
-  it('accepts only its two commands from main', () => {
+  it('accepts only its three commands from main', () => {
     expect(isCoreProcessCommand({ kind: 'connect' })).toBe(true);
     expect(isCoreProcessCommand({ kind: 'stop' })).toBe(true);
+    expect(isCoreProcessCommand({ kind: 'activity' })).toBe(true);
     for (const junk of [null, undefined, 'stop', {}, { kind: 'exec' }])
       expect(isCoreProcessCommand(junk)).toBe(false);
   });
@@ -94,8 +95,17 @@ describe('the core process', () => {
       expect(code).toBe(0);
       const lines = stdout.trimEnd().split('\n');
       expect(lines[0]).toBe(`core: ready (data folder ${dataDir})`);
-      const result = JSON.parse(lines[1]!) as { keys: unknown[]; profile: unknown; refused: string };
+      const result = JSON.parse(lines[1]!) as {
+        keys: unknown[];
+        profile: unknown;
+        refused: string;
+        idle: unknown;
+        busy: unknown;
+      };
       expect(result.keys).toEqual([]);
+      // What main asks before the window closes: nothing open, then one local shell.
+      expect(result.idle).toEqual({ kind: 'activity', terminals: 0, transfers: 0 });
+      expect(result.busy).toEqual({ kind: 'activity', terminals: 1, transfers: 0 });
       expect(result.refused).toMatch(/No such method: keys\.privateKeyFor/);
       expect((await stat(dataDir)).isDirectory()).toBe(true);
     } finally {

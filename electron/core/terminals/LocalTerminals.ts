@@ -141,6 +141,11 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
     session.flow.flush();
   }
 
+  /** Local shells still running. */
+  openCount(): number {
+    return this.sessions.size;
+  }
+
   pending(id: string): number {
     return this.sessions.get(id)?.flow.pending ?? 0;
   }

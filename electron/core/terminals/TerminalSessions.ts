@@ -27,6 +27,11 @@ export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
   readonly events = new Emitter<TerminalEvents>();
   private readonly sessions = new Map<string, Session>();
 
+  /** Sessions still open. */
+  openCount(): number {
+    return this.sessions.size;
+  }
+
   constructor(private readonly connections: GatewayConnections) {}
 
   async open(request: OpenTerminalRequest): Promise<{ id: string }> {

@@ -188,6 +188,11 @@ export class TransferEngine implements TransferService {
     this.questions.answer(conflictId, decision, applyToAll);
   }
 
+  /** Files queued or being copied (a folder counts by its files). */
+  activeCount(): number {
+    return this.book.all().filter((entry) => entry.job.kind === 'file' && !isFinal(entry.job.state)).length;
+  }
+
   async jobs(): Promise<TransferJob[]> {
     return this.book.all().map((entry) => snapshot(entry.job));
   }

@@ -1,0 +1,25 @@
+/** What closing the window would end, as the core counts it. */
+export interface OpenWork {
+  terminals: number;
+  transfers: number;
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The question to ask before the window closes, or undefined when nothing would be lost. Closing it
+ * ends the core's shells and transfers: on macOS the app would otherwise live on without a window,
+ * its shells unreachable, and Cmd+W by habit must not be the way that happens.
+ */
+export function closeQuestion(open: OpenWork | undefined): { message: string; detail: string } | undefined {
+  if (!open || (open.terminals === 0 && open.transfers === 0)) return undefined;
+  const parts = [
+    ...(open.terminals > 0 ? [plural(open.terminals, 'terminal', 'terminals')] : []),
+    ...(open.transfers > 0 ? [plural(open.transfers, 'file transfer', 'file transfers')] : []),
+  ];
+  return {
+    message: `Close the window and end ${parts.join(' and ')}?`,
+    detail:
+      'Their shells and SSH sessions end; unfinished transfers keep their partial files and resume when you start them again.',
+  };
+}

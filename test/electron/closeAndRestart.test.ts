@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { closeQuestion } from '../../electron/main/policy/closeWindow.ts';
+import { CoreRestarts, ErrorTail } from '../../electron/main/policy/coreRestarts.ts';
+
+describe('closing the window', () => {
+  it('asks only when shells or transfers would end, naming them', () => {
+    expect(closeQuestion(undefined)).toBeUndefined();
+    expect(closeQuestion({ terminals: 0, transfers: 0 })).toBeUndefined();
+    expect(closeQuestion({ terminals: 1, transfers: 0 })?.message).toBe(
+      'Close the window and end 1 terminal?',
+    );
+    expect(closeQuestion({ terminals: 3, transfers: 2 })?.message).toBe(
+      'Close the window and end 3 terminals and 2 file transfers?',
+    );
+    expect(closeQuestion({ terminals: 0, transfers: 1 })?.detail).toMatch(/partial files/);
+  });
+});
+
+describe('a core that keeps failing', () => {
+  it('is restarted three times within a minute, then not until the user retries', () => {
+    let now = 0;
+    const restarts = new CoreRestarts(3, 60_000, () => now);
+    expect([restarts.failed(), restarts.failed(), restarts.failed()]).toEqual([
+      'restart',
+      'restart',
+      'restart',
+    ]);
+    now = 30_000;
+    expect(restarts.failed()).toBe('give up');
+    restarts.reset();
+    expect(restarts.failed()).toBe('restart');
+  });
+
+  it('is restarted again when its failures are far apart', () => {
+    let now = 0;
+    const restarts = new CoreRestarts(3, 60_000, () => now);
+    for (let i = 0; i < 10; i++) {
+      now += 25_000;
+      expect(restarts.failed(), `failure ${i}`).toBe('restart');
+    }
+  });
+
+  it('shows its last error lines, bounded', () => {
+    const tail = new ErrorTail(3);
+    for (const line of ['one', '', 'two', 'three', 'four', 'x'.repeat(900)]) tail.add(line);
+    expect(tail.text().split('\n')).toEqual(['three', 'four', 'x'.repeat(500)]);
+  });
+});
