@@ -3,6 +3,13 @@
 # what is missing, says what it installs, and is quiet otherwise. Run as root or with sudo.
 set -euo pipefail
 
+# Debian/Ubuntu only: the sandbox's nodes and the tests' servers are this machine's own Linux
+# packages. On Windows or macOS the app itself needs none of this (see the README's Quick start).
+if [ "$(uname -s)" != Linux ] || ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-system-deps: Linux only (Debian or Ubuntu, with apt-get). On Windows or macOS, run the sandbox and the tests in WSL or a Linux VM; the app itself needs none of these packages." >&2
+  exit 1
+fi
+
 # package            why
 PACKAGES=(
   openssh-server   # sshd for every sandbox node, sftp-server

@@ -102,6 +102,13 @@ if (values['build-only']) {
     );
     process.exit(1);
   }
+  if (values.sandbox && process.platform !== 'linux') {
+    // gateway/src/sandbox/platformCheck.ts's line: the sandbox's nodes are Linux servers.
+    process.stderr.write(
+      'The sandbox needs Linux: connect to a platform instead (`npm run start:desktop`), or run the sandbox in WSL or a Linux VM.\n',
+    );
+    process.exit(1);
+  }
   await bundle(outDir, { renderer: true });
   // --sandbox (what `npm start` passes): the embedded sandbox is the platform on first run.
   const env = values.sandbox ? { ...process.env, ENSCALE_SSH_SANDBOX: '1' } : process.env;

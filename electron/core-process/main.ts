@@ -24,11 +24,18 @@ const services = core.exposed();
 // browser host's --sandbox does): its demo account is signed into again and the key synced again.
 const sandbox = options.sandbox ? await startSandbox() : undefined;
 
-async function startSandbox(): Promise<Sandbox> {
+async function startSandbox(): Promise<Sandbox | undefined> {
   const { Sandbox } = await import('@enscale-ssh/gateway');
-  const started = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
-  await core.platform.offerPreset(sandboxProfile(started.ready));
-  return started;
+  try {
+    const started = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
+    await core.platform.offerPreset(sandboxProfile(started.ready));
+    return started;
+  } catch (error) {
+    // Without its sandbox the core still serves the window, which offers the real platforms; the
+    // reason goes to the log (e.g. "The sandbox needs Linux…" on Windows and macOS).
+    process.stderr.write(`core: no sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+    return undefined;
+  }
 }
 const hosts = new Set<RpcHost>();
 

@@ -17,6 +17,7 @@ import { readyObject, type SandboxReady } from './readyLine.ts';
 import { SandboxNodes } from './SandboxNodes.ts';
 import { seedDemoData } from './seed.ts';
 import { checkSandboxHost } from './network.ts';
+import { checkSandboxPlatform } from './platformCheck.ts';
 import { SystemTools } from './systemTools.ts';
 import { createExtraEnvironment, createExtraUser, type ExtraEnvironment, type ExtraUser } from './tenants.ts';
 
@@ -35,6 +36,8 @@ export interface SandboxOptions {
   /** Serve on a non-loopback `host` although the demo accounts' passwords are published. */
   exposeOnNetwork?: boolean;
   tools?: SystemTools;
+  /** The OS the sandbox runs on; the running one by default (tests pass others). */
+  platform?: NodeJS.Platform;
   /**
    * Where the API serves the SSH key methods: `both` (default), or only `users` (users/account, as
    * older installs) or `management` (management/account); the other path answers "unknown method".
@@ -66,6 +69,7 @@ export class Sandbox {
   ) {}
 
   static async start(options: SandboxOptions = {}): Promise<Sandbox> {
+    checkSandboxPlatform(options.platform);
     const host = options.host ?? '127.0.0.1';
     checkSandboxHost(host, options.exposeOnNetwork);
     const tools = options.tools ?? new SystemTools();

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../../src/sandbox/Sandbox.ts';
 import { checkSandboxHost, isLoopbackAddress } from '../../src/sandbox/network.ts';
+import { SANDBOX_NEEDS_LINUX } from '../../src/sandbox/platformCheck.ts';
 import { startStandaloneGateway } from '../../src/sandbox/standaloneGateway.ts';
+import type { SystemTools } from '../../src/sandbox/systemTools.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'enscale-gateway.js');
 const dir = mkdtempSync(join(tmpdir(), 'sandbox-host-'));
@@ -20,6 +22,22 @@ async function refused(args: string[]): Promise<{ code: number | null; stderr: s
   const [code] = (await once(proc, 'exit')) as [number | null];
   return { code, stderr };
 }
+
+describe('the sandbox on Windows and macOS', () => {
+  it('says in one line that it needs Linux, before it looks for any server program', async () => {
+    // Tools that fail loudly if asked for: the platform check must come first.
+    const tools = {
+      requireAll: () => {
+        throw new Error('looked for sshd');
+      },
+    } as unknown as SystemTools;
+    for (const platform of ['win32', 'darwin'] as const) {
+      await expect(Sandbox.start({ platform, tools, apiPort: 0 })).rejects.toThrow(SANDBOX_NEEDS_LINUX);
+    }
+    expect(SANDBOX_NEEDS_LINUX).not.toContain('\n');
+    await expect(Sandbox.start({ platform: 'linux', tools, apiPort: 0 })).rejects.toThrow('looked for sshd');
+  });
+});
 
 describe('the sandbox stays on this computer unless asked twice', () => {
   it('knows loopback from the rest', () => {
