@@ -14,6 +14,7 @@ import { hasHardwareWebgl } from './gpu.ts';
 import { linkHint, linkToOpen, type LinkClick } from './links.ts';
 import { DARK_THEME, LIGHT_THEME } from './themes.ts';
 import { ReconnectOverlay } from './ReconnectOverlay.tsx';
+import { attachClipboard } from './terminalClipboard.ts';
 
 export interface TerminalViewProps<Request> {
   hub: TerminalHub<Request>;
@@ -118,40 +119,7 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
     const input = term.onData((data) => link.input(data));
     const binary = term.onBinary((data) => link.input(data));
     const resized = term.onResize(({ cols, rows }) => link.resize(cols, rows));
-    const selection = term.onSelectionChange(() => {
-      if (settingsRef.current.copyOnSelect && term.hasSelection())
-        void navigator.clipboard?.writeText(term.getSelection()).catch(() => undefined);
-    });
-    term.attachCustomKeyEventHandler((event) => {
-      if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
-      const key = event.key.toUpperCase();
-      if (key === 'F') {
-        setSearching(true);
-        return false;
-      }
-      if (key === 'C' && term.hasSelection()) {
-        void navigator.clipboard?.writeText(term.getSelection()).catch(() => undefined);
-        return false;
-      }
-      if (key === 'V') {
-        void navigator.clipboard?.readText().then(
-          (text) => term.paste(text),
-          () => undefined,
-        );
-        return false;
-      }
-      // The workbench's own shortcuts (new tab, close, switch) pass through to the window.
-      return !['T', 'W', 'PAGEUP', 'PAGEDOWN', 'TAB'].includes(key);
-    });
-    const onContextMenu = (event: MouseEvent) => {
-      if (!settingsRef.current.rightClickPaste) return;
-      event.preventDefault();
-      void navigator.clipboard?.readText().then(
-        (text) => term.paste(text),
-        () => undefined,
-      );
-    };
-    element.addEventListener('contextmenu', onContextMenu);
+    const clipboard = attachClipboard(term, element, settingsRef, () => setSearching(true));
     let frame = 0;
     const observer = new ResizeObserver(() => {
       cancelAnimationFrame(frame);
@@ -164,11 +132,10 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
     return () => {
       observer.disconnect();
       cancelAnimationFrame(frame);
-      element.removeEventListener('contextmenu', onContextMenu);
+      clipboard();
       input.dispose();
       binary.dispose();
       resized.dispose();
-      selection.dispose();
       link.close();
       term.dispose();
       setParts(undefined);

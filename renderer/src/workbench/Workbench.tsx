@@ -1,15 +1,12 @@
 import { useCallback, useEffect, useReducer, useState } from 'react';
-import { Button } from 'react-aria-components';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { LocalTerminalRequest } from '../../../shared/src/contract.ts';
 import { menuUser, nodeUser, sftpCommand, sshCommand } from '../../../shared/src/gatewayAddress.ts';
-import { isDatabaseNodeType } from '../../../shared/src/nodeGroups.ts';
 import type { Account, Environment, PlatformNode, PlatformProfile } from '../../../shared/src/platform.ts';
 import type { EnvironmentList } from '../../../shared/src/platformService.ts';
 import type { OpenTerminalRequest } from '../../../shared/src/terminals.ts';
 import { errorMessage } from '../app/errorMessage.ts';
 import { SqlDialog, type SqlTarget } from '../databases/SqlDialog.tsx';
-import { FilesPane } from '../files/FilesPane.tsx';
 import type { DroppedEntry } from '../host/droppedEntries.ts';
 import { ConflictDialog } from '../transfers/ConflictDialog.tsx';
 import { TransfersContext } from '../transfers/TransfersContext.tsx';
@@ -18,16 +15,15 @@ import { TransfersStore } from '../transfers/TransfersStore.ts';
 import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 import { HostKeyChangedDialog } from '../hostkeys/HostKeyDialog.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';
-import { KeysPage } from '../keys/KeysPage.tsx';
-import { SettingsPage } from '../settings/SettingsPage.tsx';
 import { EMPTY_TABS, tabsReducer, type Tab } from '../tabs/tabList.ts';
 import { TabStrip } from '../tabs/TabStrip.tsx';
 import type { TerminalStatus } from '../terminal/TerminalConnection.ts';
 import { TerminalHub } from '../terminal/TerminalHub.ts';
-import { TerminalView } from '../terminal/TerminalView.tsx';
 import { useAction } from '../ui/useAction.ts';
 import { useShortcuts } from './useShortcuts.ts';
 import { Sidebar } from './Sidebar.tsx';
+import { TabContentView } from './TabContentView.tsx';
+import { NEW_LOCAL_KEYS, WorkbenchHeader } from './WorkbenchHeader.tsx';
 
 const newTabId = () => `tab-${crypto.randomUUID()}`;
 
@@ -123,77 +119,34 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
   };
   const close = (id: string) => () => dispatch({ type: 'close', id });
 
-  const panel = (tab: Tab, active: boolean) => {
-    const content = tab.content;
-    switch (content.kind) {
-      case 'node':
-      case 'menu':
-        return (
-          <TerminalView
-            hub={gatewayHub}
-            request={(size) => ({ ...size, target: content.target })}
-            label={content.kind === 'node' ? `Terminal on node ${content.nodeId}` : 'Gateway menu terminal'}
-            active={active}
-            onStatus={onStatus(tab.id)}
-            onClose={close(tab.id)}
-          />
-        );
-      case 'local':
-        return (
-          <TerminalView
-            hub={localHub}
-            request={(size) => size}
-            label="Local shell"
-            active={active}
-            onStatus={onStatus(tab.id)}
-            onClose={close(tab.id)}
-          />
-        );
-      case 'files':
-        return (
-          <FilesPane
-            target={content.target}
-            nodeId={content.nodeId}
-            label={`Files on node ${content.nodeId}`}
-            onSqlDrop={
-              isDatabaseNodeType(content.nodeType)
-                ? (dump) =>
-                    setSqlDialog({ mode: 'import', sql: sqlTarget(content.nodeId, content.nodeType), dump })
-                : undefined
-            }
-            onTransfersStarted={() => setTransfersOpen(true)}
-          />
-        );
-      case 'keys':
-        return <KeysPage />;
-      case 'settings':
-        return <SettingsPage account={account} profile={profile} />;
-    }
-  };
+  const panel = (tab: Tab, active: boolean) => (
+    <TabContentView
+      content={tab.content}
+      active={active}
+      hubs={{ gateway: gatewayHub, local: localHub }}
+      onStatus={onStatus(tab.id)}
+      onClose={close(tab.id)}
+      onSqlDrop={(nodeId, nodeType, dump) =>
+        setSqlDialog({ mode: 'import', sql: sqlTarget(nodeId, nodeType), dump })
+      }
+      onTransfersStarted={() => setTransfersOpen(true)}
+      state={state}
+    />
+  );
 
   const demo = profile.demoDatabase;
   return (
     <TransfersContext.Provider value={transfers}>
       <div className="workbench">
-        <header className="topbar">
-          <span className="brand">Enscale SSH</span>
-          <span className="muted">
-            {profile.label} · {account.email} · user {account.uid}
-          </span>
-          <span className="spacer" />
-          <Button onPress={openLocal} aria-keyshortcuts="Control+Shift+T">
-            New local terminal
-          </Button>
-          <Button onPress={() => openPage('keys', 'Keys')}>Keys</Button>
-          <Button onPress={() => openPage('settings', 'Settings')}>Settings</Button>
-          <Button
-            onPress={() =>
-              void core.platform.signOut().catch((e: unknown) => notifier.error('Sign out', errorMessage(e)))
-            }
-          >
-            Sign out
-          </Button>
-        </header>
+        <WorkbenchHeader
+          profile={profile}
+          account={account}
+          onLocal={openLocal}
+          onPage={openPage}
+          onSignOut={() =>
+            void core.platform.signOut().catch((e: unknown) => notifier.error('Sign out', errorMessage(e)))
+          }
+        />
         <Sidebar
           list={list}
           error={listError}
@@ -211,7 +164,7 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
             empty={
               <div className="welcome">
                 <p>Open a node’s terminal from the list on the left, or the gateway menu.</p>
-                <p className="muted">Ctrl+Shift+T opens a local shell.</p>
+                <p className="muted">{NEW_LOCAL_KEYS.label} opens a local shell.</p>
               </div>
             }
           />
