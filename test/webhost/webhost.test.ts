@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appResponseHeaders } from '../../electron/main/policy/contentSecurity.ts';
 import WebSocket from 'ws';
 import { createCoreClient, type CoreContract } from '../../shared/src/contract.ts';
 import { Cancelled } from '../../shared/src/errors.ts';
@@ -184,8 +185,18 @@ describe('the browser host', () => {
     else expect(page.body).toContain('the renderer is not built yet');
     expect(page.headers['content-security-policy']).toBe(
       `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://${new URL(web.origin).host}; ` +
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     );
+    // The desktop window's headers are the same but for the WebSocket the browser host needs.
+    const desktop = appResponseHeaders();
+    for (const [name, value] of Object.entries(desktop)) {
+      const served = page.headers[name.toLowerCase()];
+      if (name === 'Content-Security-Policy')
+        expect(served).toBe(
+          value.replace("connect-src 'self'", `connect-src 'self' ws://${new URL(web.origin).host}`),
+        );
+      else expect(served, name).toBe(value);
+    }
     expect(page.headers['referrer-policy']).toBe('no-referrer');
     for (const path of [
       '/../package.json',
