@@ -3,7 +3,7 @@ import './styles/app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
-import { errorMessage } from './app/errorMessage.ts';
+import { errorMessage } from './ui/errorMessage.ts';
 import { connectCore } from './host/connectCore.ts';
 import { HostContext } from './host/HostContext.tsx';
 import { Notifier, NotifierContext, Toasts } from './notify/Notifier.tsx';

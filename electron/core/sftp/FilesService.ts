@@ -1,6 +1,6 @@
 import { connectionKey, type ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { RemoteFilesService } from '../../../shared/src/files.ts';
-import type { SftpProvider } from '../transfers/SftpProvider.ts';
+import type { SftpProvider } from './SftpProvider.ts';
 import { RemoteFiles } from './RemoteFiles.ts';
 
 /** The file browser over RPC: one {@link RemoteFiles} per node, each asking for its SFTP channel afresh. */

@@ -1,7 +1,7 @@
 import type ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
-import type { SftpProvider } from '../transfers/SftpProvider.ts';
+import type { SftpProvider } from '../sftp/SftpProvider.ts';
 import { enlargeReceiveWindow, SFTP_RECEIVE_WINDOW } from './channelWindow.ts';
 import type { GatewayConnections } from './GatewayConnections.ts';
 

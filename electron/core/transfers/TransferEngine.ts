@@ -24,9 +24,9 @@ import { JobBook, type Entry } from './JobBook.ts';
 import { currentLocalPlatform, downloadDestination, type LocalPlatform } from './localNames.ts';
 import { uploadName, type UploadRules } from './uploadRules.ts';
 import { asAppError, cancelled, describe, isFinal, snapshot } from './jobs.ts';
-import type { SftpProvider } from './SftpProvider.ts';
+import type { SftpProvider } from '../sftp/SftpProvider.ts';
 
-export type { SftpProvider } from './SftpProvider.ts';
+export type { SftpProvider } from '../sftp/SftpProvider.ts';
 
 /** The largest request worth making: OpenSSH's sftp-server accepts 255 KiB of data in one. */
 const DEFAULT_CHUNK_SIZE = 256 * 1024;

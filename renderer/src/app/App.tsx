@@ -7,7 +7,7 @@ import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 import { HostKeyDialog } from '../hostkeys/HostKeyDialog.tsx';
 import { useColorScheme, useSettings } from '../settings/SettingsContext.tsx';
 import { Workbench } from '../workbench/Workbench.tsx';
-import { errorMessage } from './errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { SecretsInMemoryNotice } from './SecretsInMemoryNotice.tsx';
 
 type Screen =

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { MenuItem } from 'react-aria-components';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import { TEXT_FILE_MAX_BYTES, type RemoteFileEntry } from '../../../shared/src/files.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';
 import { isFolder } from './fileSort.ts';

@@ -3,7 +3,7 @@ import type { Selection } from 'react-aria-components';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { RemoteFileEntry } from '../../../shared/src/files.ts';
 import { FINAL_TRANSFER_STATES } from '../../../shared/src/transfers.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 import { parentOf } from './remotePath.ts';
 

@@ -1,6 +1,6 @@
 import { useState, type DragEvent } from 'react';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { droppedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 import { useCore, useHost } from '../host/HostContext.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';

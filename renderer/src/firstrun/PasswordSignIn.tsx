@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Form } from 'react-aria-components';
 import type { Account, PlatformProfile } from '../../../shared/src/platform.ts';
-import { errorCode } from '../app/errorMessage.ts';
+import { errorCode } from '../ui/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { useAction } from '../ui/useAction.ts';

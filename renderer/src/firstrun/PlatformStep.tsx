@@ -3,7 +3,7 @@ import { Button, Form, Label, Radio, RadioGroup, Text } from 'react-aria-compone
 import { checkedApiUrl } from '../../../shared/src/apiMethods.ts';
 import { checkedGatewayHost } from '../../../shared/src/gatewayAddress.ts';
 import type { PlatformProfile } from '../../../shared/src/platform.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { useAction } from '../ui/useAction.ts';

@@ -3,7 +3,7 @@ import { Button, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-compone
 import type { HostKeyDecision, HostKeyQuestion } from '../../../shared/src/hostKeys.ts';
 import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 
 /**
  * A host key seen for the first time: its fingerprints in both forms (the dashboard shows MD5,

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, FileTrigger } from 'react-aria-components';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { pickedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 import { InlineError } from '../ui/fields.tsx';

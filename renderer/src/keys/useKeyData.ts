@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
 import type { DashboardKey } from '../../../shared/src/platform.ts';
-import { errorCode, errorMessage } from '../app/errorMessage.ts';
+import { errorCode, errorMessage } from '../ui/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 
 /**

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
-import { errorCode, errorMessage } from '../app/errorMessage.ts';
+import { errorCode, errorMessage } from '../ui/errorMessage.ts';
 import { useCore, useHost } from '../host/HostContext.tsx';
 import type { DroppedEntry } from '../host/droppedEntries.ts';
 import type { PassphrasePrompt } from './PassphraseDialog.tsx';

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Button } from 'react-aria-components';
 import type { AboutInfo } from '../../../shared/src/settings.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { InlineError } from '../ui/fields.tsx';
 

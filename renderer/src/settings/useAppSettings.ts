@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AppSettings, SettingsChange } from '../../../shared/src/settings.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 
 /**

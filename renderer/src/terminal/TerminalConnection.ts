@@ -1,5 +1,5 @@
 import type { TerminalEvents, TerminalSize } from '../../../shared/src/terminals.ts';
-import { errorCode, errorMessage } from '../app/errorMessage.ts';
+import { errorCode, errorMessage } from '../ui/errorMessage.ts';
 import type { TerminalHub } from './TerminalHub.ts';
 
 /** What the connection needs of the screen (an xterm.js Terminal in the app). */

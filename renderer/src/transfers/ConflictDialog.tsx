@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Button, Checkbox, Dialog, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import type { ConflictDecision, TransferConflict } from '../../../shared/src/transfers.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';
 import { formatBytes } from './format.ts';

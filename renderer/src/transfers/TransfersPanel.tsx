@@ -1,6 +1,6 @@
 import { Button, ProgressBar } from 'react-aria-components';
 import type { TransferJob } from '../../../shared/src/transfers.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';
 import { formatBytes, formatEta, formatRate } from './format.ts';

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from './errorMessage.ts';
 
 export interface ActionOptions {
   /**

@@ -5,7 +5,7 @@ import { menuUser, nodeUser, sftpCommand, sshCommand } from '../../../shared/src
 import type { Account, Environment, PlatformNode, PlatformProfile } from '../../../shared/src/platform.ts';
 import type { EnvironmentList } from '../../../shared/src/platformService.ts';
 import type { OpenTerminalRequest } from '../../../shared/src/terminals.ts';
-import { errorMessage } from '../app/errorMessage.ts';
+import { errorMessage } from '../ui/errorMessage.ts';
 import { SqlDialog, type SqlTarget } from '../databases/SqlDialog.tsx';
 import type { DroppedEntry } from '../host/droppedEntries.ts';
 import { ConflictDialog } from '../transfers/ConflictDialog.tsx';
