@@ -126,7 +126,7 @@ describe('the browser host in Chromium', () => {
     expect(response!.status()).toBe(200);
     expect(response!.headers()['content-security-policy']).toBe(
       `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://${new URL(web.origin).host}; ` +
-        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     );
     await page.locator('#status', { hasText: 'Signed in as' }).waitFor();
     const result = JSON.parse((await page.locator('#result').textContent()) ?? '') as {
