@@ -65,6 +65,19 @@ const layers = {
   },
 };
 
+/*
+ * ssh2's private fields and methods, which only packages/ssh2-internals may name: it checks ssh2's
+ * exact version at start-up and each field before use, and falls back to ssh2's public path.
+ */
+const ssh2Private =
+  '/^(_protocol|_chanMgr|_chanInfo|_channel|_cipher|_writeReqid|_requests|_maxWriteLen|_maxReadLen|_buffer|_waitWindow|_chunkcb|_extensions|_callbacks|_handlers|_sock|_remoteIdentRaw|allocPacket|channelWindowAdjust|channelOpenFail)$/';
+const ssh2Fence =
+  'ssh2 internals live in packages/ssh2-internals (version-checked, with fallbacks); use what it exports.';
+const privateSsh2Fields = [
+  { selector: `MemberExpression[property.name=${ssh2Private}]`, message: ssh2Fence },
+  { selector: `TSPropertySignature[key.name=${ssh2Private}]`, message: ssh2Fence },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -116,8 +129,27 @@ export default tseslint.config(
   },
   {
     // A test that finds something missing should fail at that line; `!` says so briefly.
-    files: ['test/**/*.ts', 'gateway/test/**/*.ts'],
+    files: ['test/**/*.ts', 'gateway/test/**/*.ts', 'packages/*/test/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: ['packages/ssh2-internals/**', 'electron/**', 'gateway/src/**', 'renderer/**'],
+    rules: { 'no-restricted-syntax': ['error', ...privateSsh2Fields] },
+  },
+  {
+    // The app and the gateway may not use the tools that make ssh2 misbehave on purpose either.
+    files: ['electron/**/*.{ts,tsx}', 'gateway/src/**/*.ts', 'renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...privateSsh2Fields,
+        {
+          selector: "ImportDeclaration[source.value='@enscale-ssh/ssh2-internals/testing']",
+          message: 'The ssh2 testing tools are for tests only.',
+        },
+      ],
+    },
   },
   ...Object.values(layers).map((layer) => ({
     files: layer.files,

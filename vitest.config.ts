@@ -7,7 +7,12 @@ export default defineConfig({
       {
         test: {
           name: 'app',
-          include: ['test/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/**/*.test.ts'],
+          include: [
+            'test/**/*.test.ts',
+            'shared/**/*.test.ts',
+            'renderer/**/*.test.ts',
+            'packages/*/test/**/*.test.ts',
+          ],
           exclude: ['test/e2e/**', 'test/nokeychain/**'],
           pool: 'forks',
           testTimeout: 60_000,

@@ -33,6 +33,19 @@ function electronBinary() {
   return candidate && existsSync(candidate) ? candidate : null;
 }
 
+/**
+ * The repository's own TypeScript packages (workspaces) are bundled like its other sources: a
+ * packaged app has no TypeScript loader. esbuild asks plugins before it applies `packages: 'external'`.
+ */
+const bundleWorkspaces = {
+  name: 'bundle-workspaces',
+  setup(build) {
+    build.onResolve({ filter: /^@enscale-ssh\/ssh2-internals(\/|$)/ }, (args) => ({
+      path: createRequire(join(root, 'package.json')).resolve(args.path),
+    }));
+  },
+};
+
 /** The three bundles. Dependencies stay in node_modules (native modules cannot be bundled). */
 async function bundle(outDir, { renderer }) {
   // The renderer (React) is built by Vite into renderer/dist, where main's app:// protocol reads it.
@@ -47,6 +60,7 @@ async function bundle(outDir, { renderer }) {
     sourcemap: 'linked',
     logLevel: 'warning',
     target: 'node22',
+    plugins: [bundleWorkspaces],
   };
   await Promise.all([
     build({

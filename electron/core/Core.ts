@@ -1,3 +1,4 @@
+import { checkSsh2Internals } from '@enscale-ssh/ssh2-internals';
 import { join } from 'node:path';
 import { CORE_METHODS, type CoreContract } from '../../shared/src/contract.ts';
 import type { KeyInfo } from '../../shared/src/keys.ts';
@@ -72,6 +73,9 @@ export class Core {
   private readonly gatewayKeys: GatewayIdentities;
 
   constructor(options: CoreOptions) {
+    // Before anything connects: the SSH code reaches into ssh2 1.17's private fields, so another
+    // ssh2 fails here, naming the version expected, rather than misbehaving later.
+    checkSsh2Internals();
     // Each secret read from the keychain once per process: macOS may ask the user on every read.
     const secrets = options.secrets ?? new CachedSecretStore(new KeytarSecretStore());
     const service = options.keychainService ?? 'Enscale SSH';

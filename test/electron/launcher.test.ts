@@ -47,6 +47,9 @@ describe('npm run start:desktop', () => {
       expect(core).not.toMatch(/from "electron"|require\("electron"\)/);
       expect(core).toMatch(/from "ssh2"/);
       expect(core).toMatch(/from "node-pty"/);
+      // The ssh2 fence is TypeScript in the repository: bundled, with its start-up check.
+      expect(core).not.toMatch(/@enscale-ssh\/ssh2-internals/);
+      expect(core).toContain('is installed, but Enscale SSH reaches into private fields of ssh2');
     } finally {
       await rm(out, { recursive: true, force: true });
     }

@@ -1,5 +1,5 @@
+import { FramedWrites, sftpEofReceived, sftpExtension, sftpRequestLimits } from '@enscale-ssh/ssh2-internals';
 import type { Attributes, FileEntryWithStats, InputAttributes, SFTPWrapper, Stats } from 'ssh2';
-import { FramedWrites } from './FramedWrites.ts';
 import { toFileError } from './sftpErrors.ts';
 
 export type SftpSource = SFTPWrapper | (() => Promise<SFTPWrapper>);
@@ -23,7 +23,7 @@ function watch(sftp: SFTPWrapper): void {
 
 function hasEnded(sftp: SFTPWrapper): boolean {
   // `readable` turns false when the server's EOF arrived, possibly before this session watched it.
-  return ended.has(sftp) || (sftp as unknown as { readable?: boolean }).readable === false;
+  return ended.has(sftp) || sftpEofReceived(sftp);
 }
 
 type Callback<T> = (error: Error | undefined | null, value: T) => void;
@@ -109,9 +109,8 @@ export class SftpSession {
 
   /** Whether the server offers `posix-rename@openssh.com` (an atomic rename that replaces). */
   get hasPosixRename(): boolean {
-    // ssh2 keeps the server's extension list private; this is the documented way it decides too.
-    const extensions = (this.sftp as unknown as { _extensions?: Record<string, string> })._extensions;
-    return extensions?.['posix-rename@openssh.com'] === '1';
+    // ssh2 keeps the server's extension list private; this is the way it decides too.
+    return sftpExtension(this.sftp, 'posix-rename@openssh.com') === '1';
   }
 
   /**
@@ -120,9 +119,8 @@ export class SftpSession {
    * both private; a larger request is split by ssh2 into sequential ones, which pipelining avoids.
    */
   get requestLimits(): { read: number; write: number } {
-    const internals = this.sftp as unknown as { _maxReadLen?: unknown; _maxWriteLen?: unknown };
-    const limit = (value: unknown) => (typeof value === 'number' && value > 0 ? value : MIN_REQUEST_LIMIT);
-    return { read: limit(internals._maxReadLen), write: limit(internals._maxWriteLen) };
+    const { read, write } = sftpRequestLimits(this.sftp);
+    return { read: read ?? MIN_REQUEST_LIMIT, write: write ?? MIN_REQUEST_LIMIT };
   }
 
   posixRename(from: string, to: string): Promise<void> {

@@ -25,9 +25,8 @@ import {
   type OfferLog,
   type ReadyIdentity,
 } from './keyOffer.ts';
-import { hostKeyAlgorithmsFor, isNoMatchingHostKey } from './hostKeyAlgorithms.ts';
-import { watchLiveness } from './linkLiveness.ts';
 import { poolOutgoingPackets } from './pooledSocket.ts';
+import { hostKeyAlgorithmsFor, isNoMatchingHostKey, watchLiveness } from '@enscale-ssh/ssh2-internals';
 
 export type { GatewayIdentity, IdentityProvider } from './keyOffer.ts';
 
@@ -42,13 +41,6 @@ export interface GatewayConnectionsOptions {
   maxBackoffMs?: number;
   readyTimeoutMs?: number;
 }
-
-// Ask a server for the key type that was published, so a pin is compared with the right key.
-const HOST_KEY_ALGORITHMS: Record<NonNullable<PinnedHostKey['keyType']>, ssh2.ServerHostKeyAlgorithm[]> = {
-  'ssh-rsa': ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa'],
-  'ssh-ed25519': ['ssh-ed25519'],
-  'ecdsa-sha2-nistp256': ['ecdsa-sha2-nistp256'],
-};
 
 const PIN_PROBE_ORDER: NonNullable<PinnedHostKey['keyType']>[] = [
   'ssh-ed25519',
@@ -215,9 +207,8 @@ export class GatewayConnections implements ConnectionsApi {
     const { host, port } = target.gateway;
     // Without a pin, the key types known_hosts trusts for the host are the only ones asked for.
     const knownTypes = pinned ? [] : await this.options.hostKeys.knownKeyTypes(host, port);
-    const serverHostKey = pinned?.keyType
-      ? HOST_KEY_ALGORITHMS[pinned.keyType]
-      : hostKeyAlgorithmsFor(knownTypes);
+    // A pin asks for the key type that was published, so it is compared with the right key.
+    const serverHostKey = hostKeyAlgorithmsFor(pinned?.keyType ? [pinned.keyType] : knownTypes);
     const client = new ssh2.Client();
     const log: OfferLog = { offered: [] };
     // The client's own socket, handed to ssh2, so its outgoing packets can use pooled buffers.

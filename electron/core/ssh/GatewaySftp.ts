@@ -2,8 +2,14 @@ import type ssh2 from 'ssh2';
 import type { SFTPWrapper } from 'ssh2';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { SftpProvider } from '../sftp/SftpProvider.ts';
-import { enlargeReceiveWindow, SFTP_RECEIVE_WINDOW } from './channelWindow.ts';
+import { enlargeReceiveWindow } from '@enscale-ssh/ssh2-internals';
 import type { GatewayConnections } from './GatewayConnections.ts';
+
+/**
+ * The receive window the app's SFTP channels keep open (channelWindow.ts in packages/ssh2-internals):
+ * 8 × ssh2's 2 MiB, room for the 64 × 255 KiB a transfer asks for at once.
+ */
+export const SFTP_RECEIVE_WINDOW = 16 * 1024 * 1024;
 
 export interface GatewaySftpOptions {
   /** Bytes of download the gateway may send ahead of what the client has taken in. */

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { AuthContext, Connection } from 'ssh2';
 import type { Store } from '../store/Store.ts';
 import type { AuditSink } from './AuditLog.ts';
-import { finishBareSessionClose } from './bareSession.ts';
+import { finishBareSessionClose } from '@enscale-ssh/ssh2-internals';
 import { ChannelOpenFailureReason, rejectChannelOpen } from './channelOpenFailure.ts';
 import { serveDirectSession } from './directSession.ts';
 import { serveDirectTcpip } from './directTcpip.ts';

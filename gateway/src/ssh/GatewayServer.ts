@@ -1,3 +1,4 @@
+import { checkSsh2Internals } from '@enscale-ssh/ssh2-internals';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
@@ -74,6 +75,9 @@ export class GatewayServer {
   private closing = false;
 
   constructor(private readonly deps: GatewayServerDeps) {
+    // The gateway answers for ssh2 through its private fields (bare sessions, open failures): an
+    // ssh2 other than the one they were written for stops it here, naming the version expected.
+    checkSsh2Internals();
     this.options = resolveGatewayOptions(deps.options);
     const options = this.options;
     this.authenticator = new PublicKeyAuthenticator(

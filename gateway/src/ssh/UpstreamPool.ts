@@ -1,5 +1,5 @@
+import { hostKeyAlgorithmsFor, watchLiveness } from '@enscale-ssh/ssh2-internals';
 import { connect as connectTcp } from 'node:net';
-import type { Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Client as SshClient, ServerHostKeyAlgorithm } from 'ssh2';
 import { parsePublicKey } from '../keys/publicKey.ts';
@@ -209,7 +209,7 @@ export class UpstreamPool {
     // Nobody may be awaiting `ready` when a late error arrives; the rejection is handled there.
     pooled.ready.catch(() => undefined);
     const socket = connectTcp({ host: access.host, port: access.port, noDelay: true });
-    const liveness = this.watchLiveness(socket, () => {
+    const stopLiveness = watchLiveness(socket, this.options.keepaliveIntervalMs, this.options.keepaliveCountMax, () => {
       // Before 'ready' the handshake's own timeout applies.
       if (!settled) return;
       this.recordDrop(
@@ -220,7 +220,7 @@ export class UpstreamPool {
       client.destroy();
     });
     client.once('close', () => {
-      clearInterval(liveness);
+      stopLiveness();
       // Closed by the node or the network while channels were open, with no error to say so.
       if (settled && !pooled.ending && pooled.channels > 0) {
         this.recordDrop(nodeId, pooled, 'the node closed the connection');
@@ -253,34 +253,6 @@ export class UpstreamPool {
     // the clients', so no single busy node connection holds up the rest.
     takeTurns(socket);
     return pooled;
-  }
-
-  /**
-   * Calls `dead` when nothing at all has arrived on the socket for `keepaliveCountMax + 1` keepalive
-   * intervals in a row. ssh2 sends a keepalive every interval, so a live idle node always answers.
-   */
-  private watchLiveness(socket: Socket, dead: () => void): NodeJS.Timeout | undefined {
-    const interval = this.options.keepaliveIntervalMs;
-    if (interval <= 0) return undefined;
-    let heard = true;
-    let silentIntervals = 0;
-    socket.on('data', () => {
-      heard = true;
-    });
-    const timer = setInterval(() => {
-      if (heard) {
-        heard = false;
-        silentIntervals = 0;
-        return;
-      }
-      silentIntervals++;
-      if (silentIntervals > this.options.keepaliveCountMax) {
-        clearInterval(timer);
-        dead();
-      }
-    }, interval);
-    timer.unref();
-    return timer;
   }
 
   /**
@@ -331,11 +303,8 @@ export class UpstreamPool {
 function pinnedHostKey(openssh: string): { blob: Buffer; algorithms: ServerHostKeyAlgorithm[] } | undefined {
   try {
     const key = parsePublicKey(openssh);
-    const algorithms: ServerHostKeyAlgorithm[] =
-      key.algorithm === 'ssh-rsa'
-        ? ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa']
-        : [key.algorithm as ServerHostKeyAlgorithm];
-    return { blob: key.blob, algorithms };
+    const algorithms = hostKeyAlgorithmsFor([key.algorithm]);
+    return algorithms ? { blob: key.blob, algorithms } : undefined;
   } catch {
     // An unparsable pin must refuse every key, never fall back to accepting one.
     return undefined;

@@ -1,5 +1,5 @@
+import { RawSession, clientSocket } from '@enscale-ssh/ssh2-internals/testing';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type ssh2 from 'ssh2';
@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_UID, SHOP_APACHE, makeKey, until, type UserKey } from '../ssh/helpers.ts';
 import { runLimited } from './support/fuzzKit.ts';
 import { Random, mib } from './support/random.ts';
-import { RawSession } from './support/rawChannels.ts';
 import { SandboxProcess } from './support/SandboxProcess.ts';
 import type { MemorySample } from './support/sandboxProtocol.ts';
 import { exec, forward, login, logout } from './support/sshClient.ts';
@@ -353,7 +352,7 @@ describe('channel requests in odd orders', () => {
     const before = await sandbox.memory();
     const client = await connect();
     // Our own socket stops being read: ssh2 then never sees data, so it never grants more window.
-    const socket = (client as unknown as { _sock: Socket })._sock;
+    const socket = clientSocket(client);
     const opened: ssh2.ClientChannel[] = [];
     const refusals: string[] = [];
     for (let i = 0; i < STALLED_CHANNELS; i++) {

@@ -1,3 +1,4 @@
+import { ignoreGlobalRequests } from '@enscale-ssh/ssh2-internals/testing';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
@@ -52,8 +53,7 @@ class BusyNode {
       connection.on('authentication', (context) => context.accept());
       // Keepalives (global requests) get no answer, ever. ssh2's server answers them by itself, so its
       // handler is replaced: this is a scripted node, and ssh2 has no option for it.
-      const internals = connection as unknown as { _protocol: { _handlers: Record<string, unknown> } };
-      internals._protocol._handlers.GLOBAL_REQUEST = () => undefined;
+      ignoreGlobalRequests(connection);
       connection.on('session', (accept) => {
         const session = accept();
         session.on('exec', (acceptExec) => {

@@ -1,3 +1,4 @@
+import { forgetSftpExtension } from '@enscale-ssh/ssh2-internals/testing';
 import {
   chmodSync,
   existsSync,
@@ -211,9 +212,7 @@ describe('RemoteFiles against a sandbox node', () => {
     const dir = scratch('no-posix-rename');
     const channel = await node.openSftp();
     // The same sftp-server, with the extension hidden as a server without it would not offer it.
-    delete (channel as unknown as { _extensions: Record<string, string> })._extensions[
-      'posix-rename@openssh.com'
-    ];
+    forgetSftpExtension(channel, 'posix-rename@openssh.com');
     const plain = new RemoteFiles(channel);
     writeFileSync(join(dir, 'a'), 'old');
     await plain.writeText(join(dir, 'a'), 'new');

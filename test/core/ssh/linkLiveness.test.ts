@@ -1,3 +1,4 @@
+import { ignoreGlobalRequests } from '@enscale-ssh/ssh2-internals/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -27,8 +28,7 @@ beforeAll(async () => {
   server = new ssh2.Server({ hostKeys: [hostKey.private] }, (connection) => {
     connection.on('error', () => undefined);
     // ssh2's server answers keepalives by itself and has no option against it: its handler is replaced.
-    const internals = connection as unknown as { _protocol: { _handlers: Record<string, unknown> } };
-    internals._protocol._handlers.GLOBAL_REQUEST = () => undefined;
+    ignoreGlobalRequests(connection);
     connection.on('authentication', (context) => context.accept());
     connection.on('session', (accept) => {
       accept().on('exec', (acceptExec) => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
 import { GatewaySftp } from '../../../electron/core/ssh/GatewaySftp.ts';
-import { SFTP_RECEIVE_WINDOW } from '../../../electron/core/ssh/channelWindow.ts';
+import { SFTP_RECEIVE_WINDOW } from '../../../electron/core/ssh/GatewaySftp.ts';
 import { SftpSession } from '../../../electron/core/sftp/SftpSession.ts';
 import { TransferEngine } from '../../../electron/core/transfers/TransferEngine.ts';
 import { startSandboxAccount, type SandboxAccount } from '../support/sandboxAccount.ts';

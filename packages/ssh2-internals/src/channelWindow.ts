@@ -9,8 +9,8 @@
  *
  * It sends the extra CHANNEL_WINDOW_ADJUST messages through ssh2's own protocol object and adds
  * them to `channel.incoming.window`, ssh2's count of what the peer may still send, so ssh2's own
- * top-ups (and its refusal of data beyond the window) stay correct. Like `channelOpenFailure` in
- * the gateway it relies on ssh2 1.17 internals; when they are not there it changes nothing.
+ * top-ups (and its refusal of data beyond the window) stay correct. When the internals are not as
+ * expected on the channel at hand it changes nothing: ssh2's own window is the public path.
  */
 
 /** The parts of an ssh2 1.17 channel (a `Channel` or an `SFTP` client) this uses; not in its typings. */
@@ -24,10 +24,10 @@ interface ChannelInternals {
   readableLength?: number;
 }
 
-/** The receive window the app's SFTP channels keep open: 8 × ssh2's, room for the 64 × 255 KiB a transfer asks for. */
-export const SFTP_RECEIVE_WINDOW = 16 * 1024 * 1024;
-
-/** ssh2 1.17's own window (`MAX_WINDOW` in its internal lib/Channel.js): sizes up to it need nothing done. */
+/**
+ * ssh2 1.17's own window (`MAX_WINDOW` in its internal lib/Channel.js, checked at start-up by
+ * startupCheck.ts): sizes up to it need nothing done.
+ */
 const SSH2_WINDOW = 2 * 1024 * 1024;
 
 /** The largest window SSH allows (RFC 4254 §5.2). */

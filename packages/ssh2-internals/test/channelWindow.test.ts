@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type ClientChannel, type ServerChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enlargeReceiveWindow } from '../../../electron/core/ssh/channelWindow.ts';
+import { enlargeReceiveWindow } from '../src/channelWindow.ts';
 
 const MiB = 1024 * 1024;
 /** ssh2 1.17's fixed window, which the enlarged one must exceed. */

@@ -4,8 +4,8 @@ import type ssh2 from 'ssh2';
 /*
  * ssh2's client only sends channel requests in the order a well-behaved client would (a session is
  * opened together with its exec or shell). To send them in any order — exec before pty, two sftp
- * subsystems, data after close — these helpers reach into its protocol object, pinned like the
- * gateway's own use of ssh2 internals (channelOpenFailure.ts) to ssh2 1.17.
+ * subsystems, data after close — these helpers for tests reach into its protocol object. Unlike the
+ * app's hacks they have no public path to fall back to: on another ssh2 they throw.
  */
 
 /** The part of ssh2 1.17's client internals used here (not in its typings). */

@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FramedWrites } from '../../../electron/core/sftp/FramedWrites.ts';
+import { FramedWrites } from '../src/framedWrites.ts';
 import { SftpSession } from '../../../electron/core/sftp/SftpSession.ts';
-import { connectNode, type NodeSftp } from './nodeSftp.ts';
+import { connectNode, type NodeSftp } from '../../../test/core/sftp/nodeSftp.ts';
 
 const KiB = 1024;
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
