@@ -1,4 +1,6 @@
 import type { GatewayAddress } from './gatewayAddress.ts';
+import type { EventSource } from './rpc/Emitter.ts';
+import { methodList } from './rpc/methods.ts';
 
 /** Where an SSH connection goes: the gateway and the user name that picks menu or node. */
 export interface ConnectionTarget {
@@ -38,3 +40,10 @@ export interface ConnectionEvents {
 
 export const connectionKey = (target: ConnectionTarget): string =>
   `${target.username}@${target.gateway.host}:${target.gateway.port}`;
+
+/** Connection state only: nothing to call. */
+export interface ConnectionsApi {
+  readonly events: EventSource<ConnectionEvents>;
+}
+
+export const CONNECTIONS_METHODS = methodList<ConnectionsApi>()([]);

@@ -1,4 +1,7 @@
 import type { ConnectionTarget } from './connections.ts';
+import type { EventSource } from './rpc/Emitter.ts';
+import { methodList } from './rpc/methods.ts';
+import type { CallOptions } from './rpc/protocol.ts';
 
 export type DatabaseEngine = 'mysql' | 'postgresql';
 
@@ -41,3 +44,18 @@ export interface SqlResult {
 export interface DatabaseEvents {
   progress: SqlProgress;
 }
+
+export interface DatabasesApi {
+  readonly events: EventSource<DatabaseEvents>;
+  importSql(request: SqlImportRequest, options?: CallOptions): Promise<SqlResult>;
+  exportSql(request: SqlExportRequest, options?: CallOptions): Promise<SqlResult>;
+  savedCredentials(nodeKey: string): Promise<DatabaseCredentials | null>;
+  saveCredentials(nodeKey: string, credentials: DatabaseCredentials): Promise<void>;
+}
+
+export const DATABASES_METHODS = methodList<DatabasesApi>()([
+  'importSql',
+  'exportSql',
+  'savedCredentials',
+  'saveCredentials',
+]);

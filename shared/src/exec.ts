@@ -1,5 +1,6 @@
 import type { ConnectionTarget } from './connections.ts';
 import type { EventSource } from './rpc/Emitter.ts';
+import { methodList } from './rpc/methods.ts';
 import type { CallOptions } from './rpc/protocol.ts';
 
 /**
@@ -39,4 +40,4 @@ export interface ExecApi {
   ack(id: string, bytes: number): Promise<void>;
 }
 
-export const EXEC_METHODS = ['run', 'write', 'end', 'ack'] as const satisfies readonly (keyof ExecApi)[];
+export const EXEC_METHODS = methodList<ExecApi>()(['run', 'write', 'end', 'ack']);

@@ -1,5 +1,6 @@
 import type { ConnectionTarget } from './connections.ts';
 import type { CallOptions } from './rpc/protocol.ts';
+import { methodList } from './rpc/methods.ts';
 
 export type RemoteFileType = 'file' | 'directory' | 'symlink' | 'other';
 
@@ -72,14 +73,14 @@ export interface RemoteFileSystem {
  * The file browser as the UI reaches it: every operation of {@link RemoteFileSystem}, with the
  * node's connection target first.
  */
-export type RemoteFilesService = {
+export type FilesApi = {
   [K in keyof RemoteFileSystem]: (
     target: ConnectionTarget,
     ...args: Parameters<RemoteFileSystem[K]>
   ) => ReturnType<RemoteFileSystem[K]>;
 };
 
-export const FILES_METHODS = [
+export const FILES_METHODS = methodList<FilesApi>()([
   'list',
   'stat',
   'mkdir',
@@ -90,4 +91,4 @@ export const FILES_METHODS = [
   'writeText',
   'home',
   'realpath',
-] as const satisfies readonly (keyof RemoteFilesService)[];
+]);

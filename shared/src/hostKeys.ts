@@ -1,3 +1,6 @@
+import type { EventSource } from './rpc/Emitter.ts';
+import { methodList } from './rpc/methods.ts';
+
 /** A host key seen for the first time, waiting for the user's decision. */
 export interface HostKeyQuestion {
   id: string;
@@ -18,3 +21,10 @@ export type HostKeyDecision = 'once' | 'remember' | 'reject';
 export interface HostKeyEvents {
   question: HostKeyQuestion;
 }
+
+export interface HostKeysApi {
+  readonly events: EventSource<HostKeyEvents>;
+  answer(id: string, decision: HostKeyDecision): Promise<void>;
+}
+
+export const HOST_KEYS_METHODS = methodList<HostKeysApi>()(['answer']);

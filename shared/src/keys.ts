@@ -1,3 +1,5 @@
+import { methodList } from './rpc/methods.ts';
+
 /** Key types the vault holds. */
 export type SshKeyType = 'ssh-rsa' | 'ssh-ed25519';
 
@@ -77,7 +79,7 @@ export function gatewayKeyWarning(type: string, policy: GatewayKeyPolicy): strin
  * The key vault as the UI and the CLI reach it. Private keys only ever go to files the user chose
  * (`exportPrivateToFile`); no method returns one.
  */
-export interface KeysService {
+export interface KeysApi {
   list(): Promise<KeyInfo[]>;
   generate(request: { name: string; bits?: RsaBits }): Promise<KeyInfo>;
   /** Reads a key file (OpenSSH, PEM, `.ppk`) in the core; the renderer passes only its path. */
@@ -90,11 +92,11 @@ export interface KeysService {
   delete(id: string): Promise<void>;
 }
 
-export const KEYS_METHODS = [
+export const KEYS_METHODS = methodList<KeysApi>()([
   'list',
   'generate',
   'importFile',
   'exportPublic',
   'exportPrivateToFile',
   'delete',
-] as const satisfies readonly (keyof KeysService)[];
+]);

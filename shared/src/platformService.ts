@@ -1,4 +1,6 @@
 import type { Account, DashboardKey, Environment, PlatformProfile } from './platform.ts';
+import type { EventSource } from './rpc/Emitter.ts';
+import { methodList } from './rpc/methods.ts';
 
 export interface PlatformEvents {
   signedIn: Account;
@@ -30,3 +32,46 @@ export interface PlatformState {
    */
   credential?: 'session' | 'token' | 'environment';
 }
+
+export interface PlatformApi {
+  readonly events: EventSource<PlatformEvents>;
+  current(): Promise<PlatformState>;
+  /** The platforms to offer on first run: Enscale, and the embedded sandbox when the host runs one. */
+  presets(): Promise<PlatformProfile[]>;
+  useProfile(profile: PlatformProfile): Promise<void>;
+  /**
+   * Signs in with a password. For an account with two-factor authentication it throws CodeRequired;
+   * the sign-in completes with `verifyCode`.
+   */
+  signIn(login: string, password: string): Promise<Account>;
+  /** Completes a password sign-in that answered CodeRequired, with the authenticator app's code. */
+  verifyCode(code: string): Promise<Account>;
+  /**
+   * Signs in with a personal access token (validated with getuserinfo, kept in the keychain like a
+   * session, never sent to signout).
+   */
+  signInWithToken(token: string): Promise<Account>;
+  signOut(): Promise<void>;
+  environments(): Promise<EnvironmentList>;
+  startEnvironment(envName: string): Promise<void>;
+  stopEnvironment(envName: string): Promise<void>;
+  dashboardKeys(): Promise<DashboardKey[]>;
+  deleteDashboardKey(id: number): Promise<void>;
+  syncKey(localKeyId: string): Promise<KeySyncResult>;
+}
+
+export const PLATFORM_METHODS = methodList<PlatformApi>()([
+  'current',
+  'presets',
+  'useProfile',
+  'signIn',
+  'verifyCode',
+  'signInWithToken',
+  'signOut',
+  'environments',
+  'startEnvironment',
+  'stopEnvironment',
+  'dashboardKeys',
+  'deleteDashboardKey',
+  'syncKey',
+]);

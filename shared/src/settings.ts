@@ -1,4 +1,5 @@
 import type { EventSource } from './rpc/Emitter.ts';
+import { methodList } from './rpc/methods.ts';
 import type { ConflictPolicy } from './transfers.ts';
 
 /**
@@ -93,4 +94,4 @@ export interface SettingsApi {
   about(): Promise<AboutInfo>;
 }
 
-export const SETTINGS_METHODS = ['get', 'update', 'about'] as const satisfies readonly (keyof SettingsApi)[];
+export const SETTINGS_METHODS = methodList<SettingsApi>()(['get', 'update', 'about']);

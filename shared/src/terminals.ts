@@ -1,4 +1,6 @@
 import type { ConnectionTarget } from './connections.ts';
+import type { EventSource } from './rpc/Emitter.ts';
+import { methodList } from './rpc/methods.ts';
 
 export interface TerminalSize {
   cols: number;
@@ -35,3 +37,22 @@ export interface TerminalEvents {
 export const TERMINAL_CHUNK_BYTES = 100 * 1024;
 export const TERMINAL_HIGH_WATER_BYTES = 500 * 1024;
 export const TERMINAL_LOW_WATER_BYTES = 128 * 1024;
+
+/** Terminals through the gateway and local ones share one shape, so the screen draws both alike. */
+export interface TerminalApi<Request> {
+  readonly events: EventSource<TerminalEvents>;
+  open(request: Request): Promise<{ id: string }>;
+  write(id: string, data: string): Promise<void>;
+  resize(id: string, cols: number, rows: number): Promise<void>;
+  /** The screen has drawn this many more bytes; output resumes once it catches up. */
+  ack(id: string, bytes: number): Promise<void>;
+  close(id: string): Promise<void>;
+}
+
+export const TERMINAL_METHODS = methodList<TerminalApi<unknown>>()([
+  'open',
+  'write',
+  'resize',
+  'ack',
+  'close',
+]);

@@ -1,4 +1,6 @@
 import type { ConnectionTarget } from './connections.ts';
+import type { EventSource } from './rpc/Emitter.ts';
+import { methodList } from './rpc/methods.ts';
 import type { CallOptions } from './rpc/protocol.ts';
 
 export type TransferDirection = 'upload' | 'download';
@@ -101,7 +103,8 @@ export interface TransferEvents {
   conflict: TransferConflict;
 }
 
-export interface TransferService {
+export interface TransfersApi {
+  readonly events: EventSource<TransferEvents>;
   /** Queues an upload of a file or a folder; resolves with the queued job. */
   upload(request: TransferRequest): Promise<TransferJob>;
   download(request: TransferRequest): Promise<TransferJob>;
@@ -118,6 +121,17 @@ export interface TransferService {
   /** Forgets finished jobs. */
   clearFinished(): Promise<void>;
 }
+
+export const TRANSFERS_METHODS = methodList<TransfersApi>()([
+  'upload',
+  'download',
+  'wait',
+  'cancel',
+  'retry',
+  'answerConflict',
+  'jobs',
+  'clearFinished',
+]);
 
 /** The suffix of partial files: `.NAME.enscale-part` beside the destination. */
 export const PARTIAL_SUFFIX = '.enscale-part';

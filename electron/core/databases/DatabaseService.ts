@@ -1,4 +1,4 @@
-import type { DatabasesApi } from '../../../shared/src/contract.ts';
+import type { DatabasesApi } from '../../../shared/src/databases.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat } from 'node:fs/promises';

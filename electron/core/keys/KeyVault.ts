@@ -3,7 +3,7 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { InvalidInput } from '../../../shared/src/errors.ts';
-import { gatewayKeyWarning, type GatewayKeyPolicy, type KeysService } from '../../../shared/src/keys.ts';
+import { gatewayKeyWarning, type GatewayKeyPolicy, type KeysApi } from '../../../shared/src/keys.ts';
 import { writeFileAtomic } from '../storage/atomicFile.ts';
 import {
   KeyAlreadyInVault,
@@ -77,7 +77,7 @@ const MIN_IMPORTED_RSA_BITS = 1024;
  * would not fit the 2560 bytes Windows' Credential Manager allows a secret. Deleting a key deletes its keychain secret, so any copy of the
  * file left in a backup can no longer be opened. Metadata sits in `keys/index.json`.
  */
-export class KeyVault implements KeysService {
+export class KeyVault implements KeysApi {
   static readonly DEFAULT_SERVICE = 'Enscale SSH';
 
   readonly #folder: string;

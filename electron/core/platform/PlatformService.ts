@@ -1,4 +1,4 @@
-import type { PlatformApi } from '../../../shared/src/contract.ts';
+import type { PlatformApi } from '../../../shared/src/platformService.ts';
 import { join } from 'node:path';
 import { CodeRequired, InvalidInput, PlatformUnreachable, SignedOut } from '../../../shared/src/errors.ts';
 import {

@@ -1,4 +1,4 @@
-import type { ConnectionsApi } from '../../../shared/src/contract.ts';
+import type { ConnectionsApi } from '../../../shared/src/connections.ts';
 import { connect as connectSocket } from 'node:net';
 import ssh2 from 'ssh2';
 import {

@@ -1,4 +1,4 @@
-import type { HostKeysApi } from '../../../shared/src/contract.ts';
+import type { HostKeysApi } from '../../../shared/src/hostKeys.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { decodeTextFile } from '../keys/textFile.ts';

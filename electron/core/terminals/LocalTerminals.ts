@@ -1,4 +1,4 @@
-import type { TerminalApi } from '../../../shared/src/contract.ts';
+import type { TerminalApi } from '../../../shared/src/terminals.ts';
 import { randomUUID } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as pty from 'node-pty';

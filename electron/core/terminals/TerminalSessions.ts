@@ -1,4 +1,4 @@
-import type { TerminalApi } from '../../../shared/src/contract.ts';
+import type { TerminalApi } from '../../../shared/src/terminals.ts';
 import { randomUUID } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
 import { InvalidInput } from '../../../shared/src/errors.ts';

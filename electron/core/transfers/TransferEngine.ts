@@ -13,7 +13,7 @@ import {
   type TransferEvents,
   type TransferJob,
   type TransferRequest,
-  type TransferService,
+  type TransfersApi,
 } from '../../../shared/src/transfers.ts';
 import { SftpSession } from '../sftp/SftpSession.ts';
 import { ConflictQuestions } from './ConflictQuestions.ts';
@@ -58,7 +58,7 @@ export interface TransferEngineOptions {
  * the others. Events: `job` on every change of state, `progress` at most ten times a second per job,
  * `conflict` when the `ask` policy needs an answer.
  */
-export class TransferEngine implements TransferService {
+export class TransferEngine implements TransfersApi {
   readonly events = new Emitter<TransferEvents>();
   private readonly queue: Entry[] = [];
   private running = 0;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TerminalApi } from '../../../shared/src/contract.ts';
+import type { TerminalApi } from '../../../shared/src/terminals.ts';
 import { AuthenticationFailed, NodeNotFound } from '../../../shared/src/errors.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { TerminalEvents, TerminalSize } from '../../../shared/src/terminals.ts';

@@ -1,4 +1,4 @@
-import type { TerminalApi } from '../../../shared/src/contract.ts';
+import type { TerminalApi } from '../../../shared/src/terminals.ts';
 import type { TerminalEvents } from '../../../shared/src/terminals.ts';
 
 export interface TerminalSink {

@@ -1,4 +1,4 @@
-import type { LocalTerminalRequest } from '../../../shared/src/contract.ts';
+import type { LocalTerminalRequest } from '../../../shared/src/terminals.ts';
 import { isDatabaseNodeType } from '../../../shared/src/nodeGroups.ts';
 import type { Account, PlatformProfile } from '../../../shared/src/platform.ts';
 import type { OpenTerminalRequest } from '../../../shared/src/terminals.ts';

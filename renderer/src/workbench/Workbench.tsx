@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useReducer, useState } from 'react';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
-import type { LocalTerminalRequest } from '../../../shared/src/contract.ts';
+import type { LocalTerminalRequest } from '../../../shared/src/terminals.ts';
 import { menuUser, nodeUser, sftpCommand, sshCommand } from '../../../shared/src/gatewayAddress.ts';
 import type { Account, Environment, PlatformNode, PlatformProfile } from '../../../shared/src/platform.ts';
 import type { EnvironmentList } from '../../../shared/src/platformService.ts';

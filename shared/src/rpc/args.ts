@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { MethodsOf } from './methods.ts';
 import type { CallOptions } from './protocol.ts';
 
 /**
@@ -88,12 +89,13 @@ interface Mismatch<Name> {
 }
 
 /**
- * Declares a service's argument schemas: exactly one per method of `Methods`, each taking exactly the
- * parameters of the method's type (same fields, same optionality, same types, at every depth), so a
- * method added to the contract without a schema, or a field added on one side only, fails type-checking.
+ * Declares a service's argument schemas: exactly one per method of `Service` (`MethodsOf`), each
+ * taking exactly the parameters of the method's type (same fields, same optionality, same types, at
+ * every depth), so a method added to the interface without a schema, or a field added on one side
+ * only, fails type-checking.
  */
 export const argsOf =
-  <Service, Methods extends keyof Service>() =>
+  <Service, Methods extends MethodsOf<Service> = MethodsOf<Service>>() =>
   <const A extends { [K in Methods]: ArgsSchema } & { [K in Exclude<keyof A, Methods>]: never }>(
     schemas: A & { [K in Methods]: Fits<Service[K], A[K]> extends true ? unknown : Mismatch<K> },
   ): { readonly [K in Methods]: ArgsSchema } =>

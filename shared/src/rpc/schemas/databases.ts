@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { CORE_METHODS, DatabasesApi } from '../../contract.ts';
+import type { DatabasesApi } from '../../databases.ts';
 import { args, argsOf, callOptions } from '../args.ts';
 import { ConnectionTargetSchema, text } from './targets.ts';
 
@@ -11,7 +11,7 @@ const sql = {
   credentials: DatabaseCredentialsSchema,
 };
 
-export const DATABASES_ARGS = argsOf<DatabasesApi, (typeof CORE_METHODS.databases)[number]>()({
+export const DATABASES_ARGS = argsOf<DatabasesApi>()({
   importSql: args(v.strictObject(sql), callOptions()),
   exportSql: args(v.strictObject({ ...sql, gzip: v.boolean() }), callOptions()),
   savedCredentials: args(text),

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { FILES_METHODS, RemoteFilesService } from '../../files.ts';
+import type { FilesApi } from '../../files.ts';
 import { args, argsOf, callOptions } from '../args.ts';
 import { ConnectionTargetSchema as target, text as path } from './targets.ts';
 
@@ -7,7 +7,7 @@ import { ConnectionTargetSchema as target, text as path } from './targets.ts';
 const mode = v.union([v.number(), v.string()]);
 const flag = v.optional(v.boolean());
 
-export const FILES_ARGS = argsOf<RemoteFilesService, (typeof FILES_METHODS)[number]>()({
+export const FILES_ARGS = argsOf<FilesApi>()({
   list: args(target, path, callOptions()),
   stat: args(target, path),
   mkdir: args(target, path, v.optional(v.strictObject({ recursive: flag, mode: v.optional(v.number()) }))),

@@ -1,4 +1,5 @@
-import type { CORE_METHODS, CoreContract } from '../../contract.ts';
+import type { CoreContract } from '../../contract.ts';
+import type { MethodsOf } from '../methods.ts';
 import type { ArgsSchema } from '../args.ts';
 import { DATABASES_ARGS } from './databases.ts';
 import { EXEC_ARGS } from './exec.ts';
@@ -11,8 +12,9 @@ import { TRANSFERS_ARGS } from './transfers.ts';
 
 /**
  * Every method's argument schema, by service and method: what `RpcHost` checks each call against
- * before it runs. Keyed by CORE_METHODS, so a method listed there without a schema here fails
- * type-checking, as does a schema that does not take exactly its method's parameters (`argsOf`).
+ * before it runs. Keyed by every method of each service interface (`MethodsOf`), like CORE_METHODS:
+ * a method added to an interface without a schema here fails type-checking, as does a schema that
+ * does not take exactly its method's parameters (`argsOf`).
  *
  * They live here rather than beside the interfaces in shared/src so the renderer, which bundles
  * those files, does not carry them: only the serving side (the core's hosts) imports this folder.
@@ -30,5 +32,5 @@ export const CORE_ARGS = {
   databases: DATABASES_ARGS,
   settings: SETTINGS_ARGS,
 } as const satisfies {
-  [S in keyof CoreContract]: { readonly [M in (typeof CORE_METHODS)[S][number]]: ArgsSchema };
+  [S in keyof CoreContract]: { readonly [M in MethodsOf<CoreContract[S]>]: ArgsSchema };
 };

@@ -1,11 +1,11 @@
 import * as v from 'valibot';
-import type { KEYS_METHODS, KeysService } from '../../keys.ts';
+import type { KeysApi } from '../../keys.ts';
 import { args, argsOf } from '../args.ts';
 import { text } from './targets.ts';
 
 const optionalText = v.optional(text);
 
-export const KEYS_ARGS = argsOf<KeysService, (typeof KEYS_METHODS)[number]>()({
+export const KEYS_ARGS = argsOf<KeysApi>()({
   list: args(),
   generate: args(v.strictObject({ name: text, bits: v.optional(v.picklist([2048, 3072, 4096])) })),
   importFile: args(v.strictObject({ path: text, name: optionalText, passphrase: optionalText })),

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import type { CORE_METHODS, HostKeysApi, PlatformApi } from '../../contract.ts';
+import type { HostKeysApi } from '../../hostKeys.ts';
+import type { PlatformApi } from '../../platformService.ts';
 import { args, argsOf, integer, readonlyArray } from '../args.ts';
 import { GatewayAddressSchema, PinnedHostKeySchema, text } from './targets.ts';
 
@@ -15,7 +16,7 @@ const PlatformProfileSchema = v.strictObject({
   ),
 });
 
-export const PLATFORM_ARGS = argsOf<PlatformApi, (typeof CORE_METHODS.platform)[number]>()({
+export const PLATFORM_ARGS = argsOf<PlatformApi>()({
   current: args(),
   presets: args(),
   useProfile: args(PlatformProfileSchema),
@@ -31,6 +32,6 @@ export const PLATFORM_ARGS = argsOf<PlatformApi, (typeof CORE_METHODS.platform)[
   syncKey: args(text),
 });
 
-export const HOST_KEYS_ARGS = argsOf<HostKeysApi, (typeof CORE_METHODS.hostKeys)[number]>()({
+export const HOST_KEYS_ARGS = argsOf<HostKeysApi>()({
   answer: args(text, v.picklist(['once', 'remember', 'reject'])),
 });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { SETTINGS_METHODS, SettingsApi } from '../../settings.ts';
+import type { SettingsApi } from '../../settings.ts';
 import { args, argsOf } from '../args.ts';
 import { ConflictPolicySchema } from './transfers.ts';
 
@@ -18,7 +18,7 @@ const SettingsChangeSchema = v.strictObject({
   terminal: v.optional(v.strictObject({ localShell: v.optional(v.string()) })),
 });
 
-export const SETTINGS_ARGS = argsOf<SettingsApi, (typeof SETTINGS_METHODS)[number]>()({
+export const SETTINGS_ARGS = argsOf<SettingsApi>()({
   get: args(),
   update: args(SettingsChangeSchema),
   about: args(),

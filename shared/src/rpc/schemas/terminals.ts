@@ -1,6 +1,5 @@
 import * as v from 'valibot';
-import type { TerminalApi } from '../../contract.ts';
-import type { LocalTerminalRequest, OpenTerminalRequest } from '../../terminals.ts';
+import type { LocalTerminalRequest, OpenTerminalRequest, TerminalApi } from '../../terminals.ts';
 import { args, argsOf, integer } from '../args.ts';
 import { ConnectionTargetSchema, text } from './targets.ts';
 
@@ -14,15 +13,14 @@ const TERMINAL_ARGS = {
   ack: args(text, integer(0)),
   close: args(text),
 };
-type TerminalMethod = 'open' | keyof typeof TERMINAL_ARGS;
 
-export const TERMINALS_ARGS = argsOf<TerminalApi<OpenTerminalRequest>, TerminalMethod>()({
+export const TERMINALS_ARGS = argsOf<TerminalApi<OpenTerminalRequest>>()({
   open: args(v.strictObject({ target: ConnectionTargetSchema, ...size, command: v.optional(text) })),
   ...TERMINAL_ARGS,
 });
 
 /** No `command`: the page opens the user's shell and nothing else (see LocalTerminalRequest). */
-export const LOCAL_TERMINALS_ARGS = argsOf<TerminalApi<LocalTerminalRequest>, TerminalMethod>()({
+export const LOCAL_TERMINALS_ARGS = argsOf<TerminalApi<LocalTerminalRequest>>()({
   open: args(v.strictObject({ ...size, cwd: v.optional(text) })),
   ...TERMINAL_ARGS,
 });

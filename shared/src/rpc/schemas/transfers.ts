@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { CoreContract, CORE_METHODS } from '../../contract.ts';
+import type { TransfersApi } from '../../transfers.ts';
 import { args, argsOf, callOptions } from '../args.ts';
 import { ConnectionTargetSchema, text } from './targets.ts';
 
@@ -14,7 +14,7 @@ const TransferRequestSchema = v.strictObject({
   batch: v.optional(text),
 });
 
-export const TRANSFERS_ARGS = argsOf<CoreContract['transfers'], (typeof CORE_METHODS.transfers)[number]>()({
+export const TRANSFERS_ARGS = argsOf<TransfersApi>()({
   upload: args(TransferRequestSchema),
   download: args(TransferRequestSchema),
   wait: args(text, callOptions()),
