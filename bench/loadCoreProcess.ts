@@ -5,7 +5,7 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CORE_PROCESS_ENV } from '../electron/core/allocatorTuning.ts';
+import { CORE_PROCESS_ENV } from '../electron/core-process/allocatorTuning.ts';
 import { runCoreLoad, type CoreLoadOptions, type CoreLoadResult } from './loadCore.ts';
 
 type Message = { type: 'log'; line: string } | { type: 'result'; result: CoreLoadResult };

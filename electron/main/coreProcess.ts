@@ -1,5 +1,5 @@
 import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
-import { CORE_PROCESS_ENV } from '../core/allocatorTuning.ts';
+import { CORE_PROCESS_ENV } from '../core-process/allocatorTuning.ts';
 import { ErrorTail } from './policy/coreRestarts.ts';
 import type { OpenWork } from './policy/closeWindow.ts';
 import type { LogFile } from './policy/logFile.ts';

@@ -27,7 +27,7 @@ export interface TransferRequest {
    * name, which the core checks is one safe local name (never joined by the page).
    */
   intoFolder?: boolean;
-  /** Default `ask`. */
+  /** What to do when the destination exists; the policy chosen in Settings when left out. */
   conflict?: ConflictPolicy;
   /**
    * Jobs with the same batch share "apply to all" answers (e.g. the files of one drop). Default:

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { posix, win32 } from 'node:path';
 import { InvalidInput } from '../../../shared/src/errors.ts';
-import { CORE_PROCESS_ENV } from '../allocatorTuning.ts';
 import type { LocalPlatform } from '../transfers/localNames.ts';
 
 /** The program a local tab runs, with its arguments. */
@@ -84,8 +83,12 @@ function windowsShell(env: NodeJS.ProcessEnv, exists: (path: string) => boolean)
   );
 }
 
-/** Variables the app sets for itself (Electron's, node's fork channel, the core's allocator). */
-const OWN_VARIABLES = /^(ELECTRON_|NODE_CHANNEL_|NODE_UNIQUE_ID$)/;
+/**
+ * Variables the app sets for itself: Electron's, node's fork channel, and the core process's
+ * allocator setting (electron/core-process/allocatorTuning.ts; localShell.test.ts checks every
+ * variable there is dropped).
+ */
+const OWN_VARIABLES = /^(ELECTRON_|NODE_CHANNEL_|NODE_UNIQUE_ID$|MALLOC_MMAP_THRESHOLD_$)/;
 
 /**
  * The environment a local shell gets: the user's, less what the app set for its own processes —
@@ -96,7 +99,7 @@ const OWN_VARIABLES = /^(ELECTRON_|NODE_CHANNEL_|NODE_UNIQUE_ID$)/;
 export function localShellEnv(parent: NodeJS.ProcessEnv, platform: LocalPlatform): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(parent)) {
-    if (value === undefined || key in CORE_PROCESS_ENV || OWN_VARIABLES.test(key)) continue;
+    if (value === undefined || OWN_VARIABLES.test(key)) continue;
     env[key] = value;
   }
   env['TERM'] = 'xterm-256color';

@@ -8,6 +8,7 @@ import type { CallOptions } from '../../../shared/src/rpc/protocol.ts';
 import { DEFAULT_APP_SETTINGS } from '../../../shared/src/settings.ts';
 import {
   type ConflictDecision,
+  type ConflictPolicy,
   type RenamedName,
   type TransferDirection,
   type TransferEvents,
@@ -67,6 +68,9 @@ export class TransferEngine implements TransfersApi {
   private readonly platform: LocalPlatform;
   private readonly pathPlatform: LocalPlatform;
   private uploadRules: UploadRules;
+  /** What a request that names no policy follows: the Settings page's choice (followSettings.ts). */
+  private conflictPolicy: ConflictPolicy = 'ask';
+  private settingsApplied: Promise<void> = Promise.resolve();
   private readonly window: number;
   private readonly chunkSize: number;
   private readonly book: JobBook;
@@ -105,7 +109,24 @@ export class TransferEngine implements TransfersApi {
     this.uploadRules = { normalizeNames: rules.normalizeNames, skip: [...rules.skip] };
   }
 
+  /**
+   * Transfers asked for before `settings` settles wait for it: the stored policy and upload rules,
+   * not the defaults, apply to the first transfer after a start too.
+   */
+  holdUntil(settings: Promise<unknown>): void {
+    this.settingsApplied = settings.then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** The conflict policy for transfers queued from now on without one of their own. */
+  setConflictPolicy(policy: ConflictPolicy): void {
+    this.conflictPolicy = policy;
+  }
+
   async upload(asked: TransferRequest): Promise<TransferJob> {
+    await this.settingsApplied;
     const local = await stat(asked.localPath).catch(() => undefined);
     // A file the user picked goes up even if the skip list names it; its name is still sent in NFC.
     const name = posix.basename(asked.remotePath);
@@ -116,6 +137,7 @@ export class TransferEngine implements TransfersApi {
   }
 
   async download(asked: TransferRequest): Promise<TransferJob> {
+    await this.settingsApplied;
     const { request, renamed } = downloadDestination(asked, this.platform);
     // A failure here (no connection, no such file) is reported by the job itself when it runs.
     const remote = await this.session(request.target)
@@ -212,7 +234,12 @@ export class TransferEngine implements TransfersApi {
     }
     const what = direction === 'download' ? 'The download destination' : 'The file to upload';
     requireAbsoluteLocalPath(request.localPath, what, this.pathPlatform);
-    const entry = this.book.create(direction, request, kind);
+    // Decided when queued, so changing the setting does not change what a running batch does.
+    const entry = this.book.create(
+      direction,
+      { ...request, conflict: request.conflict ?? this.conflictPolicy },
+      kind,
+    );
     if (renamed) entry.job.renamed = [renamed];
     if (kind === 'folder') {
       this.book.setState(entry, 'running');
@@ -250,7 +277,7 @@ export class TransferEngine implements TransfersApi {
       const sftp = await this.session(request.target);
       const decide: Decide = async (conflict) => {
         if (entry.decision) return entry.decision;
-        const policy = request.conflict ?? 'ask';
+        const policy = request.conflict ?? this.conflictPolicy;
         entry.decision =
           policy === 'ask'
             ? await this.questions.ask(entry.scope, { ...conflict, jobId: job.id }, signal)

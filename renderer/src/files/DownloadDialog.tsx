@@ -41,7 +41,6 @@ export function DownloadDialog(props: {
         const local = folder.trim().replace(/(?<=[^/\\:])[/\\]+$/, '');
         localStorage.setItem(DOWNLOAD_DIR_KEY, local);
         const batch = crypto.randomUUID();
-        const { conflict } = (await core.settings.get()).transfers;
         for (const entry of entries)
           await core.transfers.download({
             target,
@@ -50,7 +49,6 @@ export function DownloadDialog(props: {
             localPath: local,
             intoFolder: true,
             remotePath: entry.path,
-            conflict,
             batch,
           });
         props.onTransfersStarted();

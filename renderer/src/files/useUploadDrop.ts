@@ -1,7 +1,8 @@
-import { useState, type DragEvent } from 'react';
+import { useState } from 'react';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import { errorMessage } from '../ui/errorMessage.ts';
-import { droppedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
+import type { DroppedEntry } from '../host/droppedEntries.ts';
+import { useFileDrop } from '../ui/useFileDrop.ts';
 import { useCore, useHost } from '../host/HostContext.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';
 import { uploadEntries } from './useUploads.ts';
@@ -31,7 +32,6 @@ export function useUploadDrop(options: {
   const host = useHost();
   const notifier = useNotifier();
   const [dropTarget, setDropTarget] = useState<string>();
-  const [dragging, setDragging] = useState(false);
   const [staging, setStaging] = useState<Staging>();
   const { target, path } = options;
 
@@ -55,39 +55,26 @@ export function useUploadDrop(options: {
     }
   };
 
-  /** For the pane's element: the drop zone. */
-  const handlers = {
-    onDragOver: (event: DragEvent) => {
-      if (!event.dataTransfer.types.includes('Files')) return;
-      event.preventDefault();
-      event.dataTransfer.dropEffect = 'copy';
-      setDragging(true);
-      setDropTarget(folderUnder(event.target));
-    },
-    onDragLeave: (event: DragEvent) => {
-      if (event.currentTarget.contains(event.relatedTarget as Node | null)) return;
-      setDragging(false);
+  /** For the pane's element: the drop zone (ui/useFileDrop), aimed at the folder row under the pointer. */
+  const drop = useFileDrop(
+    (dropped, droppedOn) => {
       setDropTarget(undefined);
+      const folder = folderUnder(droppedOn) ?? path;
+      if (!folder || dropped.length === 0) return;
+      const sql =
+        dropped.length === 1 && dropped[0]?.kind === 'file' && isSql(dropped[0].name)
+          ? dropped[0]
+          : undefined;
+      if (sql && options.onSqlDrop) options.onSqlDrop(sql);
+      else void upload(folder, dropped);
     },
-    onDrop: (event: DragEvent) => {
-      event.preventDefault();
-      setDragging(false);
-      setDropTarget(undefined);
-      const folder = folderUnder(event.target) ?? path;
-      const pending = droppedEntries(event.dataTransfer);
-      void pending.then((dropped) => {
-        if (!folder || dropped.length === 0) return;
-        const sql =
-          dropped.length === 1 && dropped[0]?.kind === 'file' && isSql(dropped[0].name)
-            ? dropped[0]
-            : undefined;
-        if (sql && options.onSqlDrop) options.onSqlDrop(sql);
-        else void upload(folder, dropped);
-      });
-    },
-  };
+    (e: unknown) => notifier.error('Upload failed', errorMessage(e)),
+    (under) => setDropTarget(folderUnder(under)),
+  );
+  const { dragging, handlers } = drop;
 
-  return { dragging, dropTarget, staging, upload, handlers };
+  // A folder row is a target only while files are held over the pane.
+  return { dragging, dropTarget: dragging ? dropTarget : undefined, staging, upload, handlers };
 }
 
 /** The folder row under the pointer, if it is one. */

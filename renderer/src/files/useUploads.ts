@@ -25,15 +25,12 @@ export async function uploadEntries(
   if (withFiles.length === 0) return { settled: Promise.resolve() };
   const { paths, release } = await host.localPaths(withFiles, onStaging);
   const batch = crypto.randomUUID();
-  // The default from Settings (ask, overwrite, skip or keep both), for every file of the drop.
-  const { conflict } = (await core.settings.get()).transfers;
   const jobs = await Promise.all(
     withFiles.map((entry, i) =>
       core.transfers.upload({
         target,
         localPath: paths[i] ?? '',
         remotePath: joinRemote(folder, entry.name),
-        conflict,
         batch,
       }),
     ),

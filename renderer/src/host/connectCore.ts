@@ -1,7 +1,7 @@
 import { createCoreClient, type CoreContract } from '../../../shared/src/contract.ts';
 import { connectBrowserCore } from '../../../shared/src/rpc/browserCore.ts';
 import { messagePortChannel } from '../../../shared/src/rpc/messagePortChannel.ts';
-import type { DroppedEntry } from './droppedEntries.ts';
+import type { DroppedEntry, LocalPaths } from './droppedEntries.ts';
 import { takePageToken } from './pageToken.ts';
 import { stageEntries } from './staging.ts';
 
@@ -17,12 +17,6 @@ declare global {
     enscale?: CoreContract;
     enscaleDesktop?: DesktopBridge;
   }
-}
-
-/** Local paths of dropped or picked entries, for the core to read; `release` once they are uploaded. */
-export interface LocalPaths {
-  paths: string[];
-  release(): void;
 }
 
 /** The page's link to the core, whichever shell hosts it. */

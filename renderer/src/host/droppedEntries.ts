@@ -85,3 +85,9 @@ export function pickedEntries(list: FileList): DroppedEntry[] {
     },
   ];
 }
+
+/** Local paths of dropped or picked entries, for the core to read; `release` once they are uploaded. */
+export interface LocalPaths {
+  paths: string[];
+  release(): void;
+}

@@ -1,5 +1,4 @@
-import type { LocalPaths } from './connectCore.ts';
-import type { DroppedEntry } from './droppedEntries.ts';
+import type { DroppedEntry, LocalPaths } from './droppedEntries.ts';
 
 async function answerOf(response: Response): Promise<{ path?: string; root?: string; error?: string }> {
   try {

@@ -12,7 +12,7 @@ import { KeysPageDialogs, type OpenDialog } from './KeysPageDialogs.tsx';
 import { KeyWarning } from './KeyWarning.tsx';
 import { LocalKeysTable, type LocalKeyAction } from './LocalKeysTable.tsx';
 import { PassphraseDialog } from './PassphraseDialog.tsx';
-import { useFileDrop } from './useFileDrop.ts';
+import { useFileDrop } from '../ui/useFileDrop.ts';
 import { useKeyData } from './useKeyData.ts';
 import { useKeyImport, type ImportReport } from './useKeyImport.ts';
 import { Working } from '../ui/Working.tsx';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, win32 } from 'node:path';
 import * as pty from 'node-pty';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CORE_PROCESS_ENV } from '../../../electron/core-process/allocatorTuning.ts';
 import { applyChange } from '../../../electron/core/settings/settingsRules.ts';
 import { LocalTerminals, ptyOptions } from '../../../electron/core/terminals/LocalTerminals.ts';
 import {
@@ -111,6 +112,11 @@ describe('the environment a local shell gets', () => {
         expect(env, `${own} on ${platform}`).not.toHaveProperty(own);
       }
     }
+  });
+
+  it('drops every variable the core process is started with', () => {
+    const env = localShellEnv({ ...parent, ...CORE_PROCESS_ENV }, 'linux');
+    for (const own of Object.keys(CORE_PROCESS_ENV)) expect(env).not.toHaveProperty(own);
   });
 
   it('gives macOS a UTF-8 locale when Finder started the app with none', () => {

@@ -11,6 +11,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SettingsService } from '../../../electron/core/settings/SettingsService.ts';
+import { followTransferSettings } from '../../../electron/core/transfers/followSettings.ts';
 import { TransferEngine } from '../../../electron/core/transfers/TransferEngine.ts';
 import { TransferFailed } from '../../../shared/src/errors.ts';
 import type { TransferConflict, TransferJob } from '../../../shared/src/transfers.ts';
@@ -142,6 +144,31 @@ describe('TransferEngine: folders and the queue', () => {
     expect(readFileSync(join(localDir, 'report.pdf'), 'utf8')).toBe('mine');
     await down('overwrite');
     expect(readFileSync(join(localDir, 'report.pdf'), 'utf8')).toBe('new content');
+  });
+
+  it('follows the conflict policy stored in Settings when a request names none', async () => {
+    const dataDir = mkdtempSync(join(local, 'settings-'));
+    // The policy is on disk before the core starts, as after an earlier session.
+    await new SettingsService({ dataDir }).update({ transfers: { conflict: 'skip' } });
+    const settings = new SettingsService({ dataDir });
+    const transfers = engine();
+    followTransferSettings(transfers, settings);
+    const dir = join(node.home, 'stored-policy');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'notes.txt'), 'old');
+    const localFile = join(localTree('stored-policy-src', { 'notes.txt': 'new' }), 'notes.txt');
+    const upload = async () =>
+      transfers.wait(
+        (await transfers.upload({ target: TARGET, localPath: localFile, remotePath: join(dir, 'notes.txt') }))
+          .id,
+      );
+    // Asked for at once, before the settings file was read: it waits for the stored policy.
+    expect((await upload()).state).toBe('skipped');
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('old');
+    // A change on the Settings page applies to the next transfer.
+    await settings.update({ transfers: { conflict: 'overwrite' } });
+    expect((await upload()).state).toBe('done');
+    expect(readFileSync(join(dir, 'notes.txt'), 'utf8')).toBe('new');
   });
 
   it('asks about a conflict once and applies an answer "to all" to the rest of the folder', async () => {

@@ -4,11 +4,17 @@ import { droppedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 const hasFiles = (event: DragEvent) => [...event.dataTransfer.types].includes('Files');
 
 /**
- * Makes an element a drop target for files from the desktop: `dragging` while files are held over
- * it (enter and leave counted, since they fire for every child crossed), and the dropped entries
- * handed on. Drags of anything else (text, the tab strip's tabs) are left alone.
+ * Makes an element a drop target for files from the desktop (the Keys page, a file pane):
+ * `dragging` while files are held over it (enter and leave counted, since they fire for every child
+ * crossed), `onOver` with the element under the pointer as it moves, and the dropped entries handed
+ * on with the element they were dropped on. Drags of anything else (text, the tab strip's tabs) are
+ * left alone.
  */
-export function useFileDrop(onDrop: (entries: DroppedEntry[]) => void, onError: (error: unknown) => void) {
+export function useFileDrop(
+  onDrop: (entries: DroppedEntry[], droppedOn: EventTarget | null) => void,
+  onError: (error: unknown) => void,
+  onOver?: (under: EventTarget | null) => void,
+) {
   const [dragging, setDragging] = useState(false);
   const depth = useRef(0);
   const handlers = {
@@ -26,14 +32,16 @@ export function useFileDrop(onDrop: (entries: DroppedEntry[]) => void, onError: 
       if (!hasFiles(event)) return;
       event.preventDefault();
       event.dataTransfer.dropEffect = 'copy';
+      onOver?.(event.target);
     },
     onDrop: (event: DragEvent) => {
       if (!hasFiles(event)) return;
       event.preventDefault();
       depth.current = 0;
       setDragging(false);
+      const droppedOn = event.target;
       // Taken during the event: the DataTransfer is emptied once it returns.
-      droppedEntries(event.dataTransfer).then(onDrop, onError);
+      droppedEntries(event.dataTransfer).then((entries) => onDrop(entries, droppedOn), onError);
     },
   };
   return { dragging, handlers };
