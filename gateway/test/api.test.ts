@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -381,9 +381,11 @@ describe('transport', () => {
     await callApi(api, `${AUTH}/signin`, { login: 'demo@sandbox.local', password: 'Secret-Typo-123' }, 'GET');
     await callApi(api, `${ENV}/getenvs`, { session }, 'GET');
     await callApi(api, `${AUTH}/checksign`, { session: 'bogus-token-value-xyz' }, 'GET');
-    // The log stream is asynchronous; give it a moment to land on disk.
-    await new Promise((r) => setTimeout(r, 300));
-    const log = readFileSync(join(sandbox.dataDir, 'logs', 'api.log'), 'utf8');
+    // The log stream is asynchronous: wait for the last request's line, then read everything before it.
+    const logFile = join(sandbox.dataDir, 'logs', 'api.log');
+    const logged = () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+    await expect.poll(logged).toContain('/1.0/users/authentication/rest/checksign');
+    const log = logged();
     expect(log).toContain('/1.0/environment/control/rest/getenvs');
     expect(log).not.toContain(session);
     expect(log).not.toContain('Secret-Typo-123');

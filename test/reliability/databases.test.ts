@@ -91,10 +91,10 @@ describe('SQL commands and hostile input', () => {
       ).rejects.toBeInstanceOf(InvalidInput);
     }
     expect(existsSync(join(account.dir, 'never.sql'))).toBe(false);
-    // Nothing was even sent: no exec channel was opened for any of them.
-    connections.closeAll();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(execChannels().length).toBe(before);
+    // Nothing was even sent: no exec channel was opened for any of them. A last, well-formed import
+    // opens one; once its line is in the audit log, any channel opened before it would be there too.
+    await databases.importSql({ target: target(), nodeType: 'mariadb', file, credentials });
+    await expect.poll(() => execChannels().length).toBe(before + 1);
     expect(markers()).toEqual([]);
   });
 

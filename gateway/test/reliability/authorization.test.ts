@@ -307,10 +307,12 @@ describe('authorization matrix', () => {
     const result = await connect(OTHER_UID, `${BLOG_APACHE}-${OTHER_UID}`);
     if (!('client' in result)) throw result.error;
     try {
-      await exec(result.client, 'true');
+      // Whatever the login shell: the session's HOME is the node's, never this machine user's.
+      expect((await exec(result.client, 'printf %s "$HOME"')).stdout).toBe(home);
       const runs = existsSync(join(home, '.bashrc-runs'))
         ? readFileSync(join(home, '.bashrc-runs'), 'utf8').trim().split('\n').length
         : 0;
+      // And bash, which reads $HOME/.bashrc, read the node's (for the session script and the command).
       expect(runs).toBe(/bash$/.test(userInfo().shell ?? '') ? 2 : 0);
     } finally {
       rmSync(join(home, '.bashrc'), { force: true });

@@ -2,10 +2,10 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { GatewayConnections } from '../../../electron/core/ssh/GatewayConnections.ts';
-import { GatewaySftp } from '../../../electron/core/ssh/GatewaySftp.ts';
-import { SFTP_RECEIVE_WINDOW } from '../../../electron/core/ssh/GatewaySftp.ts';
+import { GatewaySftp, SFTP_RECEIVE_WINDOW } from '../../../electron/core/ssh/GatewaySftp.ts';
 import { SftpSession } from '../../../electron/core/sftp/SftpSession.ts';
 import { TransferEngine } from '../../../electron/core/transfers/TransferEngine.ts';
+import { Cancelled } from '../../../shared/src/errors.ts';
 import { startSandboxAccount, type SandboxAccount } from '../support/sandboxAccount.ts';
 import { randomFile, sha256 } from './transferTestKit.ts';
 
@@ -74,9 +74,9 @@ describe('transfers through the gateway (NODEID-UID, sftp subsystem relayed)', (
         }
       });
     });
-    expect((await engine.wait(job.id).catch(() => undefined)) ?? { state: 'cancelled' }).toMatchObject({
-      state: 'cancelled',
-    });
+    // Cancelled, not failed for some other reason: wait rejects with Cancelled and the job says so.
+    await expect(engine.wait(job.id)).rejects.toBeInstanceOf(Cancelled);
+    expect((await engine.jobs()).find((j) => j.id === job.id)?.state).toBe('cancelled');
     expect(existsSync(join(nodeHome(), 'resume.bin'))).toBe(false);
     expect(existsSync(join(nodeHome(), '.resume.bin.enscale-part'))).toBe(true);
     const retried = await engine.retry(job.id);
