@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Sandbox } from '../src/sandbox/Sandbox.ts';
+import { makeKey as makeUserKey } from './ssh/helpers.ts';
 import { callApi, signIn, type ApiParams } from './support/api.ts';
 
 let sandbox: Sandbox;
@@ -16,30 +17,14 @@ function makeKey(
   name: string,
   bits?: number,
 ): { pub: string; priv: string } {
-  const file = join(keysDir, name);
-  execFileSync('ssh-keygen', [
-    '-q',
-    '-t',
-    type,
-    ...(bits ? ['-b', String(bits)] : []),
-    '-N',
-    '',
-    '-C',
-    name,
-    '-f',
-    file,
-  ]);
-  return { pub: readFileSync(`${file}.pub`, 'utf8').trim(), priv: readFileSync(file, 'utf8') };
+  const key = makeUserKey(keysDir, name, type, bits);
+  return { pub: key.publicKey, priv: readFileSync(key.privatePath, 'utf8') };
 }
 
 function fingerprints(pubFile: string): { sha256: string; md5: string } {
-  const sha = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', pubFile], { encoding: 'utf8' }).split(
-    ' ',
-  )[1];
-  const md5 = execFileSync('ssh-keygen', ['-l', '-E', 'md5', '-f', pubFile], { encoding: 'utf8' }).split(
-    ' ',
-  )[1];
-  return { sha256: sha ?? '', md5: (md5 ?? '').replace(/^MD5:/, '') };
+  const print = (hash: string) =>
+    execFileSync('ssh-keygen', ['-l', '-E', hash, '-f', pubFile], { encoding: 'utf8' }).split(' ')[1] ?? '';
+  return { sha256: print('sha256'), md5: print('md5').replace(/^MD5:/, '') };
 }
 
 beforeAll(async () => {
