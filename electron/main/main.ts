@@ -1,14 +1,13 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { registerAppScheme, serveApp } from './appProtocol.ts';
 import { CoreProcess } from './coreProcess.ts';
 import { guardClose, restartOnFailure } from './coreWatch.ts';
-import { restrictPermissions, lockDownWebContents } from './hardening.ts';
+import { answerConnect, lockDownWebContents, restrictPermissions } from './hardening.ts';
 import { profileDir } from '../core/profileDir.ts';
 import { installMenu } from './menu.ts';
 import { openLogFile } from './policy/logFile.ts';
-import { isTrustedSender } from './policy/sender.ts';
 import { WindowStateFile } from './policy/windowState.ts';
 import { createMainWindow } from './window.ts';
 
@@ -41,7 +40,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerAppScheme();
-  lockDownWebContents(log);
+  lockDownWebContents(app, (url) => void shell.openExternal(url), log);
   log.write('info', `starting ${PRODUCT_NAME} ${app.getVersion()} (Electron ${process.versions.electron})`);
 
   const core: CoreProcess = new CoreProcess({
@@ -55,15 +54,7 @@ if (!app.requestSingleInstanceLock()) {
     onUnexpectedExit: restartOnFailure((): CoreProcess => core),
   });
 
-  ipcMain.on('enscale:connect', (event) => {
-    const frame = event.senderFrame;
-    const trusted = isTrustedSender(frame && { url: frame.url, isMainFrame: frame.parent === null });
-    if (!trusted) {
-      log.write('warn', `refused a core connection from ${frame?.url ?? 'a frame that is gone'}`);
-      return;
-    }
-    core.connect(event.sender);
-  });
+  ipcMain.on('enscale:connect', (event) => void answerConnect(event, core, log));
 
   let mainWindow: BrowserWindow | undefined;
   const openWindow = async () => {

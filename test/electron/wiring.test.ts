@@ -3,8 +3,9 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// Electron cannot run on these machines, so what main wires is checked in its source: removing a
-// safeguard (or the utility process) fails here.
+// Electron cannot run on these machines. What the safeguards do is proven by behaviour, through the
+// functions main calls (hardening.test.ts, policy/*.test.ts); this checks in main's source that it
+// calls them and wires the rest (the utility process, the protocol, the menu).
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,23 +29,20 @@ const coreProcess = sources('electron/core-process');
 
 describe('electron/main wires every safeguard', () => {
   it.each([
-    ["'will-navigate'", /\.on\('will-navigate',\s*\(event\)\s*=>\s*\{[^}]*event\.preventDefault\(\)/],
-    ['setWindowOpenHandler', /setWindowOpenHandler\([\s\S]*?action: 'deny'/],
-    ['setPermissionRequestHandler', /setPermissionRequestHandler\([\s\S]*?callback\(granted\)/],
-    ['setPermissionCheckHandler', /setPermissionCheckHandler\([\s\S]*?isPermissionGranted\(/],
-    ['the permission policy', /const granted = isPermissionGranted\(/],
     ['requestSingleInstanceLock', /app\.requestSingleInstanceLock\(\)/],
     ['utilityProcess.fork', /utilityProcess\.fork\(/],
     ["the core process's allocator setting", /env: \{ \.\.\.process\.env, \.\.\.CORE_PROCESS_ENV \}/],
     ['MessageChannelMain', /new MessageChannelMain\(\)/],
     ['protocol.handle', /protocol\.handle\(APP_SCHEME/],
     ['registerSchemesAsPrivileged', /registerSchemesAsPrivileged\(/],
-    ["'will-attach-webview'", /'will-attach-webview'/],
     ['the web preferences', /webPreferences: secureWebPreferences\(/],
     ['the CSP on app:// answers', /appResponseHeaders\(\)/],
-    ['sender validation', /isTrustedSender\(/],
-    ['validated external links', /externalUrl\(/],
-    ['shell.openExternal', /shell\.openExternal\(/],
+    // What these do is proven in hardening.test.ts; here, that main applies them.
+    ['the permission policy on the default session', /restrictPermissions\(session\.defaultSession, log\)/],
+    [
+      'the lock-down of every web contents',
+      /lockDownWebContents\(app, \(url\) => void shell\.openExternal\(url\), log\)/,
+    ],
     ['the application menu', /Menu\.setApplicationMenu\(/],
     ['the window state', /new WindowStateFile\(/],
     ['the log file', /openLogFile\(/],
@@ -57,10 +55,11 @@ describe('electron/main wires every safeguard', () => {
     expect(mainCode).not.toMatch(/loadFile\(|file:\/\//);
   });
 
-  it('hands the port only after validating the sender', () => {
-    const handler = mainCode.slice(mainCode.indexOf("ipcMain.on('enscale:connect'"));
-    expect(handler.indexOf('isTrustedSender(')).toBeGreaterThan(0);
-    expect(handler.indexOf('isTrustedSender(')).toBeLessThan(handler.indexOf('core.connect('));
+  it('hands the port only through answerConnect, which validates the sender (hardening.test.ts)', () => {
+    expect(mainCode).toMatch(
+      /ipcMain\.on\('enscale:connect', \(event\) => void answerConnect\(event, core, log\)\)/,
+    );
+    expect(mainCode.match(/core\.connect\(/g) ?? []).toHaveLength(1);
     expect(mainCode).toMatch(/postMessage\('enscale:port', null, \[port2\]\)/);
     expect(mainCode).not.toMatch(/ipcMain\.handle\(|ipcMain\.on\('(?!enscale:connect')/);
   });
