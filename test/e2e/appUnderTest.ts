@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { startWebHost, type WebHostProcess } from '../webhost/webHostProcess.ts';
+import { expectAccessible } from './accessibility.ts';
 
 /** Where the end-to-end tests leave their screenshots and measurements (CI artifacts). */
 export const ARTIFACTS = fileURLToPath(new URL('../../test-results/e2e/', import.meta.url));
@@ -110,20 +111,28 @@ export function saveMeasurement(name: string, value: unknown): void {
   writeFileSync(join(ARTIFACTS, `${name}.json`), `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** The first-run flow on the sandbox: platform, demo sign-in, a new key, the dashboard. */
+/**
+ * The first-run flow on the sandbox: platform, demo sign-in, a new key, the dashboard. With `shots`,
+ * each screen is also photographed and audited (axe-core) on the way.
+ */
 export async function completeFirstRun(page: Page, shots?: string): Promise<void> {
+  const record = async (step: string) => {
+    if (!shots) return;
+    await screenshot(page, `${shots}-${step}`);
+    await expectAccessible(page, `${shots}-${step}`);
+  };
   await page.getByRole('radio', { name: /Sandbox/ }).check({ force: true });
-  if (shots) await screenshot(page, `${shots}-1-platform`);
+  await record('1-platform');
   await page.getByRole('button', { name: 'Continue' }).click();
   expect(await page.getByLabel('Email or login').inputValue()).toBe('demo@sandbox.local');
   await page.getByLabel('Password', { exact: true }).fill('demo');
-  if (shots) await screenshot(page, `${shots}-2-sign-in`);
+  await record('2-sign-in');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Generate key' }).click();
   await visible(page.getByRole('progressbar', { name: /Generating a 4096-bit RSA key/ }));
-  if (shots) await screenshot(page, `${shots}-3-key`);
+  await record('3-key');
   await visible(page.getByRole('status').filter({ hasText: /the dashboard as/ }));
-  if (shots) await screenshot(page, `${shots}-4-dashboard`);
+  await record('4-dashboard');
   await page.getByRole('button', { name: 'Show environments' }).click();
   await visible(page.getByRole('group', { name: 'Environment shop, Running' }));
 }

@@ -11,7 +11,6 @@ import {
   completeFirstRun,
   eventually,
   readClipboard,
-  screenshot,
   setRenderer,
   startApp,
   terminal,
@@ -20,6 +19,7 @@ import {
   waitForScreen,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { showScreen } from './accessibility.ts';
 import { dropFiles } from './dropFiles.ts';
 import { sha256 } from '../core/transfers/transferTestKit.ts';
 
@@ -59,7 +59,7 @@ describe('the file pane of node 518839', () => {
     await page.getByRole('button', { name: 'Open files on node 518839' }).click();
     await visible(pane(page));
     await visible(fileRow(page, 'README'));
-    await screenshot(page, 'files-1-home');
+    await showScreen(page, 'files-1-home');
   });
 
   it('uploads a 50 MB file dropped from the desktop, byte for byte', async () => {
@@ -69,7 +69,7 @@ describe('the file pane of node 518839', () => {
     await dropFiles(pane(page).locator('.files-table-host'), [file]);
     await visible(transferRow(page, 'drop-50mb.bin', 'Done'));
     await visible(fileRow(page, 'drop-50mb.bin'));
-    await screenshot(page, 'files-2-after-drop');
+    await showScreen(page, 'files-2-after-drop');
     expect(await sha256(join(nodeHome, 'drop-50mb.bin'))).toBe(await sha256(file));
   });
 
@@ -128,7 +128,7 @@ describe('the file pane of node 518839', () => {
     const row = transferRow(page, 'odd-names', 'Done');
     await visible(row);
     await visible(row.getByText('saved as "bell%07.txt"'));
-    await screenshot(page, 'files-download-saved-as');
+    await showScreen(page, 'files-download-saved-as');
     expect(readdirSync(join(into, 'odd-names')).sort()).toEqual(['bell%07.txt', 'fine.txt']);
     expect(readFileSync(join(into, 'odd-names', 'bell%07.txt'), 'utf8')).toBe('bell\n');
   });
@@ -150,7 +150,7 @@ describe('the file pane of node 518839', () => {
     await fileRow(page, 'README').click({ button: 'right' });
     expect(await fileRow(page, 'README').getAttribute('aria-selected')).toBe('true');
     const menu = await visible(page.getByRole('menu', { name: 'File actions' }));
-    await screenshot(page, 'files-context-menu');
+    await showScreen(page, 'files-context-menu');
     await menu.getByRole('menuitem', { name: 'Copy path' }).click();
     await eventually(
       () => readClipboard(page),
@@ -165,7 +165,7 @@ describe('the file pane of node 518839', () => {
     await page.getByRole('menuitem', { name: 'Change permissions' }).click();
     const dialog = await visible(page.getByRole('dialog', { name: /Permissions of drop-50mb.bin/ }));
     await dialog.getByLabel('Mode').fill('640');
-    await screenshot(page, 'files-chmod');
+    await showScreen(page, 'files-chmod');
     await dialog.getByRole('button', { name: 'Change' }).click();
     await eventually(
       async () => spawnSync('ls', ['-l', join(nodeHome, 'drop-50mb.bin')], { encoding: 'utf8' }).stdout,
@@ -195,10 +195,10 @@ describe('SQL on the database node 518840', () => {
       page.getByRole('dialog', { name: 'Import e2e-items.sql.gz into node 518840' }),
     );
     expect(await dialog.getByLabel('Database').inputValue()).toBe(app.web.ready.sandbox!.database!.name);
-    await screenshot(page, 'sql-import-dialog');
+    await showScreen(page, 'sql-import-dialog');
     await dialog.getByRole('button', { name: 'Import' }).click();
     await visible(dialog.getByRole('status').filter({ hasText: /^Imported/ }));
-    await screenshot(page, 'sql-import-done');
+    await showScreen(page, 'sql-import-done');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     // Counted with mysql on the node itself.
@@ -225,7 +225,7 @@ describe('SQL on the database node 518840', () => {
     await dialog.getByRole('button', { name: 'Import' }).click();
     const error = await visible(dialog.getByRole('alert'));
     expect(await error.innerText()).toMatch(/ERROR 1064[\s\S]*line 3/);
-    await screenshot(page, 'sql-import-error');
+    await showScreen(page, 'sql-import-error');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
   });
 });

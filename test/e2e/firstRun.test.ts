@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completeFirstRun,
-  screenshot,
+  openPage,
   startApp,
   terminal,
   typeIn,
@@ -10,6 +10,7 @@ import {
   waitForScreen,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { showScreen } from './accessibility.ts';
 
 let app: AppUnderTest;
 
@@ -24,7 +25,7 @@ describe('first run, from an empty profile to a node terminal', () => {
   it('walks platform → sign in → key → dashboard, then runs a command on node 518839', async () => {
     const { page } = app;
     await completeFirstRun(page, 'first-run');
-    await screenshot(page, 'workbench-1-environments');
+    await showScreen(page, 'workbench-1-environments');
     await setRenderer(page, 'DOM');
 
     await page.getByRole('button', { name: 'Open terminal on node 518839' }).click();
@@ -33,7 +34,7 @@ describe('first run, from an empty profile to a node terminal', () => {
     const term = terminal(page, 'Terminal on node 518839');
     await typeIn(term, 'echo $((6*7))\r');
     await waitForScreen(term, /^42$/m);
-    await screenshot(page, 'workbench-2-terminal');
+    await showScreen(page, 'workbench-2-terminal');
 
     // The node is the one asked for: its home is its own folder in the sandbox.
     await typeIn(term, 'echo "node-$(basename "$(dirname "$HOME")")"\r');
@@ -45,5 +46,12 @@ describe('first run, from an empty profile to a node terminal', () => {
     await page.reload();
     await visible(page.getByRole('group', { name: 'Environment shop, Running' }));
     expect(await page.getByText('demo@sandbox.local').count()).toBeGreaterThan(0);
+    // The key made on first run, kept on this device and on the dashboard.
+    await openPage(page, 'Keys');
+    const local = page.getByRole('grid', { name: 'Keys on this device' });
+    const [firstRunKey] = await local.getByRole('rowheader').allInnerTexts();
+    expect(firstRunKey).toBeTruthy();
+    await visible(local.getByRole('row').filter({ hasText: firstRunKey! }).getByText('On the dashboard'));
+    await showScreen(page, 'keys-after-first-run');
   });
 });

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completeFirstRun,
-  screenshot,
   setRenderer,
   startApp,
   terminal,
@@ -10,6 +9,7 @@ import {
   waitForScreen,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { showScreen } from './accessibility.ts';
 
 let app: AppUnderTest;
 
@@ -34,7 +34,7 @@ describe('a custom platform whose gateway key nobody published', () => {
     await page.getByLabel('API address').fill(sandbox.api);
     await page.getByLabel('Gateway host').fill(gateway.host);
     await page.getByLabel('Gateway port').fill(String(gateway.port));
-    await screenshot(page, 'custom-platform');
+    await showScreen(page, 'custom-platform');
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByLabel('Email or login').fill('demo@sandbox.local');
     await page.getByLabel('Password', { exact: true }).fill('demo');
@@ -51,10 +51,10 @@ describe('a custom platform whose gateway key nobody published', () => {
     const known = [gateway.hostKey, gateway.hostKeyEd25519].filter((k) => k !== undefined);
     expect(known.some((k) => text.includes(k.sha256) && text.includes(k.md5))).toBe(true);
     expect(text).toContain(`${gateway.host}:${gateway.port}`);
-    await screenshot(page, 'host-key-prompt');
+    await showScreen(page, 'host-key-prompt');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     const overlay = await visible(page.getByRole('alert').filter({ hasText: /Cannot connect/ }));
-    await screenshot(page, 'host-key-rejected');
+    await showScreen(page, 'host-key-rejected');
 
     await overlay.getByRole('button', { name: 'Try again' }).click();
     const again = await visible(page.getByRole('alertdialog', { name: 'Unknown host key' }));

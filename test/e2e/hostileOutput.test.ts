@@ -6,7 +6,6 @@ import {
   completeFirstRun,
   eventually,
   readClipboard,
-  screenshot,
   screenText,
   setRenderer,
   startApp,
@@ -16,6 +15,7 @@ import {
   waitForScreen,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { showScreen } from './accessibility.ts';
 
 /**
  * A node that turns hostile: what it prints reaches the app's terminal, and escape sequences in it
@@ -198,7 +198,7 @@ describe('a node printing escape sequences', () => {
       ].join('\n'),
       'LINKS-END',
     );
-    await screenshot(app.page, 'hostile-links');
+    await showScreen(app.page, 'hostile-links');
 
     // Neither a click nor a Ctrl+click opens what is not http(s): xterm.js does not even make links of them.
     for (const text of ['FILE-LINK-osc8', 'JS-LINK-osc8', 'JS-PLAIN']) {
@@ -215,7 +215,7 @@ describe('a node printing escape sequences', () => {
     // Nor is the OSC 8 link's text its address to the user: the hint shows the address.
     await clickRow('HTTPS-LINK-osc8', false);
     await eventually(hintText, (text) => expect(text).toBe('Ctrl+click to open https://example.com/osc8'));
-    await screenshot(app.page, 'hostile-links-hint');
+    await showScreen(app.page, 'hostile-links-hint');
     expect(await opened()).toEqual([]);
 
     // A deliberate Ctrl+click opens the checked address, in a new page of the browser, and nothing else.

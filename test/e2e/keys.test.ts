@@ -7,7 +7,6 @@ import {
   eventually,
   openPage,
   readClipboard,
-  screenshot,
   setRenderer,
   startApp,
   terminal,
@@ -16,6 +15,7 @@ import {
   waitForScreen,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { showScreen } from './accessibility.ts';
 import { SandboxApi } from './sandboxApi.ts';
 
 let app: AppUnderTest;
@@ -73,7 +73,7 @@ async function deleteKey(page: Page, name: string, choice: RegExp, shot?: string
   // Nothing is chosen for the user: the button waits for a choice.
   expect(await remove.isDisabled()).toBe(true);
   await dialog.getByRole('radio', { name: choice }).check({ force: true });
-  if (shot) await screenshot(page, shot);
+  if (shot) await showScreen(page, shot);
   await remove.click();
   await visible(page.getByText(new RegExp(`^Deleted ${name} `)));
   await localRow(page, name).waitFor({ state: 'detached' });
@@ -90,14 +90,14 @@ describe('the keys page', () => {
     const [firstRunKey] = await localTable(page).getByRole('rowheader').allInnerTexts();
     expect(firstRunKey).toBeTruthy();
     await visible(localRow(page, firstRunKey!).getByText('On the dashboard'));
-    await screenshot(page, 'keys-1-list');
+    await showScreen(page, 'keys-1-list');
 
     await page.getByRole('button', { name: 'Generate key', exact: true }).click();
     const dialog = await visible(page.getByRole('dialog', { name: 'Generate a key' }));
     await dialog.getByLabel('Key name').fill('e2e laptop');
     await dialog.getByRole('button', { name: /RSA key size/ }).click();
     await page.getByRole('option', { name: '3072 bits' }).click();
-    await screenshot(page, 'keys-2-generate');
+    await showScreen(page, 'keys-2-generate');
     // Watched from before the press: the progress may be short on a fast machine.
     const progress = page
       .getByRole('progressbar', { name: 'Generating a 3072-bit RSA key…' })
@@ -107,12 +107,12 @@ describe('the keys page', () => {
     const row = await waitForRow(page, 'e2e laptop');
     expect(await row.innerText()).toMatch(/RSA 3072/);
     await visible(page.getByText(/^Generated e2e laptop \(SHA256:/));
-    await screenshot(page, 'keys-3-generated');
+    await showScreen(page, 'keys-3-generated');
 
     const publicKey = await copiedPublicKey(page, 'e2e laptop');
     expect(publicKey).toMatch(/^ssh-rsa AAAA\S+ e2e laptop$/);
     expect(await dashboardKeys()).not.toContain(keyPart(publicKey));
-    await row.getByRole('button', { name: 'Add e2e laptop to the dashboard' }).click();
+    await row.getByRole('button', { name: 'Add to dashboard: e2e laptop' }).click();
     await visible(row.getByText('On the dashboard'));
     expect(await dashboardKeys()).toContain(keyPart(publicKey));
 
@@ -159,7 +159,7 @@ describe('the keys page', () => {
     await visible(dialog.getByText('The two passphrases differ.'));
     expect(await dialog.getByRole('button', { name: 'Export', exact: true }).isDisabled()).toBe(true);
     await dialog.getByLabel('Repeat the passphrase').fill('export secret');
-    await screenshot(page, 'keys-export');
+    await showScreen(page, 'keys-export');
     await dialog.getByRole('button', { name: 'Export', exact: true }).click();
     await visible(page.getByText(`Exported e2e laptop to ${ppk} (PuTTY .ppk, with a passphrase).`));
     const passphrase = await files.file('export-passphrase', 'export secret\n');
@@ -210,7 +210,7 @@ describe('the keys page', () => {
     await dialog.getByRole('button', { name: 'Import' }).click();
     await visible(dialog.getByRole('alert').filter({ hasText: /^Wrong passphrase/ }));
     expect(await dialog.getByLabel('Passphrase').inputValue()).toBe('');
-    await screenshot(page, 'keys-5-passphrase');
+    await showScreen(page, 'keys-5-passphrase');
     await dialog.getByLabel('Passphrase').fill('correct horse battery staple');
     await dialog.getByRole('button', { name: 'Import' }).click();
 
@@ -218,7 +218,7 @@ describe('the keys page', () => {
     await visible(row.getByText(expected, { exact: true }));
     expect(await row.innerText()).toMatch(/RSA 2048/);
     await visible(page.getByText(`Imported putty e2e (${expected}). Add it to the dashboard to use it.`));
-    await screenshot(page, 'keys-6-imported');
+    await showScreen(page, 'keys-6-imported');
   });
 
   it('imports an OpenSSH key dropped on the page', async () => {
@@ -241,7 +241,7 @@ describe('the keys page', () => {
     );
     await keys.dispatchEvent('dragenter', { dataTransfer });
     await keys.dispatchEvent('dragover', { dataTransfer });
-    await screenshot(page, 'keys-7-drop');
+    await showScreen(page, 'keys-7-drop');
     await keys.dispatchEvent('drop', { dataTransfer });
 
     const row = await waitForRow(page, 'dropped e2e');
@@ -259,14 +259,14 @@ describe('the keys page', () => {
         .getByRole('note')
         .filter({ hasText: /^dropped e2e: The SSH gateway of Sandbox accepts RSA keys only/ }),
     );
-    await screenshot(page, 'keys-8-refused-type');
+    await showScreen(page, 'keys-8-refused-type');
   });
 
   it('deletes a key from this device and the dashboard, and a key only the dashboard has', async () => {
     const { page } = app;
     await openPage(page, 'Keys');
     const row = await waitForRow(page, 'putty e2e');
-    await row.getByRole('button', { name: 'Add putty e2e to the dashboard' }).click();
+    await row.getByRole('button', { name: 'Add to dashboard: putty e2e' }).click();
     await visible(row.getByText('On the dashboard'));
     const publicKey = await copiedPublicKey(page, 'putty e2e');
     expect(await dashboardKeys()).toContain(keyPart(publicKey));
@@ -282,7 +282,7 @@ describe('the keys page', () => {
     await page.getByRole('button', { name: 'Reload the key lists' }).click();
     const remote = page.getByRole('grid', { name: 'Dashboard keys not on this device' });
     await visible(remote.getByRole('rowheader', { name: 'Other computer' }));
-    await screenshot(page, 'keys-8-dashboard-only');
+    await showScreen(page, 'keys-8-dashboard-only');
     await remote.getByRole('button', { name: 'Delete Other computer from the dashboard' }).click();
     const confirm = await visible(
       page.getByRole('alertdialog', { name: 'Delete Other computer from the dashboard?' }),

@@ -6,11 +6,11 @@ import {
   completeFirstRun,
   eventually,
   saveMeasurement,
-  screenshot,
   startApp,
   visible,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { showScreen } from './accessibility.ts';
 import { whileResponsive } from './responsiveness.ts';
 
 const ENTRIES = 10_000;
@@ -84,7 +84,7 @@ describe('a folder of 10,000 entries in the file pane', () => {
     await visible(fileRow(page, entryName(1)));
     const listMs = performance.now() - started;
     expect(await table(page).getAttribute('aria-rowcount')).toBe(String(ENTRIES + 1));
-    await screenshot(page, 'files-10000-entries');
+    await showScreen(page, 'files-10000-entries');
 
     // Virtualized: the rows in view (and a few around them), not 10,000.
     const rowsInPage = await table(page).getByRole('row').count();
@@ -102,7 +102,7 @@ describe('a folder of 10,000 entries in the file pane', () => {
     });
     expect(await fileRow(page, entryName(ENTRIES)).getAttribute('aria-selected')).toBe('true');
     expect(await table(page).getByRole('row').count()).toBeLessThan(200);
-    await screenshot(page, 'files-10000-end');
+    await showScreen(page, 'files-10000-end');
 
     // Page by page back up: the table follows the focus.
     const paging = await whileResponsive(page, async () => {
@@ -125,7 +125,7 @@ describe('a folder of 10,000 entries in the file pane', () => {
     await table(page).evaluate((grid) => (grid.scrollTop = 0));
     await visible(rowAt(page, 1).filter({ hasText: LARGEST }));
     const sortMs = performance.now() - sortStarted;
-    await screenshot(page, 'files-10000-by-size');
+    await showScreen(page, 'files-10000-by-size');
 
     // And by name again, descending: the last entry first.
     await table(page).getByRole('columnheader', { name: 'Name' }).click();

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** How the page kept up while some work ran: its frames, and how fast it answered pings. */
 export interface Responsiveness {
@@ -75,4 +76,18 @@ export async function whileResponsive(page: Page, work: () => Promise<void>): Pr
     p95PingMs: percentile(sortedPings, 0.95),
     longestPingMs: Math.max(0, ...pings),
   };
+}
+
+/**
+ * The page kept answering through a run: it answered pings, drew frames, and no ping or gap between
+ * two frames took half the run or more (a page frozen for that long fails, on a fast machine or a
+ * slow one). The ceiling is relative to the run itself, never a fixed time: speed targets are
+ * benchmarks' business (`npm run bench`), and these figures are saved as the report.
+ */
+export function expectNoFreeze(run: Responsiveness): void {
+  const half = (run.seconds * 1000) / 2;
+  expect(run.pingsAnswered).toBeGreaterThan(1);
+  expect(run.frames).toBeGreaterThan(1);
+  expect(run.longestPingMs).toBeLessThan(half);
+  expect(run.longestFrameGapMs).toBeLessThan(half);
 }

@@ -7,11 +7,11 @@ import {
   eventually,
   openPage,
   readClipboard,
-  screenshot,
   startApp,
   visible,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { showScreen } from './accessibility.ts';
 
 let app: AppUnderTest;
 
@@ -47,7 +47,7 @@ describe('the settings page', () => {
     expect(await fact(account, 'API')).toBe(sandbox.api);
     expect(await fact(account, 'SSH gateway')).toBe(`${sandbox.gateway!.host}:${sandbox.gateway!.port}`);
     expect(await fact(account, 'Signed in as')).toMatch(/demo@sandbox\.local.*user 4856/);
-    await screenshot(page, 'settings-1-account');
+    await showScreen(page, 'settings-1-account');
 
     const transfers = section(page, 'Transfers');
     const concurrency = transfers.getByLabel('Files copied at once');
@@ -71,7 +71,7 @@ describe('the settings page', () => {
     await setNumber(connection.getByLabel('Keepalive interval (seconds)'), '30');
     await visible(connection.getByText('Saved: keepalive every 30 s.'));
     await transfers.scrollIntoViewIfNeeded();
-    await screenshot(page, 'settings-2-transfers');
+    await showScreen(page, 'settings-2-transfers');
 
     const terminal = section(page, 'Terminal');
     await setNumber(terminal.getByLabel('Font size'), '16');
@@ -92,7 +92,7 @@ describe('the settings page', () => {
     expect((await fact(about, 'Log folder')).replace(/\s*Copy$/, '')).toBe(join(dataDir, 'logs'));
     await about.getByRole('button', { name: 'Copy the log folder path' }).click();
     expect(await readClipboard(page)).toBe(join(dataDir, 'logs'));
-    await screenshot(page, 'settings-3-about');
+    await showScreen(page, 'settings-3-about');
 
     // The core keeps its part in the profile, where the next start (and the CLI) reads it.
     await eventually(
@@ -122,10 +122,10 @@ describe('the settings page', () => {
     // The dark palette, to see that everything stays readable in it.
     await section(page, 'Terminal').getByRole('radio', { name: 'Dark' }).check({ force: true });
     await section(page, 'Platform and account').scrollIntoViewIfNeeded();
-    await screenshot(page, 'settings-4-dark');
+    await showScreen(page, 'settings-4-dark');
     await openPage(page, 'Keys');
     await visible(page.getByRole('grid', { name: 'Keys on this device' }).getByRole('rowheader').first());
-    await screenshot(page, 'keys-dark');
+    await showScreen(page, 'keys-dark');
     await openPage(page, 'Settings');
     await section(page, 'Terminal').getByRole('radio', { name: 'Follow the system' }).check({ force: true });
   });
@@ -138,7 +138,7 @@ describe('the settings page', () => {
       .click();
     await visible(page.getByRole('heading', { name: 'Choose platform' }));
     await visible(page.getByRole('radio', { name: /Sandbox/ }));
-    await screenshot(page, 'settings-5-signed-out');
+    await showScreen(page, 'settings-5-signed-out');
 
     // Back in (the key is still on this device and on the dashboard), then Switch platform.
     await page.getByRole('radio', { name: /Sandbox/ }).check({ force: true });

@@ -3,7 +3,6 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   openPage,
-  screenshot,
   setRenderer,
   startApp,
   terminal,
@@ -12,6 +11,7 @@ import {
   waitForScreen,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { showScreen } from './accessibility.ts';
 
 /**
  * Signing in as real accounts do (issue 13), in Chromium against the browser host and its sandbox:
@@ -60,7 +60,7 @@ describe('signing in', () => {
     await page.getByLabel('Access token', { exact: true }).fill(ready(app).tokens[0]!.token);
     await page.getByText('Permissions the app uses').click();
     await visible(page.getByText('management.Account.AddSSHKey'));
-    await screenshot(page, 'sign-in-token');
+    await showScreen(page, 'sign-in-token');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await generateKey(page);
     await visible(page.getByRole('status').filter({ hasText: /the dashboard as/ }));
@@ -84,7 +84,7 @@ describe('signing in', () => {
     expect(await refusal.textContent()).toContain(
       'Your access token lacks permission for management.Account.GetSSHKeys.',
     );
-    await screenshot(page, 'sign-in-token-permission');
+    await showScreen(page, 'sign-in-token-permission');
     // Still signed in: the environments are one press away, with every node of shop.
     await page.getByRole('button', { name: 'Show environments' }).click();
     await visible(page.getByRole('group', { name: 'Environment shop, Running' }));
@@ -99,7 +99,7 @@ describe('signing in', () => {
     const said = await unread.textContent();
     expect(said).toContain('lacks permission for management.Account.GetSSHKeys');
     expect(said).not.toContain('Check your connection');
-    await screenshot(page, 'sign-in-token-permission-keys');
+    await showScreen(page, 'sign-in-token-permission-keys');
     await visible(page.getByRole('group', { name: 'Environment shop, Running' }));
   });
 
@@ -124,7 +124,7 @@ describe('signing in', () => {
     );
     // Refused, the step stays: the same field with what was typed, to correct.
     expect(await code.inputValue()).toBe(wrong);
-    await screenshot(page, 'sign-in-code-wrong');
+    await showScreen(page, 'sign-in-code-wrong');
     await code.fill(totp.generate());
     await page.getByRole('button', { name: 'Verify' }).click();
     await generateKey(page);

@@ -14,9 +14,10 @@ import {
   visible,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { showScreen } from './accessibility.ts';
 import { dropFiles } from './dropFiles.ts';
 import { randomFile, sha256 } from '../core/transfers/transferTestKit.ts';
-import { whileResponsive } from './responsiveness.ts';
+import { expectNoFreeze, whileResponsive } from './responsiveness.ts';
 
 const MiB = 1024 * 1024;
 /** The large upload's size: 1 GiB in every run; E2E_BIG_UPLOAD_MIB=6144 repeats it with a 6 GiB file. */
@@ -79,7 +80,7 @@ describe('transfers from the file pane of node 518839', () => {
     writeFileSync(file, 'a newer report from this computer\n');
     await dropFiles(dropZone(page), [file]);
     const dialog = await visible(page.getByRole('alertdialog', { name: 'File already exists' }));
-    await screenshot(page, 'transfers-conflict');
+    await showScreen(page, 'transfers-conflict');
     await dialog.getByRole('button', { name: 'Keep both' }).click();
     // The row keeps the dropped file's name and says where the copy went.
     expect(await (await visible(transferRow(page, 'report.txt', 'Done'))).innerText()).toContain(
@@ -110,7 +111,7 @@ describe('transfers from the file pane of node 518839', () => {
       await screenshot(page, 'transfers-1-running');
       await page.getByRole('button', { name: `Cancel ${name}` }).click();
       await visible(transferRow(page, name, 'Cancelled'));
-      await screenshot(page, 'transfers-2-cancelled');
+      await showScreen(page, 'transfers-2-cancelled');
 
       // Nothing under the final name: only the hidden partial file, cut back to what arrived.
       const partial = join(nodeHome, `.${name}.enscale-part`);
@@ -126,7 +127,7 @@ describe('transfers from the file pane of node 518839', () => {
       expect(await row.innerText()).toMatch(/resumed at \d/);
       // The pane lists it once it is done, without a refresh.
       await visible(fileRow(page, name));
-      await screenshot(page, 'transfers-3-resumed');
+      await showScreen(page, 'transfers-3-resumed');
       expect(existsSync(partial)).toBe(false);
       expect(statSync(join(nodeHome, name)).size).toBe(768 * MiB);
       expect(await sha256(join(nodeHome, name))).toBe(await sha256(file));
@@ -170,10 +171,9 @@ describe('transfers from the file pane of node 518839', () => {
       };
       saveMeasurement(`upload-${BIG_LABEL}`, measurement);
       console.log(`${BIG_LABEL} upload:`, JSON.stringify(measurement));
-      for (const run of [staging, upload]) {
-        expect(run.pingsAnswered).toBeGreaterThan(0);
-        expect(run.frames).toBeGreaterThan(1);
-      }
+      // Staging may be over in a moment; the upload runs long enough to show a freeze.
+      expect(staging.pingsAnswered).toBeGreaterThan(0);
+      expectNoFreeze(upload);
       await rm(join(nodeHome, name));
       await rm(file);
     },
@@ -201,7 +201,7 @@ describe('transfers from the file pane of node 518839', () => {
         await shown(transferRow(page, 'five-thousand', 'Done'));
       });
       await visible(fileRow(page, 'five-thousand'));
-      await screenshot(page, 'transfers-5-folder-done');
+      await showScreen(page, 'transfers-5-folder-done');
       expect(await transferRow(page, 'five-thousand', 'Done').innerText()).toMatch(/5000\/5000 files/);
       const remote = join(nodeHome, 'five-thousand');
       const names = filesUnder(folder);
@@ -212,10 +212,9 @@ describe('transfers from the file pane of node 518839', () => {
       const measurement = { files: 5000, staging, upload, filesPerSecond: 5000 / upload.seconds };
       saveMeasurement('upload-5000-files', measurement);
       console.log('5,000 files:', JSON.stringify(measurement));
-      for (const run of [staging, upload]) {
-        expect(run.pingsAnswered).toBeGreaterThan(0);
-        expect(run.frames).toBeGreaterThan(1);
-      }
+      // Staging may be over in a moment; the upload runs long enough to show a freeze.
+      expect(staging.pingsAnswered).toBeGreaterThan(0);
+      expectNoFreeze(upload);
     },
     LONG,
   );

@@ -209,16 +209,21 @@ export class UpstreamPool {
     // Nobody may be awaiting `ready` when a late error arrives; the rejection is handled there.
     pooled.ready.catch(() => undefined);
     const socket = connectTcp({ host: access.host, port: access.port, noDelay: true });
-    const stopLiveness = watchLiveness(socket, this.options.keepaliveIntervalMs, this.options.keepaliveCountMax, () => {
-      // Before 'ready' the handshake's own timeout applies.
-      if (!settled) return;
-      this.recordDrop(
-        nodeId,
-        pooled,
-        `nothing arrived from the node for ${this.options.keepaliveCountMax + 1} keepalive intervals`,
-      );
-      client.destroy();
-    });
+    const stopLiveness = watchLiveness(
+      socket,
+      this.options.keepaliveIntervalMs,
+      this.options.keepaliveCountMax,
+      () => {
+        // Before 'ready' the handshake's own timeout applies.
+        if (!settled) return;
+        this.recordDrop(
+          nodeId,
+          pooled,
+          `nothing arrived from the node for ${this.options.keepaliveCountMax + 1} keepalive intervals`,
+        );
+        client.destroy();
+      },
+    );
     client.once('close', () => {
       stopLiveness();
       // Closed by the node or the network while channels were open, with no error to say so.

@@ -113,7 +113,9 @@ export function FilesPane(props: {
           className="context-anchor"
           style={menuAt ? { left: menuAt.x, top: menuAt.y } : undefined}
         />
+        {/* Without a trigger of its own the popover is a dialog, which must have a name. */}
         <Popover
+          aria-label="File actions"
           triggerRef={menuAnchor}
           isOpen={menuAt !== undefined}
           onOpenChange={(isOpen) => !isOpen && setMenuAt(undefined)}

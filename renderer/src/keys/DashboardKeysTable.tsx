@@ -19,7 +19,9 @@ export function DashboardKeysTable(props: { keys: DashboardKey[]; onDelete: (key
         <Column className="react-aria-Column col-fingerprint">
           Fingerprint (MD5, as the dashboard shows it)
         </Column>
-        <Column aria-label="Actions" className="react-aria-Column col-wide-actions" />
+        <Column className="react-aria-Column col-wide-actions">
+          <span className="visually-hidden">Actions</span>
+        </Column>
       </TableHeader>
       <TableBody
         renderEmptyState={() => <p className="keys-empty">Every dashboard key is also on this device.</p>}

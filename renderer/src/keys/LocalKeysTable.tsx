@@ -40,7 +40,8 @@ function DashboardState(props: {
   return (
     <Button
       className="react-aria-Button small"
-      aria-label={`Add ${keyInfo.name} to the dashboard`}
+      // The visible words first, so speech input's "click Add to dashboard" finds it (WCAG 2.5.3).
+      aria-label={`Add to dashboard: ${keyInfo.name}`}
       onPress={props.onSync}
       isDisabled={props.syncing}
     >
@@ -66,7 +67,9 @@ export function LocalKeysTable(props: {
         <Column className="react-aria-Column col-type">Type</Column>
         <Column className="react-aria-Column col-fingerprint">Fingerprint (SHA256)</Column>
         <Column className="react-aria-Column col-state">Dashboard</Column>
-        <Column aria-label="Actions" className="react-aria-Column col-actions" />
+        <Column className="react-aria-Column col-actions">
+          <span className="visually-hidden">Actions</span>
+        </Column>
       </TableHeader>
       <TableBody
         renderEmptyState={() => (

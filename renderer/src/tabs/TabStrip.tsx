@@ -1,5 +1,4 @@
-import { useState, type ReactNode } from 'react';
-import { Button, Tab, TabList, Tabs } from 'react-aria-components';
+import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { TerminalStatus } from '../terminal/TerminalConnection.ts';
 import type { Tab as TabModel, TabAction, TabList as TabListModel } from './tabList.ts';
 
@@ -12,19 +11,19 @@ const STATE_WORDS: Record<TerminalStatus['state'], string> = {
 
 const TAB_TYPE = 'application/x-enscale-tab';
 
-/** The id react-aria gives the panel of the tab whose DOM id is `tabDomId` (its aria-controls). */
-const panelIdFor = (tabDomId: string, key: string): string =>
-  `${tabDomId.slice(0, -`-tab-${key}`.length)}-tabpanel-${key}`;
-
 /**
  * The tab strip: a state dot per tab, close buttons, reordering by drag or Ctrl+Shift+PageUp/Down,
  * and every panel kept mounted so terminals keep their screens while hidden.
  *
- * The panels are plain `role="tabpanel"` elements wired to react-aria's tabs by id, rendered beside
- * its Tabs rather than inside (react-aria builds its collection from everything inside, which breaks
- * the collections of panels — breadcrumbs, tables — and costs time), and not its TabPanel: that one watches its whole subtree with a MutationObserver and walks it for focusable
- * elements on every change, and xterm.js's DOM renderer changes the rows every frame (a 20 MB `cat`
- * spent a fifth of its time in that walk).
+ * The WAI-ARIA tabs pattern, with each tab's close button as a sibling of its `role="tab"`, never
+ * inside it (a button in a tab is a control in a control, which screen readers cannot reach). The
+ * tabs sit beside their close buttons, so the `tablist` owns them by `aria-owns` rather than by
+ * containing them. One tab stop for the strip: arrows, Home and End move between tabs and show
+ * them; Delete closes the focused tab, as does its close button for the pointer.
+ *
+ * The panels are plain `role="tabpanel"` elements: react-aria's TabPanel watches its whole subtree
+ * with a MutationObserver and walks it for focusable elements on every change, and xterm.js's DOM
+ * renderer changes the rows every frame (a 20 MB `cat` spent a fifth of its time in that walk).
  */
 export function TabStrip(props: {
   tabs: TabListModel;
@@ -34,71 +33,107 @@ export function TabStrip(props: {
   empty: ReactNode;
 }) {
   const { tabs, dispatch } = props;
+  const prefix = useId();
   const [dragOver, setDragOver] = useState<string>();
-  const [domIds, setDomIds] = useState<Record<string, string>>({});
-  const tabRef = (key: string) => (element: HTMLDivElement | null) => {
-    if (element && element.id && domIds[key] !== element.id)
-      setDomIds((ids) => ({ ...ids, [key]: element.id }));
-  };
+  const tabElements = useRef(new Map<string, HTMLDivElement>());
   if (tabs.tabs.length === 0) return <div className="tabs-empty">{props.empty}</div>;
+
+  const activeId = tabs.activeId ?? tabs.tabs[0]?.id;
+  const tabDomId = (id: string) => `${prefix}-tab-${id}`;
+  const panelDomId = (id: string) => `${prefix}-panel-${id}`;
+  const show = (id: string) => {
+    dispatch({ type: 'activate', id });
+    tabElements.current.get(id)?.focus();
+  };
+  const onKeyDown = (event: KeyboardEvent, index: number, id: string) => {
+    const count = tabs.tabs.length;
+    const moves: Record<string, number> = {
+      ArrowRight: (index + 1) % count,
+      ArrowLeft: (index - 1 + count) % count,
+      Home: 0,
+      End: count - 1,
+    };
+    const to = moves[event.key];
+    if (to !== undefined) {
+      event.preventDefault();
+      const next = tabs.tabs[to];
+      if (next) show(next.id);
+    } else if (event.key === 'Delete') {
+      event.preventDefault();
+      dispatch({ type: 'close', id });
+    }
+  };
 
   return (
     <div className="tabs">
-      <Tabs
-        className="tab-strip"
-        selectedKey={tabs.activeId ?? tabs.tabs[0]?.id}
-        onSelectionChange={(key) => dispatch({ type: 'activate', id: String(key) })}
-      >
-        <TabList aria-label="Open tabs" className="tab-list">
-          {tabs.tabs.map((tab) => {
-            const state = props.statuses[tab.id]?.state;
-            return (
-              <Tab key={tab.id} id={tab.id} className="tab" ref={tabRef(tab.id)}>
-                <span
-                  className={dragOver === tab.id ? 'tab-body drag-over' : 'tab-body'}
-                  draggable
-                  onDragStart={(event) => {
-                    event.dataTransfer.setData(TAB_TYPE, tab.id);
-                    event.dataTransfer.effectAllowed = 'move';
-                  }}
-                  onDragOver={(event) => {
-                    if (!event.dataTransfer.types.includes(TAB_TYPE)) return;
-                    event.preventDefault();
-                    setDragOver(tab.id);
-                  }}
-                  onDragLeave={() => setDragOver(undefined)}
-                  onDrop={(event) => {
-                    setDragOver(undefined);
-                    const id = event.dataTransfer.getData(TAB_TYPE);
-                    const toIndex = tabs.tabs.findIndex((t) => t.id === tab.id);
-                    if (id && id !== tab.id) dispatch({ type: 'move', id, toIndex });
-                  }}
-                >
-                  {state && <span className={`state-dot ${state}`} aria-hidden="true" />}
-                  <span className="tab-title">{tab.title}</span>
-                  {state && <span className="visually-hidden"> ({STATE_WORDS[state]})</span>}
-                </span>
-                <Button
-                  className="tab-close"
-                  aria-label={`Close ${tab.title}`}
-                  onPress={() => dispatch({ type: 'close', id: tab.id })}
-                >
-                  ×
-                </Button>
-              </Tab>
-            );
-          })}
-        </TabList>
-      </Tabs>
+      <div className="tab-list">
+        <div
+          role="tablist"
+          aria-label="Open tabs"
+          aria-owns={tabs.tabs.map((t) => tabDomId(t.id)).join(' ')}
+        />
+        {tabs.tabs.map((tab, index) => {
+          const state = props.statuses[tab.id]?.state;
+          const selected = tab.id === activeId;
+          return (
+            <div key={tab.id} className="tab" data-selected={selected || undefined}>
+              <div
+                role="tab"
+                id={tabDomId(tab.id)}
+                aria-selected={selected}
+                aria-controls={panelDomId(tab.id)}
+                aria-keyshortcuts="Delete"
+                tabIndex={selected ? 0 : -1}
+                ref={(element) => {
+                  if (element) tabElements.current.set(tab.id, element);
+                  else tabElements.current.delete(tab.id);
+                }}
+                className={dragOver === tab.id ? 'tab-body drag-over' : 'tab-body'}
+                onMouseDown={() => dispatch({ type: 'activate', id: tab.id })}
+                onKeyDown={(event) => onKeyDown(event, index, tab.id)}
+                draggable
+                onDragStart={(event) => {
+                  event.dataTransfer.setData(TAB_TYPE, tab.id);
+                  event.dataTransfer.effectAllowed = 'move';
+                }}
+                onDragOver={(event) => {
+                  if (!event.dataTransfer.types.includes(TAB_TYPE)) return;
+                  event.preventDefault();
+                  setDragOver(tab.id);
+                }}
+                onDragLeave={() => setDragOver(undefined)}
+                onDrop={(event) => {
+                  setDragOver(undefined);
+                  const id = event.dataTransfer.getData(TAB_TYPE);
+                  if (id && id !== tab.id) dispatch({ type: 'move', id, toIndex: index });
+                }}
+              >
+                {state && <span className={`state-dot ${state}`} aria-hidden="true" />}
+                <span className="tab-title">{tab.title}</span>
+                {state && <span className="visually-hidden"> ({STATE_WORDS[state]})</span>}
+              </div>
+              {/* Not a tab stop of its own: the focused tab closes with Delete. */}
+              <button
+                type="button"
+                className="tab-close"
+                tabIndex={-1}
+                aria-label={`Close ${tab.title}`}
+                onClick={() => dispatch({ type: 'close', id: tab.id })}
+              >
+                ×
+              </button>
+            </div>
+          );
+        })}
+      </div>
       {tabs.tabs.map((tab) => {
         const active = tab.id === tabs.activeId;
-        const tabDomId = domIds[tab.id];
         return (
           <div
             key={tab.id}
             role="tabpanel"
-            id={tabDomId ? panelIdFor(tabDomId, tab.id) : undefined}
-            aria-labelledby={tabDomId}
+            id={panelDomId(tab.id)}
+            aria-labelledby={tabDomId(tab.id)}
             className={active ? 'tab-panel' : 'tab-panel inactive'}
             inert={!active}
           >

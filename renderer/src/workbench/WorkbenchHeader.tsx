@@ -19,7 +19,7 @@ export function WorkbenchHeader(props: {
   const { profile, account } = props;
   return (
     <header className="topbar">
-      <span className="brand">Enscale SSH</span>
+      <h1 className="brand">Enscale SSH</h1>
       <span className="muted">
         {profile.label} · {account.email} · user {account.uid}
       </span>
