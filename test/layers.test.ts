@@ -38,3 +38,33 @@ describe('layer rules (design/architecture.md)', () => {
     expect(await layerErrors(file, code)).toEqual([]);
   });
 });
+
+/** The ssh2-fence errors (no-restricted-syntax) ESLint reports for `code` as if it lived at `file`. */
+async function fenceErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-syntax').map((m) => m.message);
+}
+
+describe('the ssh2 fence (packages/ssh2-internals)', () => {
+  it.each([
+    ['electron/core/ssh/x.ts', 'export const p = (c: { _protocol: unknown }) => c._protocol;'],
+    ['gateway/src/ssh/x.ts', 'export const m = (c: { _chanMgr?: unknown }) => c;'],
+    ['test/core/x.test.ts', 'export const a = (c: { allocPacket(): void }) => c.allocPacket();'],
+    [
+      'gateway/src/ssh/x.ts',
+      "import { RawSession } from '@enscale-ssh/ssh2-internals/testing';\nexport { RawSession };",
+    ],
+  ])('%s may not say %s', async (file, code) => {
+    expect(await fenceErrors(file, code)).not.toEqual([]);
+  });
+
+  it.each([
+    ['packages/ssh2-internals/src/x.ts', 'export const p = (c: { _protocol: unknown }) => c._protocol;'],
+    [
+      'gateway/test/x.test.ts',
+      "import { RawSession } from '@enscale-ssh/ssh2-internals/testing';\nexport { RawSession };",
+    ],
+  ])('%s may say %s', async (file, code) => {
+    expect(await fenceErrors(file, code)).toEqual([]);
+  });
+});

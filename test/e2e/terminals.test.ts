@@ -63,14 +63,21 @@ describe('terminal tabs', () => {
     expect(await page.getByRole('tab').count()).toBe(2);
     await showScreen(page, 'tabs-1-two-nodes');
 
-    // Back to the first tab: its screen and session are still there.
+    // Back to the first tab: its screen and session are still there, and it has the keyboard.
     await nodeTab(page, 518839).click();
+    await eventually(
+      () =>
+        first
+          .locator('.xterm-helper-textarea')
+          .evaluate((el) => (el as unknown as { matches(s: string): boolean }).matches(':focus')),
+      (hasFocus) => expect(hasFocus).toBe(true),
+    );
     await typeIn(first, 'echo back-$((20+1))\r');
     await waitForScreen(first, /^back-21$/m);
     expect(await screenText(first)).toMatch(/^node-518839$/m);
   });
 
-  it('reorders tabs from the keyboard and closes one', async () => {
+  it('reorders, moves between and closes tabs from the keyboard', async () => {
     const { page } = app;
     const names = async () => (await page.getByRole('tab').allTextContents()).map((t) => t.split(' ')[0]);
     expect(await names()).toEqual(['518839', '518840']);
@@ -79,7 +86,21 @@ describe('terminal tabs', () => {
     expect(await names()).toEqual(['518840', '518839']);
     await page.keyboard.press('Control+Shift+PageUp');
     expect(await names()).toEqual(['518839', '518840']);
-    await page.getByRole('button', { name: /^Close 518840/ }).click();
+    // One tab stop for the strip (WAI-ARIA tabs): arrows, Home and End move between the tabs and show
+    // them; Delete closes the focused one.
+    const selected = async () =>
+      (await page.getByRole('tab', { selected: true }).textContent())?.split(' ')[0];
+    const focused = (node: number) =>
+      nodeTab(page, node).evaluate((el) =>
+        (el as unknown as { matches(s: string): boolean }).matches(':focus'),
+      );
+    await nodeTab(page, 518839).focus();
+    await page.keyboard.press('ArrowRight');
+    expect([await selected(), await focused(518840)]).toEqual(['518840', true]);
+    await page.keyboard.press('Home');
+    expect([await selected(), await focused(518839)]).toEqual(['518839', true]);
+    await page.keyboard.press('End');
+    await page.keyboard.press('Delete');
     expect(await names()).toEqual(['518839']);
   });
 

@@ -89,7 +89,7 @@ export function TabStrip(props: {
                   else tabElements.current.delete(tab.id);
                 }}
                 className={dragOver === tab.id ? 'tab-body drag-over' : 'tab-body'}
-                onMouseDown={() => dispatch({ type: 'activate', id: tab.id })}
+                onClick={() => dispatch({ type: 'activate', id: tab.id })}
                 onKeyDown={(event) => onKeyDown(event, index, tab.id)}
                 draggable
                 onDragStart={(event) => {

@@ -146,6 +146,10 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
   useEffect(() => {
     if (!props.active || !parts) return;
     parts.fit.fit();
+    // Shown by a click or a shortcut, the terminal takes the keyboard; shown by the arrow keys in
+    // the tab strip, the focus stays on the tab (its focus is then keyboard-visible).
+    const focused = document.activeElement;
+    if (focused?.getAttribute('role') === 'tab' && focused.matches(':focus-visible')) return;
     parts.term.focus();
   }, [props.active, parts]);
 
