@@ -16,6 +16,7 @@ import {
   waitForScreen,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { dropZone, fileRow, pane, transferRow } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
 import { dropFiles } from './dropFiles.ts';
 
@@ -43,13 +44,6 @@ afterAll(async () => {
   await app?.close();
   if (local) await rm(local, { recursive: true, force: true });
 });
-
-const pane = (page: Page) => page.getByRole('region', { name: 'Files on node 518839' });
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const fileRow = (page: Page, name: string) =>
-  pane(page).getByRole('row', { name: new RegExp(`^${escape(name)}\\b`) });
-const transferRow = (page: Page, direction: 'Upload' | 'Download', name: string, state: string) =>
-  page.getByRole('listitem', { name: new RegExp(`^${direction} ${escape(name)}, ${state}`) });
 
 /** Shows the node's files again (the test changed them behind the pane's back). */
 async function refresh(page: Page): Promise<void> {
@@ -129,11 +123,11 @@ describe('file operations on node 518839', () => {
       await dialog.waitFor({ state: 'detached' });
     };
 
-    await dropFiles(pane(page).locator('.files-table-host'), [mine]);
+    await dropFiles(dropZone(page), [mine]);
     await answer('Skip');
-    await visible(transferRow(page, 'Upload', 'notes.md', 'Skipped'));
+    await visible(transferRow(page, 'notes.md', 'Skipped', 'Upload'));
     expect(readFileSync(join(nodeHome, 'notes.md'), 'utf8')).toBe('on the node\n');
-    await dropFiles(pane(page).locator('.files-table-host'), [mine]);
+    await dropFiles(dropZone(page), [mine]);
     await answer('Overwrite');
     await eventually(
       async () => readFileSync(join(nodeHome, 'notes.md'), 'utf8'),
@@ -150,7 +144,7 @@ describe('file operations on node 518839', () => {
     };
     await download();
     await answer('Skip');
-    await visible(transferRow(page, 'Download', 'notes.md', 'Skipped'));
+    await visible(transferRow(page, 'notes.md', 'Skipped', 'Download'));
     expect(readFileSync(mine, 'utf8')).toBe('from this computer\n');
     await download();
     await answer('Overwrite');

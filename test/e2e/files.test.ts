@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completeFirstRun,
@@ -19,6 +18,7 @@ import {
   waitForScreen,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { fileRow, pane, transferRow } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
 import { dropFiles } from './dropFiles.ts';
 import { sha256 } from '../core/transfers/transferTestKit.ts';
@@ -46,12 +46,6 @@ function filesUnder(dir: string): string[] {
     .filter((name) => statSync(join(dir, name)).isFile())
     .sort();
 }
-
-const pane = (page: Page) => page.getByRole('region', { name: 'Files on node 518839' });
-const fileRow = (page: Page, name: string) =>
-  pane(page).getByRole('row', { name: new RegExp(`^${name}\\b`) });
-const transferRow = (page: Page, name: string, state: string) =>
-  page.getByRole('listitem', { name: new RegExp(`${name.replace('.', '\\.')}, ${state}`) });
 
 describe('the file pane of node 518839', () => {
   it('lists the node’s home', async () => {

@@ -10,6 +10,7 @@ import {
   visible,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { fileRow, pane } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
 import { whileResponsive } from './responsiveness.ts';
 
@@ -35,10 +36,7 @@ afterAll(async () => {
   await app?.close();
 });
 
-const pane = (page: Page) => page.getByRole('region', { name: 'Files on node 518839' });
 const table = (page: Page) => pane(page).getByRole('grid');
-const fileRow = (page: Page, name: string) =>
-  pane(page).getByRole('row', { name: new RegExp(`^${name.replace(/\./g, '\\.')}\\b`) });
 
 /** The body row at a position (1 = first), by the index the virtualized table announces. */
 const rowAt = (page: Page, position: number): Locator =>

@@ -14,6 +14,7 @@ import {
   visible,
   type AppUnderTest,
 } from './appUnderTest.ts';
+import { dropZone, fileRow, transferRow } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
 import { dropFiles } from './dropFiles.ts';
 import { randomFile, sha256 } from '../core/transfers/transferTestKit.ts';
@@ -46,14 +47,6 @@ afterAll(async () => {
   if (local) await rm(local, { recursive: true, force: true });
 });
 
-const pane = (page: Page) => page.getByRole('region', { name: 'Files on node 518839' });
-const dropZone = (page: Page) => pane(page).locator('.files-table-host');
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const fileRow = (page: Page, name: string) =>
-  pane(page).getByRole('row', { name: new RegExp(`^${escape(name)}\\b`) });
-const transferRow = (page: Page, name: string, state?: string) =>
-  page.getByRole('listitem', { name: new RegExp(`^Upload ${escape(name)}, ${state ?? ''}`) });
-
 /** Waits longer than the UI's usual wait: for transfers of a GiB or of 5,000 files. */
 const shown = (locator: Locator) => visible(locator, LONG);
 
@@ -83,7 +76,7 @@ describe('transfers from the file pane of node 518839', () => {
     await showScreen(page, 'transfers-conflict');
     await dialog.getByRole('button', { name: 'Keep both' }).click();
     // The row keeps the dropped file's name and says where the copy went.
-    expect(await (await visible(transferRow(page, 'report.txt', 'Done'))).innerText()).toContain(
+    expect(await (await visible(transferRow(page, 'report.txt', 'Done', 'Upload'))).innerText()).toContain(
       'report.txt → report (1).txt',
     );
     await visible(fileRow(page, 'report (1).txt'));
@@ -103,14 +96,14 @@ describe('transfers from the file pane of node 518839', () => {
       await randomFile(file, 768 * MiB);
       await dropFiles(dropZone(page), [file]);
       // The browser stages the file with the host first; then the core uploads it.
-      await shown(transferRow(page, name, 'Running'));
+      await shown(transferRow(page, name, 'Running', 'Upload'));
       await eventually(
         () => progressOf(page, name),
         (done) => expect(done).toBeGreaterThan(0.15),
       );
       await screenshot(page, 'transfers-1-running');
       await page.getByRole('button', { name: `Cancel ${name}` }).click();
-      await visible(transferRow(page, name, 'Cancelled'));
+      await visible(transferRow(page, name, 'Cancelled', 'Upload'));
       await showScreen(page, 'transfers-2-cancelled');
 
       // Nothing under the final name: only the hidden partial file, cut back to what arrived.
@@ -122,8 +115,8 @@ describe('transfers from the file pane of node 518839', () => {
       expect(await fileRow(page, name).count()).toBe(0);
 
       await page.getByRole('button', { name: `Resume ${name}` }).click();
-      await shown(transferRow(page, name, 'Done'));
-      const row = transferRow(page, name, 'Done');
+      await shown(transferRow(page, name, 'Done', 'Upload'));
+      const row = transferRow(page, name, 'Done', 'Upload');
       expect(await row.innerText()).toMatch(/resumed at \d/);
       // The pane lists it once it is done, without a refresh.
       await visible(fileRow(page, name));
@@ -148,7 +141,7 @@ describe('transfers from the file pane of node 518839', () => {
       // uploads it over SFTP while the page shows progress.
       const staging = await whileResponsive(page, async () => {
         await dropFiles(dropZone(page), [file]);
-        await shown(transferRow(page, name));
+        await shown(transferRow(page, name, '', 'Upload'));
       });
       let shot = false;
       const upload = await whileResponsive(page, async () => {
@@ -156,11 +149,11 @@ describe('transfers from the file pane of node 518839', () => {
           () => progressOf(page, name),
           (done) => expect(done).toBeGreaterThan(0.3),
         ).catch(() => undefined);
-        if ((await transferRow(page, name, 'Running').count()) > 0) {
+        if ((await transferRow(page, name, 'Running', 'Upload').count()) > 0) {
           await screenshot(page, 'transfers-4-active-and-done');
           shot = true;
         }
-        await shown(transferRow(page, name, 'Done'));
+        await shown(transferRow(page, name, 'Done', 'Upload'));
       });
       expect(await sha256(join(nodeHome, name))).toBe(await sha256(file));
       const measurement = {
@@ -195,14 +188,16 @@ describe('transfers from the file pane of node 518839', () => {
         // The browser streams the files to the host first, and the pane says so meanwhile.
         await visible(page.getByRole('progressbar', { name: 'Reading the dropped files' }));
         await screenshot(page, 'transfers-staging-5000-files');
-        await shown(transferRow(page, 'five-thousand'));
+        await shown(transferRow(page, 'five-thousand', '', 'Upload'));
       });
       const upload = await whileResponsive(page, async () => {
-        await shown(transferRow(page, 'five-thousand', 'Done'));
+        await shown(transferRow(page, 'five-thousand', 'Done', 'Upload'));
       });
       await visible(fileRow(page, 'five-thousand'));
       await showScreen(page, 'transfers-5-folder-done');
-      expect(await transferRow(page, 'five-thousand', 'Done').innerText()).toMatch(/5000\/5000 files/);
+      expect(await transferRow(page, 'five-thousand', 'Done', 'Upload').innerText()).toMatch(
+        /5000\/5000 files/,
+      );
       const remote = join(nodeHome, 'five-thousand');
       const names = filesUnder(folder);
       expect(names).toHaveLength(5000);

@@ -1,5 +1,5 @@
 import { RawSession, clientSocket } from '@enscale-ssh/ssh2-internals/testing';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type ssh2 from 'ssh2';
@@ -9,7 +9,7 @@ import { runLimited } from './support/fuzzKit.ts';
 import { Random, mib } from './support/random.ts';
 import { SandboxProcess } from './support/SandboxProcess.ts';
 import type { MemorySample } from './support/sandboxProtocol.ts';
-import { exec, login, logout } from './support/sshClient.ts';
+import { exec, loggedIn, logout } from './support/sshClient.ts';
 
 /**
  * Channel requests in orders no well-behaved client sends — exec before pty, window-change before
@@ -58,16 +58,7 @@ describe('channel requests in odd orders', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function connect(username = `${SHOP_APACHE}-${DEMO_UID}`): Promise<ssh2.Client> {
-    const result = await login({
-      address: sandbox.address,
-      username,
-      privateKey: readFileSync(key.privatePath),
-      hostKeys: sandbox.hostKeys,
-    });
-    if (!('client' in result)) throw result.error;
-    return result.client;
-  }
+  const connect = (username = `${SHOP_APACHE}-${DEMO_UID}`) => loggedIn(sandbox, key.privatePath, username);
 
   /** The connection still carries a normal command after whatever was done on it. */
   async function stillWorks(client: ssh2.Client): Promise<void> {

@@ -6,7 +6,7 @@ import type ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_UID, SHOP_APACHE, makeKey, type UserKey } from '../ssh/helpers.ts';
 import { SandboxProcess } from './support/SandboxProcess.ts';
-import { exec, forward, login, logout } from './support/sshClient.ts';
+import { exec, forward, loggedIn, login, logout } from './support/sshClient.ts';
 
 /**
  * Channels the gateway refuses: unknown channel types, reverse forwards, forwards to odd targets,
@@ -29,16 +29,7 @@ describe('refused channels', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
-  async function connect(): Promise<ssh2.Client> {
-    const result = await login({
-      address: sandbox.address,
-      username: `${SHOP_APACHE}-${DEMO_UID}`,
-      privateKey: readFileSync(key.privatePath),
-      hostKeys: sandbox.hostKeys,
-    });
-    if (!('client' in result)) throw result.error;
-    return result.client;
-  }
+  const connect = () => loggedIn(sandbox, key.privatePath, `${SHOP_APACHE}-${DEMO_UID}`);
 
   /** The connection still carries a normal command after whatever was done on it. */
   async function stillWorks(client: ssh2.Client): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import ssh2 from 'ssh2';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { GatewayAddress } from '../../../src/ssh/GatewayServer.ts';
 
@@ -209,4 +210,20 @@ export class Terminal {
   close(): void {
     this.channel.close();
   }
+}
+
+/** Logs in as `username` with the key at `privatePath` and returns the ready client; throws if refused. */
+export async function loggedIn(
+  gateway: { address: GatewayAddress; hostKeys: readonly string[] },
+  privatePath: string,
+  username: string,
+): Promise<ssh2.Client> {
+  const result = await login({
+    address: gateway.address,
+    username,
+    privateKey: readFileSync(privatePath),
+    hostKeys: gateway.hostKeys,
+  });
+  if (!('client' in result)) throw result.error;
+  return result.client;
 }
