@@ -12,11 +12,7 @@ let api: string;
 let keysDir: string;
 
 /** A fresh OpenSSH key pair from ssh-keygen, as a user would paste it. */
-function makeKey(
-  type: 'ed25519' | 'rsa' | 'ecdsa',
-  name: string,
-  bits?: number,
-): { pub: string; priv: string } {
+function makeKey(type: 'ed25519' | 'rsa' | 'ecdsa', name: string, bits?: number) {
   const key = makeUserKey(keysDir, name, type, bits);
   return { pub: key.publicKey, priv: readFileSync(key.privatePath, 'utf8') };
 }
