@@ -192,6 +192,20 @@ export async function openPage(page: Page, name: 'Keys' | 'Settings'): Promise<L
   return visible(page.getByRole('region', { name, exact: true }));
 }
 
+/**
+ * The names of the keys on this device, as the Keys page lists them once it has loaded them (the
+ * table's empty state says "Loading…" until then, in a row of its own).
+ */
+export async function localKeyNames(page: Page): Promise<string[]> {
+  const headers = page.getByRole('grid', { name: 'Keys on this device' }).getByRole('rowheader');
+  let names: string[] = [];
+  await eventually(
+    async () => (names = await headers.allInnerTexts()),
+    (value) => expect(value.length > 0 && !value.includes('Loading…')).toBe(true),
+  );
+  return names;
+}
+
 /** What the page last put on the clipboard (the context may read it: see startApp's permissions). */
 export function readClipboard(page: Page): Promise<string> {
   // Runs in the page; this file compiles for Node, without the DOM's types.

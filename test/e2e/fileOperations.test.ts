@@ -2,27 +2,18 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  completeFirstRun,
-  eventually,
-  setRenderer,
-  startApp,
-  terminal,
-  typeIn,
-  visible,
-  waitForScreen,
-  type AppUnderTest,
-} from './appUnderTest.ts';
+import { completeFirstRun, eventually, startApp, visible, type AppUnderTest } from './appUnderTest.ts';
 import { dropZone, fileRow, pane, transferRow } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
 import { dropFiles } from './dropFiles.ts';
+import { randomFile, sha256 } from '../core/transfers/transferTestKit.ts';
 
 /*
- * What a user does to files through the pane's menus and dialogs: rename, edit, delete (and
- * change their mind), the answers to "File already exists" in both directions, and an SQL export.
+ * What a user does to files through the pane's menus and dialogs: download, rename, edit, delete
+ * (and change their mind), and each answer to "File already exists" in both directions, once or
+ * for a whole batch. (The SQL export is in sqlExport.test.ts.)
  * Every result is checked where it lands: in the node's home on this machine (each sandbox node's
  * sshd runs here) or in the local folder.
  */
@@ -36,7 +27,6 @@ beforeAll(async () => {
   local = await mkdtemp(join(tmpdir(), 'e2e-file-ops-'));
   nodeHome = app.nodeHome(518839);
   await completeFirstRun(app.page);
-  await setRenderer(app.page, 'DOM');
   await app.page.getByRole('button', { name: 'Open files on node 518839' }).click();
   await visible(fileRow(app.page, 'README'));
 });
@@ -57,7 +47,37 @@ async function act(page: Page, name: string, action: string): Promise<void> {
   await page.getByRole('menuitem', { name: action, exact: true }).click();
 }
 
+/** Downloads the selected entries (the toolbar's Download) into the local `folder`, as typed. */
+async function downloadSelected(page: Page, title: string, folder: string, shot?: string): Promise<void> {
+  await pane(page).getByRole('button', { name: 'Download', exact: true }).click();
+  const dialog = await visible(page.getByRole('dialog', { name: title }));
+  await dialog.getByLabel('To the local folder').fill(folder);
+  if (shot) await showScreen(page, shot);
+  await dialog.getByRole('button', { name: 'Download' }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Answers the "File already exists" dialog; with `all`, for every conflict of its transfer. */
+async function answer(page: Page, choice: 'Skip' | 'Overwrite' | 'Keep both', all = false): Promise<void> {
+  const dialog = await visible(page.getByRole('alertdialog', { name: 'File already exists' }));
+  if (all) await dialog.getByRole('checkbox', { name: /Apply to all conflicts/ }).check({ force: true });
+  await dialog.getByRole('button', { name: choice }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
 describe('file operations on node 518839', () => {
+  it('downloads a binary file into a local folder, byte for byte', async () => {
+    const { page } = app;
+    await randomFile(join(nodeHome, 'backup.bin'), 3 * 1024 * 1024 + 17);
+    await refresh(page);
+    const into = join(local, 'downloads');
+    mkdirSync(into);
+    await fileRow(page, 'backup.bin').click();
+    await downloadSelected(page, 'Download backup.bin', into, 'files-download');
+    await visible(transferRow(page, 'backup.bin', 'Done', 'Download'));
+    expect(await sha256(join(into, 'backup.bin'))).toBe(await sha256(join(nodeHome, 'backup.bin')));
+  });
+
   it('renames a file, refusing a name with a slash first', async () => {
     const { page } = app;
     writeFileSync(join(nodeHome, 'draft.txt'), 'the draft\n');
@@ -117,18 +137,13 @@ describe('file operations on node 518839', () => {
     await refresh(page);
     const mine = join(local, 'notes.md');
     writeFileSync(mine, 'from this computer\n');
-    const answer = async (choice: 'Skip' | 'Overwrite') => {
-      const dialog = await visible(page.getByRole('alertdialog', { name: 'File already exists' }));
-      await dialog.getByRole('button', { name: choice }).click();
-      await dialog.waitFor({ state: 'detached' });
-    };
 
     await dropFiles(dropZone(page), [mine]);
-    await answer('Skip');
+    await answer(page, 'Skip');
     await visible(transferRow(page, 'notes.md', 'Skipped', 'Upload'));
     expect(readFileSync(join(nodeHome, 'notes.md'), 'utf8')).toBe('on the node\n');
     await dropFiles(dropZone(page), [mine]);
-    await answer('Overwrite');
+    await answer(page, 'Overwrite');
     await eventually(
       async () => readFileSync(join(nodeHome, 'notes.md'), 'utf8'),
       (text) => expect(text).toBe('from this computer\n'),
@@ -143,45 +158,76 @@ describe('file operations on node 518839', () => {
       await dialog.getByRole('button', { name: 'Download' }).click();
     };
     await download();
-    await answer('Skip');
+    await answer(page, 'Skip');
     await visible(transferRow(page, 'notes.md', 'Skipped', 'Download'));
     expect(readFileSync(mine, 'utf8')).toBe('from this computer\n');
     await download();
-    await answer('Overwrite');
+    await answer(page, 'Overwrite');
     await eventually(
       async () => readFileSync(mine, 'utf8'),
       (text) => expect(text).toBe('changed on the node\n'),
     );
   });
-});
 
-describe('SQL export from the database node 518840', () => {
-  it('writes the database’s tables and rows to the file chosen', async () => {
+  it('deletes a file only once confirmed', async () => {
     const { page } = app;
-    const database = app.web.ready.sandbox!.database!.name;
-    await page.getByRole('button', { name: 'Open terminal on node 518840' }).click();
-    const term = terminal(page, 'Terminal on node 518840');
-    await visible(page.getByRole('tab', { name: /518840.*\(connected\)/ }));
-    await typeIn(
-      term,
-      `mysql -e "DROP TABLE IF EXISTS e2e_export; CREATE TABLE e2e_export (id INT PRIMARY KEY, word VARCHAR(10)); INSERT INTO e2e_export VALUES (1, 'one'), (2, 'two')" ${database} && echo created-$((6*7))\r`,
-    );
-    await waitForScreen(term, /^created-42$/m);
+    writeFileSync(join(nodeHome, 'obsolete.log'), 'old lines\n');
+    await refresh(page);
+    await act(page, 'obsolete.log', 'Delete');
+    let confirm = await visible(page.getByRole('alertdialog', { name: 'Delete obsolete.log?' }));
+    expect(await confirm.innerText()).toContain(join(nodeHome, 'obsolete.log'));
+    await showScreen(page, 'files-delete-file');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(readFileSync(join(nodeHome, 'obsolete.log'), 'utf8')).toBe('old lines\n');
 
-    await page.getByRole('button', { name: 'More actions for node 518840' }).click();
-    await page.getByRole('menuitem', { name: 'Export SQL from node 518840' }).click();
-    const dialog = await visible(page.getByRole('dialog', { name: 'Export SQL from node 518840' }));
-    expect(await dialog.getByLabel('Database').inputValue()).toBe(database);
-    // Compressed, as the dialog offers by default.
-    const file = join(local, 'shop-export.sql.gz');
-    await dialog.getByLabel('Save to (a file on this computer)').fill(file);
-    await showScreen(page, 'sql-export-dialog');
-    await dialog.getByRole('button', { name: 'Export' }).click();
-    await visible(dialog.getByRole('status').filter({ hasText: /^Exported/ }));
-    await showScreen(page, 'sql-export-done');
-    await dialog.getByRole('button', { name: 'Close' }).click();
-    const dump = gunzipSync(readFileSync(file)).toString('utf8');
-    expect(dump).toContain('CREATE TABLE `e2e_export`');
-    expect(dump).toMatch(/INSERT INTO `e2e_export` VALUES\s*\(1,'one'\),\s*\(2,'two'\)/);
+    await act(page, 'obsolete.log', 'Delete');
+    confirm = await visible(page.getByRole('alertdialog', { name: 'Delete obsolete.log?' }));
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await fileRow(page, 'obsolete.log').waitFor({ state: 'detached' });
+    expect(existsSync(join(nodeHome, 'obsolete.log'))).toBe(false);
+    // Only that file: its neighbours are still there.
+    expect(existsSync(join(nodeHome, 'README.txt'))).toBe(true);
+  });
+
+  it('keeps both on download, saving the node’s file under the next free name', async () => {
+    const { page } = app;
+    const into = join(local, 'keep-both');
+    mkdirSync(into);
+    writeFileSync(join(into, 'photo.jpg'), 'the local photo');
+    writeFileSync(join(into, 'photo (1).jpg'), 'an earlier copy');
+    await randomFile(join(nodeHome, 'photo.jpg'), 64 * 1024);
+    await refresh(page);
+    await fileRow(page, 'photo.jpg').click();
+    await downloadSelected(page, 'Download photo.jpg', into);
+    const dialog = await visible(page.getByRole('alertdialog', { name: 'File already exists' }));
+    expect(await dialog.innerText()).toContain(join(into, 'photo.jpg'));
+    await showScreen(page, 'files-conflict-download');
+    await answer(page, 'Keep both');
+    await visible(transferRow(page, 'photo.jpg', 'Done', 'Download'));
+    expect(await sha256(join(into, 'photo (2).jpg'))).toBe(await sha256(join(nodeHome, 'photo.jpg')));
+    expect(readFileSync(join(into, 'photo.jpg'), 'utf8')).toBe('the local photo');
+    expect(readFileSync(join(into, 'photo (1).jpg'), 'utf8')).toBe('an earlier copy');
+  });
+
+  it('answers once for the whole batch with “Apply to all”', async () => {
+    const { page } = app;
+    const into = join(local, 'batch');
+    mkdirSync(into);
+    for (const name of ['alpha.txt', 'beta.txt']) {
+      writeFileSync(join(into, name), `local ${name}\n`);
+      writeFileSync(join(nodeHome, name), `node ${name}\n`);
+    }
+    await refresh(page);
+    await fileRow(page, 'alpha.txt').click();
+    await fileRow(page, 'beta.txt').click({ modifiers: ['Control'] });
+    await downloadSelected(page, 'Download 2 items', into);
+    await answer(page, 'Overwrite', true);
+    await visible(transferRow(page, 'alpha.txt', 'Done', 'Download'));
+    await visible(transferRow(page, 'beta.txt', 'Done', 'Download'));
+    for (const name of ['alpha.txt', 'beta.txt'])
+      expect(readFileSync(join(into, name), 'utf8')).toBe(`node ${name}\n`);
+    // Both are done, so no second question can still come.
+    expect(await page.getByRole('alertdialog', { name: 'File already exists' }).count()).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completeFirstRun,
+  localKeyNames,
   openPage,
   startApp,
   terminal,
@@ -49,7 +50,7 @@ describe('first run, from an empty profile to a node terminal', () => {
     // The key made on first run, kept on this device and on the dashboard.
     await openPage(page, 'Keys');
     const local = page.getByRole('grid', { name: 'Keys on this device' });
-    const [firstRunKey] = await local.getByRole('rowheader').allInnerTexts();
+    const [firstRunKey] = await localKeyNames(page);
     expect(firstRunKey).toBeTruthy();
     await visible(local.getByRole('row').filter({ hasText: firstRunKey! }).getByText('On the dashboard'));
     await showScreen(page, 'keys-after-first-run');

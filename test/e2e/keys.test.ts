@@ -5,6 +5,7 @@ import { keyPart, puttygen, scratch, sshKeygen, type Scratch } from '../core/key
 import {
   completeFirstRun,
   eventually,
+  localKeyNames,
   openPage,
   readClipboard,
   setRenderer,
@@ -87,7 +88,7 @@ describe('the keys page', () => {
   it('generates a key that goes to the dashboard and opens a terminal without the first-run key', async () => {
     const { page } = app;
     await openPage(page, 'Keys');
-    const [firstRunKey] = await localTable(page).getByRole('rowheader').allInnerTexts();
+    const [firstRunKey] = await localKeyNames(page);
     expect(firstRunKey).toBeTruthy();
     await visible(localRow(page, firstRunKey!).getByText('On the dashboard'));
     await showScreen(page, 'keys-1-list');

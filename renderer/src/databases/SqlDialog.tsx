@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Button, Checkbox, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { DatabaseCredentials, SqlProgress, SqlResult } from '../../../shared/src/databases.ts';
@@ -52,9 +52,15 @@ export function SqlDialog(props: {
   const { busy, error, run } = useAction();
   const [controller, setController] = useState<AbortController>();
 
+  // The keychain may answer after the user has begun typing: what they typed wins.
+  const typed = useRef(false);
+  const edit = (change: Partial<DatabaseCredentials>) => {
+    typed.current = true;
+    setCredentials((c) => ({ ...c, ...change }));
+  };
   useEffect(() => {
     core.databases.savedCredentials(credentialsKey(sql)).then(
-      (saved) => saved && setCredentials(saved),
+      (saved) => saved && !typed.current && setCredentials(saved),
       () => undefined,
     );
   }, [core, sql]);
@@ -116,14 +122,14 @@ export function SqlDialog(props: {
             <Field
               label="Database"
               value={credentials.database}
-              onChange={(database) => setCredentials((c) => ({ ...c, database }))}
+              onChange={(database) => edit({ database })}
               isRequired
             />
             <div className="row">
               <Field
                 label="User"
                 value={credentials.user}
-                onChange={(user) => setCredentials((c) => ({ ...c, user }))}
+                onChange={(user) => edit({ user })}
                 isRequired
                 autoComplete="off"
               />
@@ -131,7 +137,7 @@ export function SqlDialog(props: {
                 label="Password"
                 type="password"
                 value={credentials.password}
-                onChange={(password) => setCredentials((c) => ({ ...c, password }))}
+                onChange={(password) => edit({ password })}
                 autoComplete="off"
               />
             </div>

@@ -135,7 +135,12 @@ function DeleteEntriesDialog(props: {
       }}
       onClose={props.onClose}
     >
-      <p>This deletes them on node {props.nodeId}, folders with everything in them. It cannot be undone.</p>
+      <p>
+        {entries.length === 1 && entries[0]?.type !== 'directory'
+          ? `This deletes it on node ${props.nodeId}.`
+          : `This deletes them on node ${props.nodeId}, folders with everything in them.`}{' '}
+        It cannot be undone.
+      </p>
       <ul className="delete-list">
         {entries.slice(0, 10).map((e) => (
           <li key={e.path}>
