@@ -98,8 +98,9 @@ describe('SQL export from the database node 518840', () => {
     expect(await dialog.getByLabel('Database').inputValue()).toBe(database);
     expect(await dialog.getByLabel('User').inputValue()).toBe(app.web.ready.sandbox!.database!.user);
     const file = join(local, 'shop.sql');
+    // A name ending in .sql turns compression off: a .sql file never holds gzip data.
     await dialog.getByLabel('Save to (a file on this computer)').fill(file);
-    await dialog.getByRole('checkbox', { name: 'Compress (gzip)' }).uncheck({ force: true });
+    expect(await dialog.getByRole('checkbox', { name: 'Compress (gzip)' }).isChecked()).toBe(false);
     await showScreen(page, 'sql-export-plain');
     await dialog.getByRole('button', { name: 'Export' }).click();
     const status = await visible(dialog.getByRole('status').filter({ hasText: /^Exported/ }));
@@ -126,12 +127,16 @@ describe('SQL export from the database node 518840', () => {
     expect(await mariadb(ROWS)).toBe(before);
   });
 
-  it('compresses the export with gzip, as it offers by default', async () => {
+  it('compresses with gzip by default, and a typed .sql name follows the box', async () => {
     const { page } = app;
     const dialog = await openExport(page);
     expect(await dialog.getByRole('checkbox', { name: 'Compress (gzip)' }).isChecked()).toBe(true);
+    // Typed as .sql, then compressed: the name follows the box.
+    const path = dialog.getByLabel('Save to (a file on this computer)');
+    await path.fill(join(local, 'shop.sql'));
+    await dialog.getByRole('checkbox', { name: 'Compress (gzip)' }).check({ force: true });
     const file = join(local, 'shop.sql.gz');
-    await dialog.getByLabel('Save to (a file on this computer)').fill(file);
+    expect(await path.inputValue()).toBe(file);
     await dialog.getByRole('button', { name: 'Export' }).click();
     await visible(dialog.getByRole('status').filter({ hasText: /^Exported/ }));
     await dialog.getByRole('button', { name: 'Close' }).click();

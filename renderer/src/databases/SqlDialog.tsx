@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { gzipOfPath, withCompression } from './exportPath.ts';
 import { Button, Checkbox, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { DatabaseCredentials, SqlProgress, SqlResult } from '../../../shared/src/databases.ts';
@@ -146,11 +147,24 @@ export function SqlDialog(props: {
                 <Field
                   label="Save to (a file on this computer)"
                   value={exportFile.path}
-                  onChange={exportFile.setPath}
+                  onChange={(path) => {
+                    exportFile.setPath(path);
+                    const compressed = gzipOfPath(path);
+                    if (compressed !== undefined) setGzip(compressed);
+                  }}
                   isRequired
                   placeholder={exportFile.placeholder}
                 />
-                <Checkbox isSelected={gzip} onChange={setGzip} className="checkbox">
+                <Checkbox
+                  isSelected={gzip}
+                  onChange={(compressed) => {
+                    setGzip(compressed);
+                    // A name the user typed keeps matching (the suggested one follows by itself).
+                    if (exportFile.path !== exportFile.placeholder)
+                      exportFile.setPath(withCompression(exportFile.path, compressed));
+                  }}
+                  className="checkbox"
+                >
                   <div className="box" aria-hidden="true" /> Compress (gzip)
                 </Checkbox>
               </>
