@@ -1,11 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeFirstRun, eventually, startApp, visible, type AppUnderTest } from './appUnderTest.ts';
-import { dropZone, fileRow, pane, transferRow } from './filePane.ts';
+import { eventually, visible, type AppUnderTest } from './appUnderTest.ts';
+import { dropZone, fileRow, pane, startOnFilePane, transferRow, type FilePaneSession } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
 import { dropFiles } from './dropFiles.ts';
 import { randomFile, sha256 } from '../core/transfers/transferTestKit.ts';
@@ -18,22 +16,16 @@ import { randomFile, sha256 } from '../core/transfers/transferTestKit.ts';
  * sshd runs here) or in the local folder.
  */
 
+let session: FilePaneSession;
 let app: AppUnderTest;
 let local: string;
 let nodeHome: string;
 
 beforeAll(async () => {
-  app = await startApp();
-  local = await mkdtemp(join(tmpdir(), 'e2e-file-ops-'));
-  nodeHome = app.nodeHome(518839);
-  await completeFirstRun(app.page);
-  await app.page.getByRole('button', { name: 'Open files on node 518839' }).click();
-  await visible(fileRow(app.page, 'README'));
+  session = await startOnFilePane('e2e-file-ops-');
+  ({ app, local, nodeHome } = session);
 });
-afterAll(async () => {
-  await app?.close();
-  if (local) await rm(local, { recursive: true, force: true });
-});
+afterAll(() => session?.stop());
 
 /** Shows the node's files again (the test changed them behind the pane's back). */
 async function refresh(page: Page): Promise<void> {

@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { completeFirstRun, startApp, visible, type AppUnderTest } from './appUnderTest.ts';
 
-/** The pieces of node 518839's file pane the end-to-end tests find by role and name. */
+/** Node 518839's file pane as the end-to-end tests open it and find its pieces by role and name. */
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -18,3 +22,30 @@ export const transferRow = (page: Page, name: string, state = '', direction?: 'U
   page.getByRole('listitem', {
     name: new RegExp(`^${direction ?? '(Upload|Download)'} ${escape(name)}, ${state}`),
   });
+
+/** The app after first run, node 518839's file pane open, and a local scratch folder. */
+export interface FilePaneSession {
+  app: AppUnderTest;
+  /** A local folder of this test file's own, removed by `stop`. */
+  local: string;
+  /** Node 518839's home on this machine: the sandbox runs each node's sshd here, in its own home. */
+  nodeHome: string;
+  stop(): Promise<void>;
+}
+
+export async function startOnFilePane(scratchPrefix: string): Promise<FilePaneSession> {
+  const app = await startApp();
+  const local = await mkdtemp(join(tmpdir(), scratchPrefix));
+  await completeFirstRun(app.page);
+  await app.page.getByRole('button', { name: 'Open files on node 518839' }).click();
+  await visible(fileRow(app.page, 'README'));
+  return {
+    app,
+    local,
+    nodeHome: app.nodeHome(518839),
+    stop: async () => {
+      await app.close();
+      await rm(local, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,20 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  completeFirstRun,
-  eventually,
-  saveMeasurement,
-  screenshot,
-  startApp,
-  visible,
-  type AppUnderTest,
-} from './appUnderTest.ts';
-import { dropZone, fileRow, transferRow } from './filePane.ts';
+import { eventually, saveMeasurement, screenshot, visible, type AppUnderTest } from './appUnderTest.ts';
+import { dropZone, fileRow, startOnFilePane, transferRow, type FilePaneSession } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
 import { dropFiles } from './dropFiles.ts';
 import { randomFile, sha256 } from '../core/transfers/transferTestKit.ts';
@@ -29,23 +20,16 @@ const BIG_LABEL = `${BIG_SIZE}${BIG_UNIT.toLowerCase()}`;
 /** A hang guard for the big transfers on a busy two-core machine, not a speed requirement. */
 const LONG = 900_000;
 
+let session: FilePaneSession;
 let app: AppUnderTest;
 let local: string;
-/** Node 518839's file tree: the sandbox runs each node's sshd on this machine, in its own home. */
 let nodeHome: string;
 
 beforeAll(async () => {
-  app = await startApp();
-  local = await mkdtemp(join(tmpdir(), 'e2e-transfers-'));
-  nodeHome = app.nodeHome(518839);
-  await completeFirstRun(app.page);
-  await app.page.getByRole('button', { name: 'Open files on node 518839' }).click();
-  await visible(fileRow(app.page, 'README'));
+  session = await startOnFilePane('e2e-transfers-');
+  ({ app, local, nodeHome } = session);
 });
-afterAll(async () => {
-  await app?.close();
-  if (local) await rm(local, { recursive: true, force: true });
-});
+afterAll(() => session?.stop());
 
 /** Waits longer than the UI's usual wait: for transfers of a GiB or of 5,000 files. */
 const shown = (locator: Locator) => visible(locator, LONG);

@@ -277,7 +277,8 @@ export class TransferEngine implements TransfersApi {
       const sftp = await this.session(request.target);
       const decide: Decide = async (conflict) => {
         if (entry.decision) return entry.decision;
-        const policy = request.conflict ?? this.conflictPolicy;
+        // Filled in when queued (`add`), from the request or the policy in force then.
+        const policy = request.conflict ?? 'ask';
         entry.decision =
           policy === 'ask'
             ? await this.questions.ask(entry.scope, { ...conflict, jobId: job.id }, signal)

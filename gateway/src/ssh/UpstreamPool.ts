@@ -308,8 +308,9 @@ export class UpstreamPool {
 function pinnedHostKey(openssh: string): { blob: Buffer; algorithms: ServerHostKeyAlgorithm[] } | undefined {
   try {
     const key = parsePublicKey(openssh);
-    const algorithms = hostKeyAlgorithmsFor([key.algorithm]);
-    return algorithms ? { blob: key.blob, algorithms } : undefined;
+    // A type the shared table does not list is asked for by its own name, as before.
+    const algorithms = hostKeyAlgorithmsFor([key.algorithm]) ?? [key.algorithm as ServerHostKeyAlgorithm];
+    return { blob: key.blob, algorithms };
   } catch {
     // An unparsable pin must refuse every key, never fall back to accepting one.
     return undefined;

@@ -1,11 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import ssh2, { type ClientChannel, type ServerChannel } from 'ssh2';
+import type { ClientChannel, ServerChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enlargeReceiveWindow } from '../src/channelWindow.ts';
+import { ssh2Pair, type Ssh2Pair } from './ssh2Pair.ts';
 
 const MiB = 1024 * 1024;
 /** ssh2 1.17's fixed window, which the enlarged one must exceed. */
@@ -19,18 +15,13 @@ const windows = (channel: ClientChannel | ServerChannel) =>
  * A real ssh2 client and server in this process: the server's channel counts what the client's
  * WINDOW_ADJUST messages allow it to send, so the enlarged window is checked from the sender's side.
  */
-let dir: string;
-let server: ssh2.Server;
-let client: ssh2.Client;
+let pair: Ssh2Pair;
 /** Server channels in the order their exec requests arrive. */
 const serverChannels: ServerChannel[] = [];
 const channelArrived: ((channel: ServerChannel) => void)[] = [];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'channel-window-'));
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host')]);
-  server = new ssh2.Server({ hostKeys: [readFileSync(join(dir, 'host'))] }, (connection) => {
-    connection.on('authentication', (context) => context.accept());
+  pair = await ssh2Pair((connection) =>
     connection.on('session', (accept) => {
       accept().on('exec', (acceptExec) => {
         const channel = acceptExec();
@@ -38,26 +29,11 @@ beforeAll(async () => {
         if (waiter) waiter(channel);
         else serverChannels.push(channel);
       });
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  client = new ssh2.Client();
-  await new Promise<void>((resolve, reject) => {
-    client.once('ready', resolve).once('error', reject);
-    client.connect({
-      host: '127.0.0.1',
-      port: (server.address() as AddressInfo).port,
-      username: 'test',
-      hostVerifier: () => true,
-    });
-  });
+    }),
+  );
 });
 
-afterAll(async () => {
-  client?.end();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => pair?.close());
 
 /** A client exec channel and the server's end of it. */
 async function openPair(): Promise<{ ours: ClientChannel; theirs: ServerChannel }> {
@@ -67,7 +43,7 @@ async function openPair(): Promise<{ ours: ClientChannel; theirs: ServerChannel 
     else channelArrived.push(resolve);
   });
   const ours = await new Promise<ClientChannel>((resolve, reject) =>
-    client.exec('stream', (error, channel) => (error ? reject(error) : resolve(channel))),
+    pair.client.exec('stream', (error, channel) => (error ? reject(error) : resolve(channel))),
   );
   return { ours, theirs: await theirs };
 }

@@ -6,8 +6,9 @@
 
 /** The compression a typed export path asks for by its ending; undefined when it says nothing. */
 export function gzipOfPath(path: string): boolean | undefined {
-  if (/\.gz$/i.test(path.trim())) return true;
-  if (/\.sql$/i.test(path.trim())) return false;
+  const name = path.trim();
+  if (/\.gz$/i.test(name)) return true;
+  if (/\.sql$/i.test(name)) return false;
   return undefined;
 }
 

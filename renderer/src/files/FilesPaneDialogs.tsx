@@ -3,6 +3,7 @@ import type { RemoteFileEntry } from '../../../shared/src/files.ts';
 import { useCore } from '../host/HostContext.tsx';
 import { ConfirmDialog, PromptDialog, TextEditorDialog } from '../ui/dialogs.tsx';
 import { DownloadDialog } from './DownloadDialog.tsx';
+import { isFolder } from './fileSort.ts';
 import { joinRemote, parentOf, parseMode, validEntryName } from './remotePath.ts';
 
 export type OpenDialog =
@@ -136,7 +137,7 @@ function DeleteEntriesDialog(props: {
       onClose={props.onClose}
     >
       <p>
-        {entries.length === 1 && entries[0]?.type !== 'directory'
+        {entries.length === 1 && entries[0] && !isFolder(entries[0])
           ? `This deletes it on node ${props.nodeId}.`
           : `This deletes them on node ${props.nodeId}, folders with everything in them.`}{' '}
         It cannot be undone.

@@ -56,7 +56,7 @@ export function useUploadDrop(options: {
   };
 
   /** For the pane's element: the drop zone (ui/useFileDrop), aimed at the folder row under the pointer. */
-  const drop = useFileDrop(
+  const { dragging, handlers } = useFileDrop(
     (dropped, droppedOn) => {
       setDropTarget(undefined);
       const folder = folderUnder(droppedOn) ?? path;
@@ -71,7 +71,6 @@ export function useUploadDrop(options: {
     (e: unknown) => notifier.error('Upload failed', errorMessage(e)),
     (under) => setDropTarget(folderUnder(under)),
   );
-  const { dragging, handlers } = drop;
 
   // A folder row is a target only while files are held over the pane.
   return { dragging, dropTarget: dragging ? dropTarget : undefined, staging, upload, handlers };

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useId, useState, type KeyboardEvent, type ReactNode } from 'react';
 import type { TerminalStatus } from '../terminal/TerminalConnection.ts';
 import type { Tab as TabModel, TabAction, TabList as TabListModel } from './tabList.ts';
 
@@ -35,7 +35,6 @@ export function TabStrip(props: {
   const { tabs, dispatch } = props;
   const prefix = useId();
   const [dragOver, setDragOver] = useState<string>();
-  const tabElements = useRef(new Map<string, HTMLDivElement>());
   if (tabs.tabs.length === 0) return <div className="tabs-empty">{props.empty}</div>;
 
   const activeId = tabs.activeId ?? tabs.tabs[0]?.id;
@@ -43,7 +42,7 @@ export function TabStrip(props: {
   const panelDomId = (id: string) => `${prefix}-panel-${id}`;
   const show = (id: string) => {
     dispatch({ type: 'activate', id });
-    tabElements.current.get(id)?.focus();
+    document.getElementById(tabDomId(id))?.focus();
   };
   const onKeyDown = (event: KeyboardEvent, index: number, id: string) => {
     const count = tabs.tabs.length;
@@ -84,10 +83,6 @@ export function TabStrip(props: {
                 aria-controls={panelDomId(tab.id)}
                 aria-keyshortcuts="Delete"
                 tabIndex={selected ? 0 : -1}
-                ref={(element) => {
-                  if (element) tabElements.current.set(tab.id, element);
-                  else tabElements.current.delete(tab.id);
-                }}
                 className={dragOver === tab.id ? 'tab-body drag-over' : 'tab-body'}
                 onClick={() => dispatch({ type: 'activate', id: tab.id })}
                 onKeyDown={(event) => onKeyDown(event, index, tab.id)}
@@ -127,7 +122,7 @@ export function TabStrip(props: {
         })}
       </div>
       {tabs.tabs.map((tab) => {
-        const active = tab.id === tabs.activeId;
+        const active = tab.id === activeId;
         return (
           <div
             key={tab.id}
