@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,9 +17,19 @@ import { HostKeys } from '../../../electron/core/ssh/HostKeys.ts';
  * (≥ 8.5) instead asks the server for the key types it already knows. Real ssh2 servers here.
  */
 let dir: string;
-const rsa = ssh2.utils.generateKeyPairSync('rsa', { bits: 2048 });
-const ed25519 = ssh2.utils.generateKeyPairSync('ed25519');
-const ecdsa = ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 });
+/*
+ * Keys made by ssh-keygen, as a server's are: ssh2's own generateKeyPairSync now and then writes an
+ * OpenSSH private key its own parser refuses ("Malformed OpenSSH private key", seen once in CI).
+ */
+const keyDir = mkdtempSync(join(tmpdir(), 'hostkey-type-keys-'));
+function keyPair(type: 'rsa' | 'ed25519' | 'ecdsa', bits?: number): { private: string; public: string } {
+  const file = join(keyDir, type);
+  execFileSync('ssh-keygen', ['-q', '-t', type, ...(bits ? ['-b', String(bits)] : []), '-N', '', '-f', file]);
+  return { private: readFileSync(file, 'utf8'), public: readFileSync(`${file}.pub`, 'utf8').trim() };
+}
+const rsa = keyPair('rsa', 2048);
+const ed25519 = keyPair('ed25519');
+const ecdsa = keyPair('ecdsa', 256);
 const servers: ssh2.Server[] = [];
 
 /** `type base64` of an OpenSSH public key line, as known_hosts holds it. */
@@ -68,6 +79,7 @@ beforeAll(() => {
 afterAll(async () => {
   await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   rmSync(dir, { recursive: true, force: true });
+  rmSync(keyDir, { recursive: true, force: true });
 });
 
 describe('a known host that answers with a key of another type', () => {
