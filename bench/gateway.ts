@@ -12,7 +12,7 @@ import { median, randomFile, run, sha256File, startSandbox, timed } from './supp
 interface Ready {
   api: string;
   gateway: { host: string; port: number; hostKey: { sha256: string; md5: string } } | null;
-  nodes: { id: number; host: string | null; port: number | null }[];
+  nodes: { id: number; host: string | null; port: number | null; user: string | null }[];
   data: string;
 }
 
@@ -166,7 +166,8 @@ export async function gatewayBenchmark(): Promise<Record<string, unknown>> {
         `[127.0.0.1]:${node.port} ${nodeHostKey}`,
       ].join('\n') + '\n',
     );
-    const me = userInfo().username;
+    // The node's own user: apache when the sandbox runs as root (isolated nodes).
+    const me = node.user ?? userInfo().username;
     const common = [
       '  HostName 127.0.0.1',
       `  UserKnownHostsFile ${knownHosts}`,

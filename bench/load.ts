@@ -120,7 +120,8 @@ export async function startLoadSandbox(
             hostKeySha256: stdout.split(' ')[1] ?? '',
             privateKeyPath: join(sandbox.dataDir, 'gateway', 'node_access_ed25519'),
           },
-          username: userInfo().username,
+          // The node's own user: apache/mysql when the sandbox runs as root (isolated nodes).
+          username: node.user ?? userInfo().username,
         };
       },
     };

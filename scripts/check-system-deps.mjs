@@ -20,6 +20,9 @@ const TOOLS = [
   ['rsync', 'rsync'],
   ['setpriv', 'util-linux'],
   ['prlimit', 'util-linux'],
+  ['unshare', 'util-linux'],
+  ['sudo', 'sudo'],
+  ['busybox', 'busybox'],
   ['script', 'bsdutils'],
   ['dbus-run-session', 'dbus-daemon'],
   ['dbus-send', 'dbus-bin'],
@@ -28,6 +31,8 @@ const TOOLS = [
   ['openssl', 'openssl'],
   ['psql', 'postgresql'],
   ['initdb', 'postgresql', [13, 14, 15, 16, 17, 18].map((v) => `/usr/lib/postgresql/${v}/bin/initdb`)],
+  ['postgres', 'postgresql', [13, 14, 15, 16, 17, 18].map((v) => `/usr/lib/postgresql/${v}/bin/postgres`)],
+  ['pg_isready', 'postgresql-client'],
 ];
 
 const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/sbin', '/usr/local/sbin'];

@@ -18,7 +18,9 @@ PACKAGES=(
   mariadb-client   # mysql / mariadb on the database node
   putty-tools      # plink, psftp, puttygen: PuTTY interop tests
   rsync            # rsync through the gateway
-  util-linux       # setpriv: sandbox servers stop when the sandbox dies; prlimit: a node's "full disk"
+  util-linux       # setpriv: sandbox servers stop when the sandbox dies; prlimit: a node's "full disk"; unshare: each node's own namespaces
+  sudo             # a node's limited sudo (its service's init script only), as on Enscale
+  busybox          # busybox httpd: the Apache node's web server (service httpd)
   bsdutils         # script: drives the gateway menu through a real pty
   dbus-daemon      # dbus-run-session: the private session bus scripts/with-keyring.sh starts for tests
   dbus-bin         # dbus-send: the keychain tests lock a keyring of their own

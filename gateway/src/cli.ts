@@ -73,15 +73,16 @@ function summary(ready: SandboxReady): string {
     '  Nodes:',
     ...ready.nodes.map(
       (node) =>
-        `    ${node.id}  ${node.envName.padEnd(8)} ${node.port === null ? 'stopped' : `sshd ${node.host}:${node.port}`}`,
+        `    ${node.id}  ${node.envName.padEnd(9)} ${node.port === null ? 'stopped' : `sshd ${node.host}:${node.port} as ${node.user}`}` +
+        (node.web ? `, web ${node.web}` : ''),
     ),
   ];
-  if (ready.database) {
+  for (const db of ready.databases) {
     lines.push(
-      `  Database node ${ready.database.node} (MariaDB):`,
-      `    Database: ${ready.database.name}`,
-      `    Login:    ${ready.database.user}`,
-      `    Password: ${ready.database.password}`,
+      `  Database node ${db.node} (${db.engine === 'mysql' ? 'MariaDB' : 'PostgreSQL'}):`,
+      `    Database: ${db.name}`,
+      `    Login:    ${db.user}`,
+      `    Password: ${db.password}`,
     );
   }
   if (ready.gateway) {

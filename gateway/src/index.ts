@@ -3,6 +3,7 @@ export {
   type SandboxOptions,
   type SandboxReady,
   type SandboxGatewayInfo,
+  type SandboxReadyDatabase,
   type SandboxReadyToken,
   type SandboxReadyUser,
 } from './sandbox/Sandbox.ts';

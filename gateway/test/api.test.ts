@@ -251,8 +251,10 @@ describe('environments', () => {
         nodes: { id: number }[];
       }[];
       const byName = Object.fromEntries(infos.map((info) => [info.env.envName, info]));
-      expect(Object.keys(byName).sort()).toEqual(['shop', 'staging']);
+      expect(Object.keys(byName).sort()).toEqual(['analytics', 'shop', 'staging']);
       expect(byName['shop']?.env.status).toBe(1);
+      expect(byName['analytics']?.env.status).toBe(1);
+      expect(byName['analytics']?.nodes.map((n) => n.id)).toEqual([518860]);
       expect(byName['staging']?.env.status).toBe(2);
       expect(byName['shop']?.nodes.map((n) => n.id)).toEqual([518839, 518840]);
     }

@@ -30,8 +30,9 @@ describe('as the real platform answers', () => {
     for (const lazy of ['true', 'TRUE']) {
       const reply = await callApi(api.base, `${ENV}/getenvs`, { session, lazy });
       const infos = reply.body['infos'] as Record<string, unknown>[];
-      expect(infos.map((info) => Object.keys(info))).toEqual([['env'], ['env']]);
+      expect(infos.map((info) => Object.keys(info))).toEqual([['env'], ['env'], ['env']]);
       expect(infos.map((info) => (info['env'] as { envName: string }).envName).sort()).toEqual([
+        'analytics',
         'shop',
         'staging',
       ]);
@@ -39,7 +40,9 @@ describe('as the real platform answers', () => {
     for (const params of [{ session }, { session, lazy: 'false' }] as Record<string, string>[]) {
       const full = await callApi(api.base, `${ENV}/getenvs`, params);
       const infos = full.body['infos'] as { nodes: { id: number }[]; nodeGroups: unknown[] }[];
-      expect(infos.flatMap((info) => info.nodes.map((n) => n.id)).sort()).toEqual([518839, 518840, 518850]);
+      expect(infos.flatMap((info) => info.nodes.map((n) => n.id)).sort()).toEqual([
+        518839, 518840, 518850, 518860,
+      ]);
       expect(infos.every((info) => info.nodeGroups.length > 0)).toBe(true);
     }
   });

@@ -34,12 +34,12 @@ describe('platform names reach the menu terminal without control characters', ()
       { rows: 40, cols: 120 },
       (c) => fx.processes.track(c),
     );
-    const top = await term.expect('Enter [0-4]: ');
+    const top = await term.expect('Enter [0-5]: ');
     expect(top).toContain(SHOWN);
     const at = term.mark();
-    // Environments are listed by name; the hostile one sorts first (2).
-    term.send('2\r');
-    const refused = await term.expect('Enter [0-4]: ', at);
+    // Environments are listed by name; the hostile one sorts after analytics (3).
+    term.send('3\r');
+    const refused = await term.expect('Enter [0-5]: ', at);
     expect(refused).toContain(`Environment '${SHOWN}' is stopped`);
     term.send('0\r');
     await term.exit;

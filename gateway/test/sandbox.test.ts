@@ -56,6 +56,17 @@ async function childrenOf(pid: number): Promise<number[]> {
   return out;
 }
 
+/** Every process below `pid`: the servers and what they run (a node's sshd, busybox httpd, postgres). */
+async function descendantsOf(pid: number): Promise<number[]> {
+  const direct = await childrenOf(pid);
+  return [...direct, ...(await Promise.all(direct.map(descendantsOf))).flat()];
+}
+
+const EXPECTED_SERVERS =
+  process.getuid?.() === 0
+    ? ['mariadbd', ...Array<string>(6).fill('unshare')]
+    : ['mariadbd', 'postgres', 'sshd', 'sshd', 'sshd', 'sshd', 'sshd'];
+
 /** The servers among them; the rest (tsx's esbuild service) must end with the sandbox too. */
 const servers = (pids: number[]): string[] =>
   pids
@@ -66,7 +77,8 @@ const servers = (pids: number[]): string[] =>
         return '';
       }
     })
-    .filter((name) => name === 'sshd' || name === 'mariadbd')
+    // Isolated nodes and PostgreSQL run under unshare (their own namespaces), their processes below it.
+    .filter((name) => ['sshd', 'mariadbd', 'unshare', 'postgres'].includes(name))
     .sort();
 
 const alive = (pid: number): boolean => {
@@ -93,7 +105,7 @@ describe('enscale-gateway sandbox', () => {
   const node = (id: number) => {
     const n = sandbox.ready.nodes.find((x) => x.id === id);
     if (!n?.host || !n.port) throw new Error(`node ${id} is not running`);
-    return { id, host: n.host, port: n.port, user: userInfo().username };
+    return { id, host: n.host, port: n.port, user: n.user! };
   };
 
   beforeAll(async () => {
@@ -128,11 +140,22 @@ describe('enscale-gateway sandbox', () => {
         user: 'shop',
         password: expect.stringMatching(/^[A-Za-z0-9]{12,}$/),
       },
+      databases: [
+        { node: 518840, engine: 'mysql', name: 'shop', user: 'shop', password: ready.database!.password },
+        {
+          node: 518860,
+          engine: 'postgresql',
+          name: 'analytics',
+          user: 'analytics',
+          password: expect.stringMatching(/^[A-Za-z0-9]{12,}$/),
+        },
+      ],
     });
     expect(ready.nodes.map((n) => [n.id, n.envName, n.port !== null])).toEqual([
       [518839, 'shop', true],
       [518840, 'shop', true],
       [518850, 'staging', false],
+      [518860, 'analytics', true],
       [518870, 'vault', true],
       [518900, 'blog', true],
     ]);
@@ -178,8 +201,12 @@ describe('enscale-gateway sandbox', () => {
     );
     expect(result.code).toBe(0);
     const [user, home, cwd] = result.stdout.trim().split('\n');
-    expect(user).toBe(node(518839).user);
-    expect(home).toBe(join(sandbox.ready.data, 'nodes', '518839', 'home'));
+    // Run as root (CI), nodes are isolated: the Apache node's own user and home, as on Enscale.
+    expect(user).toBe(process.getuid!() === 0 ? 'apache' : userInfo().username);
+    expect(node(518839).user).toBe(user);
+    expect(home).toBe(
+      process.getuid!() === 0 ? '/var/www' : join(sandbox.ready.data, 'nodes', '518839', 'home'),
+    );
     expect(cwd).toBe(home);
 
     const elsewhere = await sshToNode(sandbox.ready.data, node(518900), 'ls -a; cat mine.txt');
@@ -245,9 +272,10 @@ describe('enscale-gateway sandbox', () => {
   });
 
   it('stops every server on SIGTERM and removes its temp folder', async () => {
-    const pids = await childrenOf(sandbox.proc.pid!);
-    // sshd for 518839, 518840, 518870 and 518900, and mariadbd
-    expect(servers(pids)).toEqual(['mariadbd', 'sshd', 'sshd', 'sshd', 'sshd']);
+    const pids = await descendantsOf(sandbox.proc.pid!);
+    // sshd for 518839, 518840, 518860, 518870 and 518900 (each under unshare when isolated), PostgreSQL
+    // (under unshare too when root) and mariadbd
+    expect(servers(await childrenOf(sandbox.proc.pid!))).toEqual(EXPECTED_SERVERS);
     sandbox.proc.kill('SIGTERM');
     expect(await exited(sandbox.proc)).toBe(0);
     expect(await gone(pids)).toBe(true);
@@ -265,8 +293,10 @@ describe('enscale-gateway sandbox when killed outright', () => {
     expect((await callApi(ready.api, 'users/account/rest/getsshkeys', { session })).body.result).toBe(0);
     const management = await callApi(ready.api, 'management/account/rest/getsshkeys', { session });
     expect([management.status, management.body.result]).toEqual([404, 5]);
-    const pids = await childrenOf(proc.pid!);
-    expect(servers(pids)).toEqual(['mariadbd', 'sshd', 'sshd', 'sshd', 'sshd']);
+    const pids = await descendantsOf(proc.pid!);
+    expect(servers(await childrenOf(proc.pid!))).toEqual(EXPECTED_SERVERS);
+    // The nodes' own processes too: sshd as each namespace's pid 1, the Apache nodes' web servers.
+    expect(pids.length).toBeGreaterThan(EXPECTED_SERVERS.length + 5);
     proc.kill('SIGKILL');
     await exited(proc);
     expect(await gone(pids)).toBe(true);

@@ -67,6 +67,7 @@ describe('personal access tokens', () => {
     const envs = await callApi(base, `${ENV}/getenvs`, { session: token }, 'GET');
     expect(envs.body.result).toBe(0);
     expect((envs.body['infos'] as { env: { envName: string } }[]).map((i) => i.env.envName).sort()).toEqual([
+      'analytics',
       'shop',
       'staging',
     ]);

@@ -21,10 +21,11 @@ export interface PlatformProfile {
    */
   keyTypes?: readonly string[];
   /**
-   * The embedded sandbox only: its demo database (node, name, user, password), so the import dialog
-   * can offer them. A real platform never publishes credentials.
+   * The embedded sandbox only: its demo databases (node, name, user, password; MariaDB and
+   * PostgreSQL), so the import and export dialogs can offer them. A real platform never publishes
+   * credentials.
    */
-  demoDatabase?: { nodeId: number; database: string; user: string; password: string };
+  demoDatabases?: readonly { nodeId: number; database: string; user: string; password: string }[];
 }
 
 export const ENSCALE: PlatformProfile = {

@@ -14,12 +14,14 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformClient } from '../../electron/core/platform/PlatformClient.ts';
 import type { Environment } from '../../shared/src/platform.ts';
 import type { KeyInfo } from '../../shared/src/keys.ts';
 import type { TransferJob } from '../../shared/src/transfers.ts';
 import { cliCommand, json, runCli, runInPty } from './runCli.ts';
+import { nodeOwned } from '../core/support/nodeOwned.ts';
 
 /**
  * The enscale-ssh command as a script uses it: real processes, each with its own core reached through
@@ -125,7 +127,7 @@ describe('enscale-ssh', () => {
     const envs = await cli(['--json', 'envs']);
     expect(envs.code).toBe(0);
     const list = json<Environment[]>(envs);
-    expect(list.map((env) => env.envName)).toEqual(['shop', 'staging']);
+    expect(list.map((env) => env.envName)).toEqual(['analytics', 'shop', 'staging']);
     const ids = list.flatMap((env) => env.nodes.map((node) => node.id));
     expect(ids).toEqual(expect.arrayContaining([518839, 518840]));
     const text = await cli(['envs']);
@@ -222,6 +224,7 @@ describe('enscale-ssh', () => {
     utimesSync(local, stamp, stamp);
     const remotePart = join(nodeHome(518839), '.cli-resume.bin.enscale-part');
     writeFileSync(remotePart, data.subarray(0, 1024 * 1024));
+    nodeOwned(remotePart);
     utimesSync(remotePart, stamp, stamp);
     const put = await cli(['--json', 'put', '518839', local, 'cli-resume.bin']);
     expect(put.code).toBe(0);
@@ -278,6 +281,39 @@ describe('enscale-ssh', () => {
     );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^enscale-ssh: [^\n]*ERROR[^\n]*\n$/);
+  });
+
+  it('imports and exports SQL on the PostgreSQL node, and names psql’s error line', async () => {
+    const db = sandbox.ready.databases.find((entry) => entry.engine === 'postgresql')!;
+    expect(db.node).toBe(518860);
+    const dump = join(dir, 'pg-dump.sql.gz');
+    writeFileSync(
+      dump,
+      gzipSync(
+        'CREATE TABLE cli_pg (id int PRIMARY KEY, name text);\n' +
+          "COPY cli_pg (id, name) FROM stdin;\n1\tone\n2\ttwo\n3\tZoë O'Brien\n\\.\n",
+      ),
+    );
+    const args = (...rest: string[]) => [...rest, '--db', db.name, '--user', db.user];
+    const run = await cli(args('--json', 'sql', 'import', '518860', dump), `${db.password}\n`);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect((await sandbox.nodes.postgres.query('SELECT count(*) FROM cli_pg')).trim()).toBe('3');
+
+    const exported = join(dir, 'pg-export.sql');
+    const dumped = await cli(args('sql', 'export', '518860', exported), `${db.password}\n`);
+    expect(dumped.code).toBe(0);
+    // pg_dump's own output, rows as COPY data.
+    expect(readFileSync(exported, 'utf8')).toMatch(
+      /COPY public\.cli_pg \(id, name\) FROM stdin;\n1\tone\n2\ttwo\n3\tZoë O'Brien\n\\\.\n/,
+    );
+
+    const broken = join(dir, 'pg-broken.sql');
+    writeFileSync(broken, 'CREATE TABLE cli_pg_ok (id int);\nSELEKT 1;\n');
+    const refused = await cli(args('sql', 'import', '518860', broken), `${db.password}\n`);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^enscale-ssh: [^\n]*syntax error at or near "SELEKT"[^\n]*\n$/);
+    expect(refused.stderr).toMatch(/line 2/);
   });
 
   it('fails on an unpinned gateway with its fingerprint and how to pin it', async () => {

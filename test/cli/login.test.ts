@@ -97,7 +97,11 @@ describe('enscale-ssh login', () => {
     const env = { ENSCALE_SSH_TOKEN: token(0) };
     const envs = await runCli(profile, ['--json', 'envs'], undefined, env);
     expect(envs.code, envs.stderr).toBe(0);
-    expect(json<{ envName: string }[]>(envs).map((env) => env.envName)).toEqual(['shop', 'staging']);
+    expect(json<{ envName: string }[]>(envs).map((env) => env.envName)).toEqual([
+      'analytics',
+      'shop',
+      'staging',
+    ]);
     const showWith = await runCli(profile, ['platform', 'show'], undefined, env);
     expect(showWith.stdout).toContain(
       'Account:  demo@sandbox.local (uid 4856), access token from ENSCALE_SSH_TOKEN (not stored)',

@@ -56,7 +56,7 @@ describe('the core over the RPC', () => {
     expect(synced).toMatchObject({ added: true });
     expect(synced.deviceKeys.map((k) => k.id)).toContain(synced.key.id);
     const envs = await api.platform.environments();
-    expect(envs.environments.map((e) => e.envName)).toEqual(['shop', 'staging']);
+    expect(envs.environments.map((e) => e.envName)).toEqual(['analytics', 'shop', 'staging']);
   });
 
   it('asks about the gateway’s key once, then opens a node terminal', async () => {

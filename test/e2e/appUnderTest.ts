@@ -61,8 +61,10 @@ export interface AppUnderTest {
   browser: Browser;
   context: BrowserContext;
   page: Page;
-  /** A sandbox node's home folder on this machine (each node's sshd runs here, in its own home). */
+  /** A sandbox node's home folder on this machine, to check what the app did on the node. */
   nodeHome(nodeId: number): string;
+  /** The same folder as the node sees it: /var/www for the Apache node of an isolated (root) sandbox. */
+  nodeRemoteHome(nodeId: number): string;
   close(): Promise<void>;
 }
 
@@ -88,6 +90,15 @@ export async function startApp(): Promise<AppUnderTest> {
       context,
       page,
       nodeHome: (nodeId) => join(web.ready.sandbox!.data, 'nodes', String(nodeId), 'home'),
+      nodeRemoteHome: (nodeId) => {
+        const user = web.ready.sandbox!.nodes.find((node) => node.id === nodeId)?.user;
+        const homes: Record<string, string> = {
+          apache: '/var/www',
+          mysql: '/var/lib/mysql',
+          postgres: '/var/lib/pgsql',
+        };
+        return (user && homes[user]) ?? join(web.ready.sandbox!.data, 'nodes', String(nodeId), 'home');
+      },
       async close() {
         await browser?.close();
         await web.stop();

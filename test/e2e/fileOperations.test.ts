@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, visible, type AppUnderTest } from './appUnderTest.ts';
-import { dropZone, fileRow, pane, startOnFilePane, transferRow, type FilePaneSession } from './filePane.ts';
+import { fileRow, pane, startOnFilePane, transferRow, type FilePaneSession, dropOnPane } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
-import { dropFiles } from './dropFiles.ts';
 import { randomFile, sha256 } from '../core/transfers/transferTestKit.ts';
+import { nodeOwned } from '../core/support/nodeOwned.ts';
 
 /*
  * What a user does to files through the pane's menus and dialogs: download, rename, edit, delete
@@ -20,10 +20,17 @@ let session: FilePaneSession;
 let app: AppUnderTest;
 let local: string;
 let nodeHome: string;
+let remoteHome: string;
+
+/** Writes a file as the test's user; `nodeOwned` then gives it to the node's. */
+const writeTo = (path: string, text: string): string => {
+  writeFileSync(path, text);
+  return path;
+};
 
 beforeAll(async () => {
   session = await startOnFilePane('e2e-file-ops-');
-  ({ app, local, nodeHome } = session);
+  ({ app, local, nodeHome, remoteHome } = session);
 });
 afterAll(() => session?.stop());
 
@@ -72,7 +79,7 @@ describe('file operations on node 518839', () => {
 
   it('renames a file, refusing a name with a slash first', async () => {
     const { page } = app;
-    writeFileSync(join(nodeHome, 'draft.txt'), 'the draft\n');
+    nodeOwned(writeTo(join(nodeHome, 'draft.txt'), 'the draft\n'));
     await refresh(page);
     await act(page, 'draft.txt', 'Rename');
     const dialog = await visible(page.getByRole('dialog', { name: 'Rename draft.txt' }));
@@ -91,10 +98,12 @@ describe('file operations on node 518839', () => {
 
   it('edits a text file in place', async () => {
     const { page } = app;
-    writeFileSync(join(nodeHome, 'config.ini'), '[site]\ndebug = true\n');
+    nodeOwned(writeTo(join(nodeHome, 'config.ini'), '[site]\ndebug = true\n'));
     await refresh(page);
     await act(page, 'config.ini', 'Edit');
-    const dialog = await visible(page.getByRole('dialog', { name: `Edit ${join(nodeHome, 'config.ini')}` }));
+    const dialog = await visible(
+      page.getByRole('dialog', { name: `Edit ${join(remoteHome, 'config.ini')}` }),
+    );
     const contents = dialog.getByLabel('Contents');
     expect(await contents.inputValue()).toBe('[site]\ndebug = true\n');
     await contents.fill('[site]\ndebug = false\n');
@@ -108,6 +117,7 @@ describe('file operations on node 518839', () => {
     const { page } = app;
     mkdirSync(join(nodeHome, 'old-release', 'assets'), { recursive: true });
     writeFileSync(join(nodeHome, 'old-release', 'assets', 'app.js'), 'console.log(1);\n');
+    nodeOwned(join(nodeHome, 'old-release'));
     await refresh(page);
     await act(page, 'old-release', 'Delete');
     let confirm = await visible(page.getByRole('alertdialog', { name: 'Delete old-release?' }));
@@ -125,16 +135,16 @@ describe('file operations on node 518839', () => {
 
   it('overwrites or skips an existing file, as answered, on upload and on download', async () => {
     const { page } = app;
-    writeFileSync(join(nodeHome, 'notes.md'), 'on the node\n');
+    nodeOwned(writeTo(join(nodeHome, 'notes.md'), 'on the node\n'));
     await refresh(page);
     const mine = join(local, 'notes.md');
     writeFileSync(mine, 'from this computer\n');
 
-    await dropFiles(dropZone(page), [mine]);
+    await dropOnPane(page, [mine]);
     await answer(page, 'Skip');
     await visible(transferRow(page, 'notes.md', 'Skipped', 'Upload'));
     expect(readFileSync(join(nodeHome, 'notes.md'), 'utf8')).toBe('on the node\n');
-    await dropFiles(dropZone(page), [mine]);
+    await dropOnPane(page, [mine]);
     await answer(page, 'Overwrite');
     await eventually(
       async () => readFileSync(join(nodeHome, 'notes.md'), 'utf8'),
@@ -142,7 +152,7 @@ describe('file operations on node 518839', () => {
     );
 
     // Downloads into the folder that holds a notes.md of its own.
-    writeFileSync(join(nodeHome, 'notes.md'), 'changed on the node\n');
+    nodeOwned(writeTo(join(nodeHome, 'notes.md'), 'changed on the node\n'));
     const download = async () => {
       await act(page, 'notes.md', 'Download');
       const dialog = await visible(page.getByRole('dialog', { name: 'Download notes.md' }));
@@ -163,11 +173,11 @@ describe('file operations on node 518839', () => {
 
   it('deletes a file only once confirmed', async () => {
     const { page } = app;
-    writeFileSync(join(nodeHome, 'obsolete.log'), 'old lines\n');
+    nodeOwned(writeTo(join(nodeHome, 'obsolete.log'), 'old lines\n'));
     await refresh(page);
     await act(page, 'obsolete.log', 'Delete');
     let confirm = await visible(page.getByRole('alertdialog', { name: 'Delete obsolete.log?' }));
-    expect(await confirm.innerText()).toContain(join(nodeHome, 'obsolete.log'));
+    expect(await confirm.innerText()).toContain(join(remoteHome, 'obsolete.log'));
     await showScreen(page, 'files-delete-file');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     await confirm.waitFor({ state: 'detached' });
@@ -208,7 +218,7 @@ describe('file operations on node 518839', () => {
     mkdirSync(into);
     for (const name of ['alpha.txt', 'beta.txt']) {
       writeFileSync(join(into, name), `local ${name}\n`);
-      writeFileSync(join(nodeHome, name), `node ${name}\n`);
+      nodeOwned(writeTo(join(nodeHome, name), `node ${name}\n`));
     }
     await refresh(page);
     await fileRow(page, 'alpha.txt').click();

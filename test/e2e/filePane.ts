@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { dropFiles } from './dropFiles.ts';
 import { completeFirstRun, startApp, visible, type AppUnderTest } from './appUnderTest.ts';
 
 /** Node 518839's file pane as the end-to-end tests open it and find its pieces by role and name. */
@@ -12,6 +13,12 @@ export const pane = (page: Page) => page.getByRole('region', { name: 'Files on n
 
 /** Where files dropped on the pane (not on a folder row) go into the folder shown. */
 export const dropZone = (page: Page) => pane(page).locator('.files-table-host');
+
+/**
+ * Drops onto the pane's empty space below the rows, so the files go into the folder shown: the home
+ * of an Apache node starts with the webroot folder's row, where a drop near the top would land.
+ */
+export const dropOnPane = (page: Page, paths: string[]) => dropFiles(dropZone(page), paths, 'bottom');
 
 /** The row of the entry named `name`, exactly (not one whose name merely starts the same). */
 export const fileRow = (page: Page, name: string) =>
@@ -30,6 +37,8 @@ export interface FilePaneSession {
   local: string;
   /** Node 518839's home on this machine: the sandbox runs each node's sshd here, in its own home. */
   nodeHome: string;
+  /** The same folder as the node sees it (its paths in the pane and the dialogs). */
+  remoteHome: string;
   stop(): Promise<void>;
 }
 
@@ -43,6 +52,7 @@ export async function startOnFilePane(scratchPrefix: string): Promise<FilePaneSe
     app,
     local,
     nodeHome: app.nodeHome(518839),
+    remoteHome: app.nodeRemoteHome(518839),
     stop: async () => {
       await app.close();
       await rm(local, { recursive: true, force: true });

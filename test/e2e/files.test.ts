@@ -18,7 +18,7 @@ import {
   waitForScreen,
   type AppUnderTest,
 } from './appUnderTest.ts';
-import { fileRow, pane, transferRow } from './filePane.ts';
+import { fileRow, pane, transferRow, dropOnPane } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
 import { dropFiles } from './dropFiles.ts';
 import { sha256 } from '../core/transfers/transferTestKit.ts';
@@ -53,14 +53,37 @@ describe('the file pane of node 518839', () => {
     await page.getByRole('button', { name: 'Open files on node 518839' }).click();
     await visible(pane(page));
     await visible(fileRow(page, 'README'));
+    // The node's own paths, as on the platform: the Apache node's home is /var/www.
+    const crumbs = (await pane(page).locator('.crumbs').innerText()).replace(/\s+/g, ' ');
+    expect(crumbs).toMatch(/var\W+www/);
+    expect(crumbs).not.toMatch(/tmp|enscale-sandbox|nodes/);
     await showScreen(page, 'files-1-home');
+  });
+
+  it('uploads into the web root a file apache owns and its web server serves', async () => {
+    const { page } = app;
+    await fileRow(page, 'webroot').dblclick();
+    await visible(fileRow(page, 'ROOT'));
+    const file = join(local, 'hello.html');
+    writeFileSync(file, '<h1>uploaded by Enscale SSH</h1>\n');
+    await dropFiles(fileRow(page, 'ROOT'), [file]);
+    await visible(transferRow(page, 'hello.html', 'Done'));
+    // Owned on the node by the node's user (uid 48, apache), whoever runs the sandbox.
+    expect(statSync(join(nodeHome, 'webroot', 'ROOT', 'hello.html')).uid).toBe(48);
+    // The node's web server, busybox httpd running as apache, serves it.
+    const web = app.web.ready.sandbox!.nodes.find((node) => node.id === 518839)!.web!;
+    const reply = await fetch(`${web}/hello.html`);
+    expect(reply.status).toBe(200);
+    expect(await reply.text()).toBe('<h1>uploaded by Enscale SSH</h1>\n');
+    await pane(page).locator('.crumbs').getByText('www', { exact: true }).click();
+    await visible(fileRow(page, 'README'));
   });
 
   it('uploads a 50 MB file dropped from the desktop, byte for byte', async () => {
     const { page } = app;
     const file = join(local, 'drop-50mb.bin');
     writeFileSync(file, randomBytes(50 * 1024 * 1024));
-    await dropFiles(pane(page).locator('.files-table-host'), [file]);
+    await dropOnPane(page, [file]);
     await visible(transferRow(page, 'drop-50mb.bin', 'Done'));
     await visible(fileRow(page, 'drop-50mb.bin'));
     await showScreen(page, 'files-2-after-drop');
@@ -74,7 +97,7 @@ describe('the file pane of node 518839', () => {
     writeFileSync(join(folder, 'index.html'), '<h1>hello</h1>\n');
     writeFileSync(join(folder, 'css', 'site.css'), 'body { color: red }\n');
     writeFileSync(join(folder, 'css', 'vendor', 'lib.bin'), randomBytes(3 * 1024 * 1024 + 17));
-    await dropFiles(pane(page).locator('.files-table-host'), [folder]);
+    await dropOnPane(page, [folder]);
     await visible(transferRow(page, 'site', 'Done'));
     await visible(fileRow(page, 'site'));
     const remote = join(nodeHome, 'site');
@@ -148,7 +171,7 @@ describe('the file pane of node 518839', () => {
     await menu.getByRole('menuitem', { name: 'Copy path' }).click();
     await eventually(
       () => readClipboard(page),
-      (text) => expect(text).toBe(join(nodeHome, 'README.txt')),
+      (text) => expect(text).toBe(join(app.nodeRemoteHome(518839), 'README.txt')),
     );
   });
 
@@ -171,6 +194,7 @@ describe('the file pane of node 518839', () => {
 describe('SQL on the database node 518840', () => {
   it('imports a .sql.gz dropped on the node, creating its tables', async () => {
     const { page } = app;
+    const db = app.web.ready.sandbox!.database!;
     const rows = Array.from({ length: 1000 }, (_, i) => `(${i + 1}, 'item ${i + 1}')`).join(',\n');
     const dump = join(local, 'e2e-items.sql.gz');
     writeFileSync(
@@ -201,7 +225,8 @@ describe('SQL on the database node 518840', () => {
     await visible(page.getByRole('tab', { name: /518840.*\(connected\)/ }));
     await typeIn(
       term,
-      `mysql -B -N -e 'select count(*) from e2e_items; select count(*) from e2e_tags' ${app.web.ready.sandbox!.database!.name}\r`,
+      // As the node's user (mysql), with the database's own login, as on the platform.
+      `mysql -u ${db.user} -p${db.password} -B -N -e 'select count(*) from e2e_items; select count(*) from e2e_tags' ${db.name}\r`,
     );
     await waitForScreen(term, /^1000\s*\n3\s*$/m);
   });

@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, saveMeasurement, screenshot, visible, type AppUnderTest } from './appUnderTest.ts';
-import { dropZone, fileRow, startOnFilePane, transferRow, type FilePaneSession } from './filePane.ts';
+import { fileRow, startOnFilePane, transferRow, type FilePaneSession, dropOnPane } from './filePane.ts';
 import { showScreen } from './accessibility.ts';
-import { dropFiles } from './dropFiles.ts';
 import { randomFile, sha256 } from '../core/transfers/transferTestKit.ts';
 import { expectNoFreeze, whileResponsive } from './responsiveness.ts';
+import { nodeOwned } from '../core/support/nodeOwned.ts';
 
 const MiB = 1024 * 1024;
 /** The large upload's size: 1 GiB in every run; E2E_BIG_UPLOAD_MIB=6144 repeats it with a 6 GiB file. */
@@ -53,9 +53,10 @@ describe('transfers from the file pane of node 518839', () => {
   it('asks about an existing file and keeps both when told to', async () => {
     const { page } = app;
     writeFileSync(join(nodeHome, 'report.txt'), 'the node’s own report\n');
+    nodeOwned(join(nodeHome, 'report.txt'));
     const file = join(local, 'report.txt');
     writeFileSync(file, 'a newer report from this computer\n');
-    await dropFiles(dropZone(page), [file]);
+    await dropOnPane(page, [file]);
     const dialog = await visible(page.getByRole('alertdialog', { name: 'File already exists' }));
     await showScreen(page, 'transfers-conflict');
     await dialog.getByRole('button', { name: 'Keep both' }).click();
@@ -78,7 +79,7 @@ describe('transfers from the file pane of node 518839', () => {
       const name = 'cancel-768mb.bin';
       const file = join(local, name);
       await randomFile(file, 768 * MiB);
-      await dropFiles(dropZone(page), [file]);
+      await dropOnPane(page, [file]);
       // The browser stages the file with the host first; then the core uploads it.
       await shown(transferRow(page, name, 'Running', 'Upload'));
       await eventually(
@@ -124,7 +125,7 @@ describe('transfers from the file pane of node 518839', () => {
       // Two phases: the browser streams the file to the host's staging folder, then the core
       // uploads it over SFTP while the page shows progress.
       const staging = await whileResponsive(page, async () => {
-        await dropFiles(dropZone(page), [file]);
+        await dropOnPane(page, [file]);
         await shown(transferRow(page, name, '', 'Upload'));
       });
       let shot = false;
@@ -168,7 +169,7 @@ describe('transfers from the file pane of node 518839', () => {
         writeFileSync(join(dir, `file-${i}.bin`), randomBytes(100 + ((i * 37) % 4000)));
       }
       const staging = await whileResponsive(page, async () => {
-        await dropFiles(dropZone(page), [folder]);
+        await dropOnPane(page, [folder]);
         // The browser streams the files to the host first, and the pane says so meanwhile.
         await visible(page.getByRole('progressbar', { name: 'Reading the dropped files' }));
         await screenshot(page, 'transfers-staging-5000-files');

@@ -62,7 +62,7 @@ describe('platform API down', () => {
     service.events.on('signedOut', (event) => signedOut.push(event.reason));
     const online = await service.environments();
     expect(online.offline).toBe(false);
-    expect(online.environments.map((e) => e.envName)).toEqual(['shop', 'staging']);
+    expect(online.environments.map((e) => e.envName)).toEqual(['analytics', 'shop', 'staging']);
 
     const seen: Record<string, EnvironmentList> = {};
     for (const mode of ['refuse', 'hang', 'bad-gateway', 'truncated', 'reset'] as const) {

@@ -117,10 +117,10 @@ describe('the argument schemas of the contract', () => {
           label: 'c',
           apiUrl: 'https://x',
           gateway: { host: 'h', port: 22 },
-          demoDatabase: { nodeId: 1, database: 'd', user: 'u', password: 'p', host: 'evil' },
+          demoDatabases: [{ nodeId: 1, database: 'd', user: 'u', password: 'p', host: 'evil' }],
         },
       ],
-      'args[0].demoDatabase.host',
+      'args[0].demoDatabases[0].host',
     ],
     [
       'databases',

@@ -133,7 +133,7 @@ describe('the browser host in Chromium', () => {
       envName: string;
       nodes: number[];
     }[];
-    expect(result.map((env) => env.envName)).toEqual(['shop', 'staging']);
+    expect(result.map((env) => env.envName)).toEqual(['analytics', 'shop', 'staging']);
     expect(result.flatMap((env) => env.nodes)).toContain(518839);
 
     // The page's own module ran; the inline script did not, and Chromium says the policy stopped it.

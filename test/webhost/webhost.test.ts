@@ -85,7 +85,7 @@ describe('the browser host', () => {
     const key = await api.keys.generate({ name: 'Browser', bits: 2048 });
     expect(await api.platform.syncKey(key.id)).toMatchObject({ added: true });
     const envs = await api.platform.environments();
-    expect(envs.environments.map((env) => env.envName)).toEqual(['shop', 'staging']);
+    expect(envs.environments.map((env) => env.envName)).toEqual(['analytics', 'shop', 'staging']);
   });
 
   it('opens a terminal on node 518839 through the gateway, its output arriving as bytes', async () => {
@@ -154,7 +154,7 @@ describe('the browser host', () => {
     await expect(first.platform.current()).rejects.toBeInstanceOf(Cancelled);
 
     const second = await connectBrowserCore(rpc, web.token, { WebSocket: Socket });
-    expect((await second.platform.environments()).environments).toHaveLength(2);
+    expect((await second.platform.environments()).environments).toHaveLength(3);
     sockets[1]!.close();
   });
 

@@ -12,15 +12,11 @@ export function sandboxProfile(ready: SandboxReady): PlatformProfile {
     gatewayKey: { keyType: 'ssh-rsa', sha256: ready.gateway.hostKey.sha256 },
     // What this sandbox's gateway was started to accept (`--key-types`), so the app warns as it should.
     keyTypes: ready.gateway.keyTypes,
-    ...(ready.database
-      ? {
-          demoDatabase: {
-            nodeId: ready.database.node,
-            database: ready.database.name,
-            user: ready.database.user,
-            password: ready.database.password,
-          },
-        }
-      : {}),
+    demoDatabases: ready.databases.map(({ node, name, user, password }) => ({
+      nodeId: node,
+      database: name,
+      user,
+      password,
+    })),
   };
 }

@@ -37,15 +37,23 @@ export class ChildProcesses {
     command: string,
     args: readonly string[],
     logFile: string,
-    env?: NodeJS.ProcessEnv,
+    options: {
+      env?: NodeJS.ProcessEnv;
+      /**
+       * The signal the kernel sends when the sandbox dies. `unshare --fork` ignores TERM (it leaves
+       * signals to its child), so what runs under it needs KILL; unshare's --kill-child then ends
+       * the namespace's pid 1, and with it the namespace.
+       */
+      deathSignal?: 'TERM' | 'KILL';
+    } = {},
   ): Child {
     const fd = openSync(logFile, 'a', 0o600);
     const [file, argv] = this.useSetpriv
-      ? [SETPRIV, ['--pdeathsig', 'TERM', '--', command, ...args]]
+      ? [SETPRIV, ['--pdeathsig', options.deathSignal ?? 'TERM', '--', command, ...args]]
       : [command, args];
     let proc: ChildProcess;
     try {
-      proc = spawn(file, argv, { stdio: ['ignore', fd, fd], env: env ?? process.env });
+      proc = spawn(file, argv, { stdio: ['ignore', fd, fd], env: options.env ?? process.env });
     } finally {
       closeSync(fd);
     }

@@ -1,21 +1,17 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Child, ChildProcesses } from './ChildProcesses.ts';
+import { loadCredentials, type DatabaseCredentials } from './databaseCredentials.ts';
 import { freePort, waitForGreeting } from './network.ts';
 import type { SystemTools } from './systemTools.ts';
 
 const run = promisify(execFile);
 
-export interface DatabaseCredentials {
-  database: string;
-  user: string;
-  password: string;
-}
+export type { DatabaseCredentials } from './databaseCredentials.ts';
 
 export interface MariaDbServerOptions {
   /** The server's folder: data/, the socket, its option files. */
@@ -45,8 +41,13 @@ export class MariaDbServer {
 
   constructor(private readonly options: MariaDbServerOptions) {}
 
+  /** The socket's folder: an isolated database node sees it at /run/mysqld, where Debian's client looks. */
+  get socketDir(): string {
+    return join(this.options.dir, 'run');
+  }
+
   get socket(): string {
-    return join(this.options.dir, 'mysqld.sock');
+    return join(this.socketDir, 'mysqld.sock');
   }
 
   get port(): number | undefined {
@@ -62,7 +63,8 @@ export class MariaDbServer {
     return join(this.options.dir, 'client.cnf');
   }
 
-  async start(): Promise<DatabaseCredentials> {
+  /** Starts the server; on `port` when given (a restart keeps the port the nodes were told). */
+  async start(port?: number): Promise<DatabaseCredentials> {
     const { dir, tools, children, logFile } = this.options;
     if (this.socket.length > MAX_SOCKET_PATH) {
       throw new Error(
@@ -70,7 +72,8 @@ export class MariaDbServer {
       );
     }
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const credentials = await this.loadCredentials();
+    await mkdir(this.socketDir, { recursive: true, mode: 0o755 });
+    const credentials = await loadCredentials(dir, this.options.database, this.options.user);
     const dataDir = join(dir, 'data');
     // Its own temp folder: servers sharing /tmp collide on temporary-table names during bootstrap.
     const tmp = join(dir, 'tmp');
@@ -105,7 +108,7 @@ export class MariaDbServer {
       { mode: 0o600 },
     );
 
-    const port = await freePort();
+    const tcpPort = port ?? (await freePort());
     const child = children.start(
       'mariadbd',
       tools.path('mariadbd'),
@@ -113,7 +116,7 @@ export class MariaDbServer {
         '--no-defaults',
         `--datadir=${dataDir}`,
         `--socket=${this.socket}`,
-        `--port=${port}`,
+        `--port=${tcpPort}`,
         '--bind-address=127.0.0.1',
         `--pid-file=${join(dir, 'mariadbd.pid')}`,
         `--log-error=${logFile}`,
@@ -132,9 +135,20 @@ export class MariaDbServer {
       what: 'MariaDB',
     });
     this.child = child;
-    this.tcpPort = port;
+    this.tcpPort = tcpPort;
     this.credentials = credentials;
     return credentials;
+  }
+
+  /** Stops and starts the server on the same port, as `service … restart` on its node asks. */
+  async restart(): Promise<void> {
+    const port = this.tcpPort;
+    await this.stop();
+    await this.start(port);
+  }
+
+  get running(): boolean {
+    return this.child !== undefined && !this.child.hasExited();
   }
 
   async stop(): Promise<void> {
@@ -159,23 +173,6 @@ export class MariaDbServer {
       { timeout: 60_000 },
     );
     return stdout;
-  }
-
-  /** Generated once per data folder, like the mail the platform sends for a new database node. */
-  private async loadCredentials(): Promise<DatabaseCredentials> {
-    const file = join(this.options.dir, 'credentials.json');
-    if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as DatabaseCredentials;
-    const credentials: DatabaseCredentials = {
-      database: this.options.database,
-      user: this.options.user,
-      // Letters and digits only, so it needs no quoting in SQL, option files or shells.
-      password: randomBytes(24)
-        .toString('base64')
-        .replace(/[^A-Za-z0-9]/g, '')
-        .slice(0, 20),
-    };
-    await writeFile(file, JSON.stringify(credentials, null, 2), { mode: 0o600 });
-    return credentials;
   }
 
   private initSql({ database, user, password }: DatabaseCredentials): string {

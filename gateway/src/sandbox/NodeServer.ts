@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import type { NodeAccess } from '../store/types.ts';
 import type { Child, ChildProcesses } from './ChildProcesses.ts';
 import { freePort, isSshBanner, waitForGreeting } from './network.ts';
+import { nodeHostname, nodeProfile, type NodeProfile } from './nodeProfiles.ts';
+import type { NodeBind } from './nodeNamespace.ts';
+import { chownTree, prepareNodeRoot, NODE_ETC } from './nodeRoot.ts';
 import type { SystemTools } from './systemTools.ts';
 
 export interface NodeServerOptions {
@@ -29,6 +32,15 @@ export interface NodeServerOptions {
   children: ChildProcesses;
   tools: SystemTools;
   host?: string;
+  /**
+   * Run the node in namespaces of its own (needs root): its own root, service user, sudo and host
+   * name, as on Enscale. Otherwise its sshd runs as the sandbox's user on the host's filesystem.
+   */
+  isolated: boolean;
+  /** Host folders bound into an isolated node, e.g. a database's socket folder at /run/mysqld. */
+  binds?: readonly NodeBind[];
+  /** Environment variables every session of the node starts with (e.g. PGPORT). */
+  sessionEnv?: Readonly<Record<string, string>>;
 }
 
 /** Single-quotes a value for /bin/sh. */
@@ -38,18 +50,46 @@ const shellQuote = (value: string): string => `'${value.replace(/'/g, `'\\''`)}'
  * One sandbox node: a real OpenSSH sshd on loopback with its own host key, accepting only the
  * gateway's node-access key, and its own home folder.
  *
- * Every session passes through etc/session (sshd's ForceCommand), which moves into the node's
- * home and sets HOME, so each node keeps its own files although all nodes run as the user who
- * started the sandbox. For the same reason SFTP is served by sftp-server started in that home
- * (`-d`) rather than internal-sftp, which a ForceCommand would replace.
+ * Isolated (the sandbox runs as root), the node lives in mount, UTS and pid namespaces of its own
+ * (nodeRoot.ts): its sessions log in as the service's user (apache, mysql, postgres) into its home,
+ * see only the node's own files and the host's programs, and may `sudo` only the service's init
+ * script. Shared (any other user), every node runs as the sandbox's user and its home is a folder
+ * of the data folder.
+ *
+ * Either way every session passes through the session script (sshd's ForceCommand), which starts in
+ * the node's home with its limits; SFTP is served by sftp-server started there (`-d`) rather than
+ * internal-sftp, which a ForceCommand would replace.
  */
 export class NodeServer {
   private child: Child | undefined;
   private current: NodeAccess | undefined;
   private fileSizeLimit: number | undefined;
+  private readonly profile: NodeProfile;
+  private webPortNumber: number | undefined;
 
   constructor(private readonly options: NodeServerOptions) {
     this.fileSizeLimit = options.fileSizeLimit;
+    this.profile = nodeProfile(options.nodeType);
+  }
+
+  /** The node's host name, as the platform names it. */
+  get hostname(): string {
+    return nodeHostname(this.options.nodeId, this.options.envName);
+  }
+
+  /** The user a session logs in as: the service's own when isolated. */
+  get user(): string {
+    return this.options.isolated ? this.profile.user : userInfo().username;
+  }
+
+  /** Where sessions start, as the node sees it. */
+  get remoteHome(): string {
+    return this.options.isolated ? this.profile.home : this.home;
+  }
+
+  /** Where an isolated Apache node's web server (`service httpd`) listens on 127.0.0.1. */
+  get webPort(): number | undefined {
+    return this.webPortNumber;
   }
 
   get access(): NodeAccess | undefined {
@@ -68,12 +108,18 @@ export class NodeServer {
     const { dir, tools, children, nodeId } = this.options;
     const host = this.options.host ?? '127.0.0.1';
     const etc = join(dir, 'etc');
+    const isolated = this.options.isolated;
+    // Isolated, the node's user reads authorized_keys and runs the session script through /etc/enscale-node.
     await mkdir(etc, { recursive: true, mode: 0o700 });
+    await chmod(etc, isolated ? 0o711 : 0o700);
     await mkdir(this.home, { recursive: true, mode: 0o755 });
     const hostKey = await this.hostKey(etc);
     await this.writeHome();
-    await writeFile(join(etc, 'authorized_keys'), this.options.authorizedKey.trim() + '\n', { mode: 0o600 });
+    await writeFile(join(etc, 'authorized_keys'), this.options.authorizedKey.trim() + '\n', { mode: 0o644 });
+    await chmod(join(etc, 'authorized_keys'), isolated ? 0o644 : 0o600);
     await this.writeSessionScript(etc, tools.path('sftpServer'));
+    // The config and the key as sshd reads them: node paths when isolated.
+    const sshdEtc = isolated ? NODE_ETC : etc;
 
     const sshd = tools.path('sshd');
     // sshd started by root insists on its privilege-separation folder, which only a booted
@@ -83,13 +129,15 @@ export class NodeServer {
     for (let attempt = 1; ; attempt++) {
       const port = await freePort(host);
       const config = join(etc, 'sshd_config');
-      await writeFile(config, this.config(port, host, etc), { mode: 0o600 });
-      const child = children.start(
-        `sshd-${nodeId}`,
-        sshd,
-        ['-D', '-f', config, '-E', this.options.logFile],
-        this.options.logFile,
-      );
+      await writeFile(config, this.config(port, host, sshdEtc), { mode: 0o600 });
+      const child = isolated
+        ? await this.startIsolated()
+        : children.start(
+            `sshd-${nodeId}`,
+            sshd,
+            ['-D', '-f', config, '-E', this.options.logFile],
+            this.options.logFile,
+          );
       try {
         await waitForGreeting({ host, port }, isSshBanner, {
           abort: child.exited.then((code) => `exit ${code}; see ${this.options.logFile}`),
@@ -105,9 +153,27 @@ export class NodeServer {
         throw new Error(`${(error as Error).message}${tail ? ` sshd said: ${tail}` : ''}`, { cause: error });
       }
       this.child = child;
-      this.current = { host, port, user: userInfo().username, hostKey };
+      this.current = { host, port, user: this.user, hostKey };
       return this.current;
     }
+  }
+
+  /** Builds the node's root and starts its sshd in namespaces of its own (nodeRoot.ts). */
+  private async startIsolated(): Promise<Child> {
+    const { dir, nodeId, tools, children, logFile } = this.options;
+    if (this.profile.services.includes('httpd')) this.webPortNumber ??= await freePort('127.0.0.1');
+    const { command, args } = await prepareNodeRoot({
+      dir,
+      nodeId,
+      hostname: this.hostname,
+      profile: this.profile,
+      home: this.home,
+      binds: [{ host: join(dir, 'etc'), node: NODE_ETC, readOnly: true }, ...(this.options.binds ?? [])],
+      sshd: [tools.path('sshd'), '-D', '-e', '-f', `${NODE_ETC}/sshd_config`],
+      ...(this.webPortNumber !== undefined ? { webPort: this.webPortNumber } : {}),
+      tools,
+    });
+    return children.start(`sshd-${nodeId}`, command, args, logFile, { deathSignal: 'KILL' });
   }
 
   /**
@@ -141,7 +207,7 @@ export class NodeServer {
   }
 
   private async writeHome(): Promise<void> {
-    const { nodeId, envName, nodeType, mysqlClientConfig } = this.options;
+    const { nodeId, envName, nodeType, mysqlClientConfig, isolated } = this.options;
     const readme = join(this.home, 'README.txt');
     if (!existsSync(readme)) {
       await writeFile(
@@ -150,7 +216,12 @@ export class NodeServer {
           `Files here belong to this node only.\n`,
       );
     }
-    if (mysqlClientConfig) await writeFile(join(this.home, '.my.cnf'), mysqlClientConfig, { mode: 0o600 });
+    for (const folder of this.profile.folders) await mkdir(join(this.home, folder), { recursive: true });
+    // Isolated nodes reach their database through its socket folder (/run/mysqld), as Debian's client expects.
+    if (mysqlClientConfig && !isolated) {
+      await writeFile(join(this.home, '.my.cnf'), mysqlClientConfig, { mode: 0o600 });
+    }
+    if (isolated) await chownTree(this.home, this.profile.uid, this.profile.gid);
   }
 
   private async writeSessionScript(etc: string, sftpServer: string): Promise<void> {
@@ -162,11 +233,14 @@ export class NodeServer {
         : `trap '' XFSZ
 ${shellQuote(this.options.tools.path('prlimit'))} --pid $$ --fsize=${this.fileSizeLimit}:${this.fileSizeLimit} || exit 1
 `;
+    const env = Object.entries(this.options.sessionEnv ?? {})
+      .map(([name, value]) => `${name}=${shellQuote(value)}\nexport ${name}\n`)
+      .join('');
+    // Isolated, HOME is the service user's own (passwd); shared, the node's folder of the data folder.
+    const home = this.options.isolated ? '' : `HOME=${shellQuote(this.home)}\nexport HOME\n`;
     const script = `#!/bin/sh
 # Runs every session of node ${this.options.nodeId} (sshd ForceCommand): the node's own home.
-HOME=${shellQuote(this.home)}
-export HOME
-cd "$HOME" || exit 1
+${home}${env}cd "$HOME" || exit 1
 ${limit}case "$SSH_ORIGINAL_COMMAND" in
   ${shellQuote(sftpServer)}) exec ${shellQuote(sftpServer)} -d "$HOME" ;;
   '') exec "\${SHELL:-/bin/sh}" -l ;;
@@ -175,8 +249,9 @@ esac
 `;
     // Replaced whole (rename), so a session starting meanwhile runs the old script or the new one.
     const path = join(etc, 'session');
-    await writeFile(`${path}.new`, script, { mode: 0o700 });
-    await chmod(`${path}.new`, 0o700);
+    const mode = this.options.isolated ? 0o755 : 0o700;
+    await writeFile(`${path}.new`, script, { mode });
+    await chmod(`${path}.new`, mode);
     await rename(`${path}.new`, path);
   }
 
@@ -196,8 +271,8 @@ esac
       'UsePAM no',
       // The data folder may sit under a group-writable temp dir; sshd's ownership checks would refuse it.
       'StrictModes no',
-      'PermitRootLogin prohibit-password',
-      `AllowUsers ${userInfo().username}`,
+      this.options.isolated ? 'PermitRootLogin no' : 'PermitRootLogin prohibit-password',
+      `AllowUsers ${this.user}`,
       `AllowTcpForwarding ${forwarding}`,
       'PermitOpen any',
       'GatewayPorts no',
@@ -209,7 +284,7 @@ esac
       // first: with the real HOME, the host user's shell start-up (pyenv, nvm, …) ran in every node
       // session — slow, and a session cut off mid-way left e.g. pyenv's rehash lock behind, stalling
       // every later one for a minute. The node's own home keeps the host's dotfiles out.
-      `SetEnv HOME=${this.home}`,
+      ...(this.options.isolated ? [] : [`SetEnv HOME=${this.home}`]),
       'PrintMotd no',
       'PrintLastLog no',
       // The gateway multiplexes many users' channels over one connection per node.

@@ -1,5 +1,5 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -14,7 +14,7 @@ import { EnvironmentStatus, type EnvironmentRecord, type NodeRecord, type User }
 import { ChildProcesses } from './ChildProcesses.ts';
 import { DEMO_USERS } from './demoData.ts';
 import { readyObject, type SandboxReady } from './readyLine.ts';
-import { SandboxNodes } from './SandboxNodes.ts';
+import { canIsolateNodes, SandboxNodes } from './SandboxNodes.ts';
 import { seedDemoData } from './seed.ts';
 import { checkSandboxHost } from './network.ts';
 import { checkSandboxPlatform } from './platformCheck.ts';
@@ -43,9 +43,20 @@ export interface SandboxOptions {
    * older installs) or `management` (management/account); the other path answers "unknown method".
    */
   keyApi?: KeyApi;
+  /**
+   * Nodes in namespaces of their own with the service's user (the default when root on Linux), or
+   * sharing the host's filesystem as the sandbox's user (`false`; any other user always does).
+   */
+  isolated?: boolean;
 }
 
-export type { SandboxGatewayInfo, SandboxReady, SandboxReadyToken, SandboxReadyUser } from './readyLine.ts';
+export type {
+  SandboxGatewayInfo,
+  SandboxReady,
+  SandboxReadyDatabase,
+  SandboxReadyToken,
+  SandboxReadyUser,
+} from './readyLine.ts';
 
 // sshd's configuration cannot reliably hold paths with spaces or quotes.
 const SAFE_PATH = /^[A-Za-z0-9_./+@:-]+$/;
@@ -74,7 +85,13 @@ export class Sandbox {
     checkSandboxHost(host, options.exposeOnNetwork);
     const tools = options.tools ?? new SystemTools();
     // Fail before starting anything when a server program is missing.
-    tools.requireAll(['sshd', 'sshKeygen', 'sftpServer', 'mariadbd', 'mariadbInstallDb', 'mariadb']);
+    tools.requireAll([
+      ...(['sshd', 'sshKeygen', 'sftpServer', 'mariadbd', 'mariadbInstallDb', 'mariadb'] as const),
+      ...(['initdb', 'postgres', 'pgIsReady', 'psql'] as const),
+      ...(options.isolated !== false && canIsolateNodes()
+        ? (['unshare', 'setpriv', 'busybox'] as const)
+        : []),
+    ]);
 
     const created = !options.dataDir;
     const dataDir = options.dataDir
@@ -89,6 +106,9 @@ export class Sandbox {
 
     const children = new ChildProcesses();
     const store = new SqliteStore(join(dataDir, 'platform.db'));
+    // Password hashes and keys: the owner's only, whatever the umask (and the PostgreSQL server's
+    // account may search the data folder, docs/sandbox.md).
+    await chmod(join(dataDir, 'platform.db'), 0o600);
     const apiLog = createWriteStream(join(logsDir, 'api.log'), { flags: 'a', mode: 0o600 });
     let nodes: SandboxNodes | undefined;
     let api: FastifyInstance | undefined;
@@ -96,7 +116,15 @@ export class Sandbox {
     try {
       await seedDemoData(store);
       const { privatePath, publicKey } = await nodeAccessKey(tools, join(dataDir, 'gateway'));
-      nodes = new SandboxNodes({ store, dataDir, logsDir, authorizedKey: publicKey, children, tools });
+      nodes = new SandboxNodes({
+        store,
+        dataDir,
+        logsDir,
+        authorizedKey: publicKey,
+        children,
+        tools,
+        isolated: (options.isolated ?? true) && canIsolateNodes(),
+      });
       await startRunningEnvironments(store, nodes);
 
       api = await createPlatformApi({

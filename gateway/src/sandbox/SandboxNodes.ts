@@ -2,9 +2,13 @@ import { join } from 'node:path';
 import type { EnvironmentLifecycle } from '../api/EnvironmentLifecycle.ts';
 import type { Store } from '../store/Store.ts';
 import type { ChildProcesses } from './ChildProcesses.ts';
-import { DEMO_DATABASE, DEMO_NODES } from './demoData.ts';
-import { MariaDbServer, type DatabaseCredentials } from './MariaDbServer.ts';
+import type { DatabaseCredentials } from './databaseCredentials.ts';
+import { DEMO_DATABASES, DEMO_NODES, type DemoNode } from './demoData.ts';
+import { MariaDbServer } from './MariaDbServer.ts';
+import type { NodeBind } from './nodeNamespace.ts';
+import { NODE_CONTROL, NodeControl } from './NodeControl.ts';
 import { NodeServer } from './NodeServer.ts';
+import { PostgresServer } from './PostgresServer.ts';
 import type { SystemTools } from './systemTools.ts';
 
 export interface SandboxNodesOptions {
@@ -15,33 +19,66 @@ export interface SandboxNodesOptions {
   authorizedKey: string;
   children: ChildProcesses;
   tools: SystemTools;
+  /**
+   * Nodes in namespaces of their own, with the service's user and sudo (docs/sandbox.md, "Nodes"):
+   * needs root on Linux, which is the default there; elsewhere nodes share the host's filesystem.
+   */
+  isolated?: boolean;
+}
+
+/** Whether this process can give nodes namespaces of their own: root on Linux. */
+export const canIsolateNodes = (): boolean => process.platform === 'linux' && process.getuid?.() === 0;
+
+/** What a database node gets from its server: sockets bound in, the port its sessions use. */
+interface DatabaseAttachment {
+  binds: NodeBind[];
+  sessionEnv?: Record<string, string>;
+  mysqlClientConfig?: string;
 }
 
 /**
- * The sandbox's answer to startenv / stopenv: an environment's nodes are real sshd processes
- * (and, for the database node, the private MariaDB server) that run exactly while it does.
+ * The sandbox's answer to startenv / stopenv: an environment's nodes are real sshd processes (and,
+ * for a database node, the private MariaDB or PostgreSQL server) that run exactly while it does.
  */
 export class SandboxNodes implements EnvironmentLifecycle {
   private readonly servers = new Map<number, NodeServer>();
   /** Per-node file-size limits (the sandbox's full disk), kept across the node's restarts. */
   private readonly fileSizeLimits = new Map<number, number>();
   readonly database: MariaDbServer;
-  private credentials: DatabaseCredentials | undefined;
+  readonly postgres: PostgresServer;
+  private readonly credentials = new Map<number, DatabaseCredentials>();
+  /** Database nodes' line to the sandbox, for `sudo service mysql|postgresql restart` on the node. */
+  private readonly controls = new Map<number, NodeControl>();
+  readonly isolated: boolean;
 
   constructor(private readonly options: SandboxNodesOptions) {
+    this.isolated = options.isolated ?? canIsolateNodes();
+    const [mariadb, postgres] = DEMO_DATABASES;
+    const common = { children: options.children, tools: options.tools };
     this.database = new MariaDbServer({
       dir: join(options.dataDir, 'mariadb'),
-      database: DEMO_DATABASE.name,
-      user: DEMO_DATABASE.user,
+      database: mariadb.name,
+      user: mariadb.user,
       logFile: join(options.logsDir, 'mariadb.log'),
-      children: options.children,
-      tools: options.tools,
+      ...common,
+    });
+    this.postgres = new PostgresServer({
+      dir: join(options.dataDir, 'postgres'),
+      database: postgres.name,
+      user: postgres.user,
+      logFile: join(options.logsDir, 'postgres.log'),
+      ...common,
     });
   }
 
-  /** The database node's credentials, once its environment has run. */
+  /** The MariaDB node's credentials, once its environment has run. */
   get databaseCredentials(): DatabaseCredentials | undefined {
-    return this.credentials;
+    return this.credentials.get(DEMO_DATABASES[0].node);
+  }
+
+  /** A database node's credentials, once its environment has run. */
+  credentialsOf(nodeId: number): DatabaseCredentials | undefined {
+    return this.credentials.get(nodeId);
   }
 
   server(nodeId: number): NodeServer | undefined {
@@ -53,13 +90,8 @@ export class SandboxNodes implements EnvironmentLifecycle {
     await Promise.all(
       nodes.map(async (node) => {
         const demo = DEMO_NODES.find((d) => d.id === node.id);
-        let mysqlClientConfig: string | undefined;
         const fileSizeLimit = this.fileSizeLimits.get(node.id);
-        if (demo?.database) {
-          this.credentials = await this.database.start();
-          // From the node's shell, `mysql` reaches the node's database as it would on the platform.
-          mysqlClientConfig = `[client]\nsocket=${this.database.socket}\n`;
-        }
+        const attachment = await this.startDatabase(demo);
         const server = new NodeServer({
           nodeId: node.id,
           envName,
@@ -67,7 +99,8 @@ export class SandboxNodes implements EnvironmentLifecycle {
           dir: join(this.options.dataDir, 'nodes', String(node.id)),
           authorizedKey: this.options.authorizedKey,
           tcpForwarding: demo?.tcpForwarding ?? false,
-          ...(mysqlClientConfig ? { mysqlClientConfig } : {}),
+          isolated: this.isolated,
+          ...attachment,
           ...(fileSizeLimit !== undefined ? { fileSizeLimit } : {}),
           logFile: join(this.options.logsDir, `sshd-${node.id}.log`),
           children: this.options.children,
@@ -78,6 +111,62 @@ export class SandboxNodes implements EnvironmentLifecycle {
         await this.options.store.setNodeAccess(node.id, access);
       }),
     );
+  }
+
+  /** Starts a database node's server; the node reaches it as it would on the platform. */
+  private async startDatabase(demo: DemoNode | undefined): Promise<DatabaseAttachment> {
+    if (demo?.database === 'mariadb') {
+      this.credentials.set(demo.id, await this.database.start());
+      // Isolated, Debian's client finds /run/mysqld/mysqld.sock; shared, ~/.my.cnf names the socket.
+      return {
+        binds: [
+          { host: this.database.socketDir, node: '/run/mysqld' },
+          ...(await this.control(demo.id, this.database, 'mariadb')),
+        ],
+        mysqlClientConfig: `[client]\nsocket=${this.database.socket}\n`,
+      };
+    }
+    if (demo?.database === 'postgresql') {
+      this.credentials.set(demo.id, await this.postgres.start());
+      // On the platform PostgreSQL listens on the node's own 5432; here nodes share the loopback, so
+      // every session is told the private server's port (psql and pg_dump read PGPORT).
+      return {
+        binds: [
+          { host: this.postgres.socketDir, node: '/run/postgresql' },
+          ...(await this.control(demo.id, this.postgres, 'postgresql')),
+        ],
+        sessionEnv: { PGPORT: String(this.postgres.port) },
+      };
+    }
+    return { binds: [] };
+  }
+
+  /** Opens a database node's line to the sandbox (NodeControl) and answers what it asks of `server`. */
+  private async control(
+    nodeId: number,
+    server: MariaDbServer | PostgresServer,
+    name: string,
+  ): Promise<NodeBind[]> {
+    this.controls.get(nodeId)?.close();
+    // Only an isolated node has an init script that asks, and a root that can bind the line in.
+    if (!this.isolated) return [];
+    const dir = join(this.options.dataDir, 'nodes', String(nodeId), 'control');
+    const control = new NodeControl(dir, async (action) => {
+      if (action === 'status') {
+        return server.running
+          ? { code: 0, text: `${name} is running\n` }
+          : { code: 3, text: `${name} is stopped\n` };
+      }
+      if (action === 'restart' || action === 'reload') {
+        await server.restart();
+        return { code: 0, text: `Restarting ${name}:                                   [  OK  ]\n` };
+      }
+      // Its environment decides whether the database runs, as the dashboard does.
+      return { code: 1, text: `${name}: start and stop the environment from the dashboard\n` };
+    });
+    await control.open();
+    this.controls.set(nodeId, control);
+    return [{ host: dir, node: NODE_CONTROL }];
   }
 
   /**
@@ -99,7 +188,11 @@ export class SandboxNodes implements EnvironmentLifecycle {
         await this.options.store.setNodeAccess(node.id, null);
         await this.servers.get(node.id)?.stop();
         this.servers.delete(node.id);
-        if (DEMO_NODES.find((d) => d.id === node.id)?.database) await this.database.stop();
+        const database = DEMO_NODES.find((d) => d.id === node.id)?.database;
+        this.controls.get(node.id)?.close();
+        this.controls.delete(node.id);
+        if (database === 'mariadb') await this.database.stop();
+        if (database === 'postgresql') await this.postgres.stop();
       }),
     );
   }
@@ -107,6 +200,8 @@ export class SandboxNodes implements EnvironmentLifecycle {
   async stopAll(): Promise<void> {
     await Promise.all([...this.servers.values()].map((server) => server.stop()));
     this.servers.clear();
-    await this.database.stop();
+    for (const control of this.controls.values()) control.close();
+    this.controls.clear();
+    await Promise.all([this.database.stop(), this.postgres.stop()]);
   }
 }

@@ -17,8 +17,8 @@ export interface DemoUser {
 export interface DemoNode extends Omit<NodeRecord, 'access'> {
   /** Sandbox-only: whether the node's sshd allows `ssh -L` (off on the real platform by default). */
   tcpForwarding: boolean;
-  /** Sandbox-only: the node is backed by the sandbox's private MariaDB server. */
-  database: boolean;
+  /** Sandbox-only: the private database server behind the node (MariaDB or PostgreSQL), if any. */
+  database?: 'mariadb' | 'postgresql';
 }
 
 export const DEMO_USERS: readonly DemoUser[] = [
@@ -62,6 +62,13 @@ export const DEMO_ENVIRONMENTS: readonly NewEnvironment[] = [
     status: EnvironmentStatus.Down,
   },
   {
+    envName: 'analytics',
+    ownerUid: 4856,
+    shortdomain: 'analytics',
+    domain: 'analytics.sandbox.local',
+    status: EnvironmentStatus.Running,
+  },
+  {
     envName: 'blog',
     ownerUid: 35526,
     shortdomain: 'blog',
@@ -88,7 +95,6 @@ const apache = (id: number, envName: string, intIP: string, extIPs: string[] = [
   extIPs,
   isMaster: true,
   tcpForwarding: true,
-  database: false,
 });
 
 // Addresses are from private and documentation ranges: shown in the UI, never connected to.
@@ -105,16 +111,36 @@ export const DEMO_NODES: readonly DemoNode[] = [
     extIPs: [],
     isMaster: true,
     tcpForwarding: true,
-    database: true,
+    database: 'mariadb',
   },
   apache(518850, 'staging', '10.101.2.11'),
+  {
+    id: 518860,
+    envName: 'analytics',
+    nodeGroup: 'sqldb',
+    nodeType: 'postgresql',
+    name: 'PostgreSQL',
+    displayName: 'PostgreSQL',
+    intIP: '10.101.5.12',
+    extIPs: [],
+    isMaster: true,
+    tcpForwarding: true,
+    database: 'postgresql',
+  },
   // The other tenant's node keeps the platform's default: no TCP forwarding.
   { ...apache(518900, 'blog', '10.101.3.11'), tcpForwarding: false },
   // The two-factor account's node, also with the platform's default.
   { ...apache(518870, 'vault', '10.101.4.11'), tcpForwarding: false },
 ];
 
-export const DEMO_DATABASE = { node: 518840, name: 'shop', user: 'shop' } as const;
+/** The demo database nodes' databases; each password is made once per data folder. */
+export const DEMO_DATABASES = [
+  { node: 518840, engine: 'mysql', name: 'shop', user: 'shop' },
+  { node: 518860, engine: 'postgresql', name: 'analytics', user: 'analytics' },
+] as const;
+
+/** The MariaDB node's database: the ready line's `database`, as before there was a second one. */
+export const DEMO_DATABASE = DEMO_DATABASES[0];
 
 /** The API methods Enscale SSH calls, under both paths the key methods may live at. */
 export const APP_METHODS: readonly string[] = [

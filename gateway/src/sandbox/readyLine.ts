@@ -1,6 +1,6 @@
 import { issueAccessToken } from '../api/accessTokens.ts';
 import type { Store } from '../store/Store.ts';
-import { DEMO_DATABASE, DEMO_TOKENS, DEMO_USERS } from './demoData.ts';
+import { DEMO_DATABASE, DEMO_DATABASES, DEMO_TOKENS, DEMO_USERS } from './demoData.ts';
 import type { SandboxNodes } from './SandboxNodes.ts';
 
 export interface SandboxGatewayInfo {
@@ -30,6 +30,14 @@ export interface SandboxReadyToken {
   methods: string[];
 }
 
+export interface SandboxReadyDatabase {
+  node: number;
+  engine: 'mysql' | 'postgresql';
+  name: string;
+  user: string;
+  password: string;
+}
+
 /** The `--json` ready line's object: everything a client or test needs to reach the sandbox. */
 export interface SandboxReady {
   event: 'ready';
@@ -38,9 +46,26 @@ export interface SandboxReady {
   users: SandboxReadyUser[];
   /** Made at this start (the store keeps only hashes): demo's full token first, then GetEnvs only. */
   tokens: SandboxReadyToken[];
-  nodes: { id: number; envName: string; host: string | null; port: number | null }[];
+  /** Each node's sshd (behind the gateway) and the user it logs in as: the service's own when isolated. */
+  nodes: {
+    id: number;
+    envName: string;
+    host: string | null;
+    port: number | null;
+    user: string | null;
+    /** An isolated Apache node's web server (`service httpd`), serving /var/www/webroot/ROOT. */
+    web: string | null;
+  }[];
+  /** The MariaDB node's database (as before there was a second one); also first in `databases`. */
   database: { node: number; name: string; user: string; password: string } | null;
+  /** Every running database node's database: MariaDB (518840) and PostgreSQL (518860). */
+  databases: SandboxReadyDatabase[];
   data: string;
+}
+
+function webOf(nodes: SandboxNodes, nodeId: number): string | null {
+  const port = nodes.server(nodeId)?.webPort;
+  return port === undefined ? null : `http://127.0.0.1:${port}`;
 }
 
 /** Issues the demo access tokens of DEMO_TOKENS, in order. */
@@ -70,6 +95,10 @@ export async function readyObject(
     users.push({ uid, login, password, ...(totpSecret ? { totpSecret } : {}) });
   }
   const credentials = nodes.databaseCredentials;
+  const databases = DEMO_DATABASES.flatMap(({ node, engine }) => {
+    const found = nodes.credentialsOf(node);
+    return found ? [{ node, engine, name: found.database, user: found.user, password: found.password }] : [];
+  });
   return {
     event: 'ready',
     api,
@@ -83,6 +112,8 @@ export async function readyObject(
         envName: node.envName,
         host: node.access?.host ?? null,
         port: node.access?.port ?? null,
+        user: node.access?.user ?? null,
+        web: webOf(nodes, node.id),
       })),
     database: credentials
       ? {
@@ -92,6 +123,7 @@ export async function readyObject(
           password: credentials.password,
         }
       : null,
+    databases,
     data: dataDir,
   };
 }

@@ -47,6 +47,7 @@ interface NodeCase {
 
 const NODES: readonly NodeCase[] = [
   { id: SHOP_APACHE, owner: DEMO_UID, envName: 'shop', running: true },
+  { id: 518860, owner: DEMO_UID, envName: 'analytics', running: true },
   { id: STAGING_APACHE, owner: DEMO_UID, envName: 'staging', running: false },
   { id: BLOG_APACHE, owner: OTHER_UID, envName: 'blog', running: true },
   { id: ARCHIVE_APACHE, owner: OTHER_UID, envName: 'archive', running: false },
@@ -169,7 +170,8 @@ describe('authorization matrix', () => {
 
         // direct-tcpip: the gateway refuses unless the user may enter the node; then the node decides.
         const tunnel = await forward(client, '127.0.0.1', (echo.address() as AddressInfo).port);
-        if (allowed && node.id === SHOP_APACHE) {
+        // shop's Apache node and analytics' PostgreSQL node allow forwarding (demoData.ts); blog's does not.
+        if (allowed && (node.id === SHOP_APACHE || node.id === 518860)) {
           if (!('channel' in tunnel)) throw tunnel.error;
           const back = await roundTrip(tunnel.channel, 'ping');
           expect(back).toBe('ping');
@@ -269,9 +271,9 @@ describe('authorization matrix', () => {
     const client = result.client;
     try {
       const menu = await Terminal.open(client);
-      await menu.expect('Enter [0-3]: ');
+      await menu.expect('Enter [0-4]: ');
       let at = menu.mark();
-      menu.send('2\r');
+      menu.send('3\r');
       await menu.expect("container in 'shop'", at);
       await menu.expect(/Enter \[0-3\]: $/, at);
       await fx.store.setEnvironmentStatus('shop', EnvironmentStatus.Down);
@@ -308,12 +310,15 @@ describe('authorization matrix', () => {
     if (!('client' in result)) throw result.error;
     try {
       // Whatever the login shell: the session's HOME is the node's, never this machine user's.
-      expect((await exec(result.client, 'printf %s "$HOME"')).stdout).toBe(home);
+      const node = fx.sandbox.nodes.server(BLOG_APACHE)!;
+      expect((await exec(result.client, 'printf %s "$HOME"')).stdout).toBe(node.remoteHome);
       const runs = existsSync(join(home, '.bashrc-runs'))
         ? readFileSync(join(home, '.bashrc-runs'), 'utf8').trim().split('\n').length
         : 0;
       // And bash, which reads $HOME/.bashrc, read the node's (for the session script and the command).
-      expect(runs).toBe(/bash$/.test(userInfo().shell ?? '') ? 2 : 0);
+      // (An isolated node's user logs in with bash, as on Enscale.)
+      const shell = fx.sandbox.nodes.isolated ? '/bin/bash' : (userInfo().shell ?? '');
+      expect(runs).toBe(/bash$/.test(shell) ? 2 : 0);
     } finally {
       rmSync(join(home, '.bashrc'), { force: true });
       rmSync(join(home, '.bashrc-runs'), { force: true });

@@ -249,7 +249,7 @@ describe('channel requests in odd orders', () => {
     menu.env('LC_ALL', 'C');
     menu.exec('id');
     menu.signal('TERM');
-    await menu.waitFor('Enter [0-3]: ', 'menu prompt');
+    await menu.waitFor('Enter [0-4]: ', 'menu prompt');
     menu.channel.write('\x03');
     await menu.closed;
     expect(menu.stdout).toContain('Bye.');

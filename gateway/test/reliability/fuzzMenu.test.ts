@@ -28,7 +28,8 @@ const PER_CONNECTION = 4;
  */
 const HEAP_GROWTH_LIMIT = 8 * 1024 * 1024;
 const RSS_GROWTH_LIMIT = 160 * 1024 * 1024;
-const TOP_PROMPT = 'Enter [0-3]: ';
+const TOP_PROMPT = 'Enter [0-4]: ';
+const ANALYTICS_DB = 518860;
 
 interface MenuInput {
   kind: string;
@@ -103,7 +104,7 @@ describe('fuzzing the interactive menu', () => {
           if (outcome.enteredNode !== undefined) {
             // Only by choosing an environment and then a node, i.e. an input with Enter inside it.
             expect(input.bytes.includes(0x0d) || input.bytes.includes(0x0a), label).toBe(true);
-            expect([SHOP_APACHE, SHOP_DB], label).toContain(outcome.enteredNode);
+            expect([SHOP_APACHE, SHOP_DB, ANALYTICS_DB], label).toContain(outcome.enteredNode);
             entered[outcome.enteredNode] = (entered[outcome.enteredNode] ?? 0) + 1;
             return;
           }

@@ -96,7 +96,7 @@ describe('direct mode (NODEID-UID) with real clients', () => {
       ...fx.ssh(key, DIRECT, ['-o', 'SetEnv=LC_GATEWAY_TEST=relayed']),
       'pwd; echo "$LC_GATEWAY_TEST"',
     ]);
-    expect(result.stdout).toBe(`${fx.nodeHome(SHOP_APACHE)}\nrelayed\n`);
+    expect(result.stdout).toBe(`${fx.nodeRemoteHome(SHOP_APACHE)}\nrelayed\n`);
   });
 
   it('gives an interactive shell with -tt, and its exit status', async () => {

@@ -259,6 +259,13 @@ export class GatewayFixture {
     return join(this.sandbox.dataDir, 'nodes', String(nodeId), 'home');
   }
 
+  /** The node's home as its sessions see it: /var/www on an isolated Apache node. */
+  nodeRemoteHome(nodeId: number): string {
+    const server = this.sandbox.nodes.server(nodeId);
+    if (!server) throw new Error(`node ${nodeId} is not running`);
+    return server.remoteHome;
+  }
+
   auditEvents(): (AuditEvent & { ts: string })[] {
     return readFileSync(this.auditPath, 'utf8')
       .split('\n')

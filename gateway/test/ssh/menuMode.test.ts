@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_UID, GatewayFixture, SHOP_APACHE, makeKey, registerKey, type UserKey } from './helpers.ts';
 import { AWAIT_SIZE, PtyClient, SHELL_PROMPT } from './ptyClient.ts';
@@ -23,27 +22,28 @@ describe('interactive menu (UID) through a real terminal', () => {
 
   it('lists environments, refuses a stopped one, enters a node shell and comes back to the node list', async () => {
     const term = openMenu();
-    const top = await term.expect('Enter [0-3]: ');
+    const top = await term.expect('Enter [0-4]: ');
     expect(top).toContain('Please select the required environment');
     expect(top).toMatch(/ {2}0\. Exit/);
     expect(top).toMatch(/ {2}1\. Refresh/);
-    expect(top).toMatch(/ {2}2\. shop +shop\.sandbox\.local +running/);
-    expect(top).toMatch(/ {2}3\. staging +staging\.sandbox\.local +stopped/);
+    expect(top).toMatch(/ {2}2\. analytics +analytics\.sandbox\.local +running/);
+    expect(top).toMatch(/ {2}3\. shop +shop\.sandbox\.local +running/);
+    expect(top).toMatch(/ {2}4\. staging +staging\.sandbox\.local +stopped/);
 
     let at = term.mark();
     term.send('9\r');
-    expect(await term.expect('Enter [0-3]: ', at)).toContain(
-      'Invalid choice "9": enter a number from 0 to 3.',
+    expect(await term.expect('Enter [0-4]: ', at)).toContain(
+      'Invalid choice "9": enter a number from 0 to 4.',
     );
 
     at = term.mark();
-    term.send('3\r');
-    const refused = await term.expect('Enter [0-3]: ', at);
+    term.send('4\r');
+    const refused = await term.expect('Enter [0-4]: ', at);
     expect(refused).toContain("Environment 'staging' is stopped");
     expect(refused).toContain('Please select the required environment');
 
     at = term.mark();
-    term.send('2\r');
+    term.send('3\r');
     const nodes = await term.expect('Enter [0-3]: ', at);
     expect(nodes).toContain("Please select the required container in 'shop'");
     expect(nodes).toMatch(/\/shop\.sandbox\.local +nodeid LAN IP +WAN IP/);
@@ -60,7 +60,7 @@ describe('interactive menu (UID) through a real terminal', () => {
     await term.expect(SHELL_PROMPT, at);
     term.send('echo "NODE-$((6*7))"; pwd; stty size\r');
     const shell = await term.expect(/NODE-42[\s\S]*40 120/, at);
-    expect(shell).toContain(join(fx.nodeHome(SHOP_APACHE)));
+    expect(shell).toContain(fx.nodeRemoteHome(SHOP_APACHE));
 
     // A resized window reaches the node's terminal.
     at = term.mark();
@@ -91,11 +91,11 @@ describe('interactive menu (UID) through a real terminal', () => {
 
   it('handles backspace, arrow keys and refresh in the line editor', async () => {
     const term = openMenu();
-    await term.expect('Enter [0-3]: ');
+    await term.expect('Enter [0-4]: ');
     let at = term.mark();
     // "3", erased, an arrow key that must not print, then "1" (refresh).
     term.send('3\x7f\x1b[A1\r');
-    const refreshed = await term.expect('Enter [0-3]: ', at);
+    const refreshed = await term.expect('Enter [0-4]: ', at);
     expect(refreshed).toContain('Please select the required environment');
     expect(refreshed).not.toContain('[A');
     expect(refreshed).not.toContain('Invalid');
@@ -107,8 +107,8 @@ describe('interactive menu (UID) through a real terminal', () => {
 
   it('leaves cleanly on Ctrl-D', async () => {
     const term = openMenu();
-    await term.expect('Enter [0-3]: ');
-    term.send('2\r');
+    await term.expect('Enter [0-4]: ');
+    term.send('3\r');
     await term.expect("container in 'shop'");
     term.send('\x04');
     await term.expect('Bye.');
@@ -121,7 +121,8 @@ describe('interactive menu (UID) through a real terminal', () => {
     expect(exec.stdout).toBe('');
     expect(exec.stderr.trim().split('\n')).toHaveLength(1);
     expect(exec.stderr).toContain(`NODEID-${DEMO_UID}`);
-    expect(exec.stderr).toContain(`${SHOP_APACHE}-${DEMO_UID}`);
+    // The example is the first running node of the first environment by name: analytics' 518860.
+    expect(exec.stderr).toContain(`518860-${DEMO_UID}`);
 
     const sftp = await fx.processes.run(
       'sftp',

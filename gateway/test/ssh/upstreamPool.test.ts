@@ -1,3 +1,4 @@
+import { hostPidOf } from '../support/nodePids.ts';
 import { ignoreGlobalRequests } from '@enscale-ssh/ssh2-internals/testing';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -143,7 +144,7 @@ describe('pooled node connections once they are up', () => {
       await until(() => output.includes('\n'), "the session's sshd process id");
       const closed = new Promise<void>((resolve) => lease.client.once('close', () => resolve()));
       // The sshd process serving the gateway's connection dies (an OOM kill, a node restart).
-      process.kill(Number(output.trim()), 'SIGKILL');
+      process.kill(hostPidOf(fx.sandbox, SHOP_APACHE, Number(output.trim())), 'SIGKILL');
       await closed;
       lease.release();
       expect(events).toEqual([

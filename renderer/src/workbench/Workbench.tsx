@@ -134,7 +134,7 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
     />
   );
 
-  const demo = profile.demoDatabase;
+  const demo = profile.demoDatabases?.find((db) => db.nodeId === sqlDialog?.sql.nodeId);
   return (
     <TransfersContext.Provider value={transfers}>
       <div className="workbench">
@@ -182,11 +182,7 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
             mode={sqlDialog.mode}
             sql={sqlDialog.sql}
             dump={sqlDialog.dump}
-            prefill={
-              demo && demo.nodeId === sqlDialog.sql.nodeId
-                ? { database: demo.database, user: demo.user, password: demo.password }
-                : undefined
-            }
+            prefill={demo ? { database: demo.database, user: demo.user, password: demo.password } : undefined}
             onClose={() => setSqlDialog(undefined)}
           />
         )}

@@ -56,10 +56,14 @@ describe('PlatformClient against the sandbox API', () => {
     const { session } = await client.signIn('demo@sandbox.local', 'demo');
     const envs = await client.environments(session);
     expect(envs.map((env) => [env.envName, env.status])).toEqual([
+      ['analytics', 1],
       ['shop', 1],
       ['staging', 2],
     ]);
-    const shop = envs[0]!;
+    expect(envs[0]!.nodes).toEqual([
+      expect.objectContaining({ id: 518860, nodeGroup: 'sqldb', nodeType: 'postgresql', running: true }),
+    ]);
+    const shop = envs[1]!;
     expect(shop.nodes).toEqual([
       expect.objectContaining({
         id: 518839,
@@ -73,7 +77,7 @@ describe('PlatformClient against the sandbox API', () => {
       }),
       expect.objectContaining({ id: 518840, nodeGroup: 'sqldb', nodeType: 'mariadb', running: true }),
     ]);
-    expect(envs[1]!.nodes[0]).toMatchObject({ id: 518850, running: false });
+    expect(envs[2]!.nodes[0]).toMatchObject({ id: 518850, running: false });
     expect((await client.environment(session, 'shop')).nodes.map((n) => n.id)).toEqual([518839, 518840]);
   });
 

@@ -61,7 +61,11 @@ describe('PlatformService', () => {
     for (const file of readdirSync(dataDir)) {
       expect(readFileSync(join(dataDir, file), 'utf8')).not.toContain(session!);
     }
-    expect((await service.environments()).environments.map((e) => e.envName)).toEqual(['shop', 'staging']);
+    expect((await service.environments()).environments.map((e) => e.envName)).toEqual([
+      'analytics',
+      'shop',
+      'staging',
+    ]);
     await service.signOut();
     expect(await secrets.get(keychainService, `session:${sandbox.ready.api}`)).toBeNull();
     await expect(service.environments()).rejects.toBeInstanceOf(SignedOut);
@@ -97,7 +101,7 @@ describe('PlatformService', () => {
     await other.stop();
     const offline = await service.environments();
     expect(offline).toMatchObject({ offline: true, fetchedAt: online.fetchedAt });
-    expect(offline.environments.map((e) => e.envName)).toEqual(['shop', 'staging']);
+    expect(offline.environments.map((e) => e.envName)).toEqual(['analytics', 'shop', 'staging']);
     await expect(service.dashboardKeys()).rejects.toBeInstanceOf(PlatformUnreachable);
   });
 });

@@ -106,6 +106,7 @@ describe('access tokens', () => {
     const { service } = await serviceFor(sandbox, 'token-restricted');
     await service.signInWithToken(tokenWith(1));
     expect((await service.environments()).environments.map((env) => env.envName)).toEqual([
+      'analytics',
       'shop',
       'staging',
     ]);

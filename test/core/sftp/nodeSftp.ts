@@ -9,7 +9,8 @@ export const NODE_ID = 518839;
 /**
  * A sandbox and an SFTP channel straight to one node's sshd (no gateway): the node's access key,
  * and its pinned host key checked — no other key is accepted. `home` is the node's home folder on
- * this disk, for checking results independently of SFTP.
+ * this disk, for checking results independently of SFTP; the node runs on the host's filesystem
+ * (not isolated), so it is also the node's own path.
  */
 export interface NodeSftp {
   sandbox: Sandbox;
@@ -25,7 +26,11 @@ export interface NodeSftp {
 }
 
 export async function connectNode(): Promise<NodeSftp> {
-  const sandbox = await Sandbox.start({ apiPort: 0 });
+  // These suites check the app's SFTP and transfer semantics against the very files on this disk, by
+  // one path for both sides: the node shares this machine's filesystem (docs/sandbox.md, "Nodes").
+  // Isolated nodes, where the paths differ and the user is apache, are what every suite through the
+  // gateway plays against (test/e2e, test/cli, test/reliability, gateway/test/sandbox/nodeIsolation).
+  const sandbox = await Sandbox.start({ apiPort: 0, isolated: false });
   try {
     const node = await sandbox.store.getNode(NODE_ID);
     const access = node?.access;

@@ -6,6 +6,7 @@ import type { GatewayConnections } from '../../../electron/core/ssh/GatewayConne
 import { GatewaySftp } from '../../../electron/core/ssh/GatewaySftp.ts';
 import { TransferEngine } from '../../../electron/core/transfers/TransferEngine.ts';
 import { startSandboxAccount, type SandboxAccount } from '../support/sandboxAccount.ts';
+import { nodeOwned } from '../support/nodeOwned.ts';
 
 /*
  * These machines cannot mount a case-insensitive disk (casefold ext4, vfat and FUSE exFAT were
@@ -70,6 +71,8 @@ for (const platform of ['win32', 'darwin'] as const) {
         writeFileSync(path, data);
         expected.set(name, sha256(data));
       }
+      // Written here as the test's user: the node's user (apache when isolated) must own them, as its own files.
+      nodeOwned(remoteRoot);
       // Read-only on the node: on Windows it must still arrive writable.
       chmodSync(join(remoteRoot, 'README'), 0o400);
       const engine = new TransferEngine(new GatewaySftp(connections), { platform });

@@ -11,8 +11,8 @@ const PlatformProfileSchema = v.strictObject({
   gateway: GatewayAddressSchema,
   gatewayKey: v.optional(PinnedHostKeySchema),
   keyTypes: v.optional(readonlyArray(text)),
-  demoDatabase: v.optional(
-    v.strictObject({ nodeId: integer(1), database: text, user: text, password: text }),
+  demoDatabases: v.optional(
+    readonlyArray(v.strictObject({ nodeId: integer(1), database: text, user: text, password: text })),
   ),
 });
 
