@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Child, ChildProcesses } from './ChildProcesses.ts';
 import { loadCredentials, type DatabaseCredentials } from './databaseCredentials.ts';
@@ -10,6 +10,9 @@ import { freePort } from './network.ts';
 import type { SystemTools } from './systemTools.ts';
 
 const run = promisify(execFile);
+
+/** Where a server run as the host's postgres account sees its folder (see `serverPath`). */
+const SERVER_DIR = '/run/enscale-postgres';
 
 export interface PostgresServerOptions {
   /** The server's folder: data/, run/ (its socket), credentials. */
@@ -63,7 +66,7 @@ export class PostgresServer {
   async start(port?: number): Promise<DatabaseCredentials> {
     const { dir, tools, children, logFile } = this.options;
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    if (this.account) await this.reachableByServer(dir, this.account);
+    if (this.account) await chown(dir, this.account.uid, this.account.gid);
     const credentials = await loadCredentials(dir, this.options.database, this.options.user);
     await mkdir(join(dir, 'superuser'), { recursive: true, mode: 0o700 });
     const superuser = await loadCredentials(join(dir, 'superuser'), 'postgres', 'postgres');
@@ -83,11 +86,11 @@ export class PostgresServer {
       await run(
         ...this.asServer(tools.path('initdb'), [
           '-D',
-          data,
+          this.serverPath('data'),
           '-U',
           'postgres',
           '--auth=scram-sha-256',
-          `--pwfile=${pwfile}`,
+          `--pwfile=${this.serverPath('superuser/pwfile')}`,
           '--no-sync',
           '--encoding=UTF8',
           '--locale=C.UTF-8',
@@ -104,25 +107,29 @@ export class PostgresServer {
     const tcpPort = port ?? (await freePort());
     const child = children.start(
       'postgres',
-      ...this.longRunning(tools.path('postgres'), [
-        '-D',
-        data,
-        '-p',
-        String(tcpPort),
-        '-k',
-        this.socketDir,
-        '-c',
-        'listen_addresses=127.0.0.1',
-        '-c',
-        'unix_socket_permissions=0777',
-        // A sandbox: a lost last second after a crash is acceptable, a slow 100 MB import is not.
-        '-c',
-        'synchronous_commit=off',
-        '-c',
-        'max_wal_size=1GB',
-      ]),
+      ...this.asServer(
+        tools.path('postgres'),
+        [
+          '-D',
+          this.serverPath('data'),
+          '-p',
+          String(tcpPort),
+          '-k',
+          this.serverPath('run'),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_permissions=0777',
+          // A sandbox: a lost last second after a crash is acceptable, a slow 100 MB import is not.
+          '-c',
+          'synchronous_commit=off',
+          '-c',
+          'max_wal_size=1GB',
+        ],
+        true,
+      ),
       logFile,
-      // Under unshare when root (longRunning), which ignores TERM.
+      // Under unshare when root (asServer), which ignores TERM.
       { deathSignal: this.account ? 'KILL' : 'TERM' },
     );
     const env = { ...process.env, PGPASSWORD: superuser.password };
@@ -229,49 +236,51 @@ export class PostgresServer {
   }
 
   /**
-   * The server's account must reach its folder: the folder becomes its own (mode 700), and the data
-   * folder above it, root's, gains only the search bit (711): nothing in it can be listed, and its
-   * files keep their own modes (the store and the credentials are 600).
+   * Where the server sees a path of its folder. As root the server runs as the host's postgres
+   * account, which may not search the folders above the data folder (a private TMPDIR, mode 700,
+   * say); it sees its folder bound at SERVER_DIR in a mount namespace of its own instead.
    */
-  private async reachableByServer(dir: string, account: { uid: number; gid: number }): Promise<void> {
-    await chown(dir, account.uid, account.gid);
-    const parent = dirname(dir);
-    const { mode } = await stat(parent);
-    if ((mode & 0o001) === 0) await chmod(parent, (mode & 0o777) | 0o001);
+  private serverPath(sub: string): string {
+    return join(this.account ? SERVER_DIR : this.options.dir, sub);
   }
 
   /**
-   * The server's command line. Run as another account, it would lose the parent-death signal that
-   * stops the sandbox's servers when the sandbox is killed (the kernel clears it on a uid change), so
-   * it runs under a root shell that is pid 1 of a pid namespace of its own: when that shell dies,
-   * with the sandbox, the kernel ends every process in the namespace.
+   * A command line run as the server's account when the sandbox is root: `unshare` into a mount
+   * namespace where a tmpfs over /run holds the server's folder at SERVER_DIR, then setpriv. A
+   * long-running server also gets a pid namespace under a root shell as its pid 1: run as another
+   * account it would lose the parent-death signal that stops the sandbox's servers when the sandbox
+   * is killed (the kernel clears it on a uid change), and when that shell dies, with the sandbox, the
+   * kernel ends every process in the namespace.
    */
-  private longRunning(command: string, args: string[]): [string, string[]] {
+  private asServer(command: string, args: string[], longRunning = false): [string, string[]] {
     if (!this.account) return [command, args];
-    const [setpriv, asAccount] = this.asServer(command, args);
+    const { uid, gid } = this.account;
+    const script = [
+      `mount -t tmpfs -o mode=0755 enscale-postgres /run`,
+      `mkdir ${SERVER_DIR}`,
+      `mount --bind "$0" ${SERVER_DIR} || exit 70`,
+      longRunning ? '"$@" & wait $!' : 'exec "$@"',
+    ].join(' && ');
     return [
       this.options.tools.path('unshare'),
       [
-        '--pid',
-        '--fork',
-        '--kill-child=KILL',
+        '--mount',
+        '--propagation',
+        'private',
+        ...(longRunning ? ['--pid', '--fork', '--kill-child=KILL'] : []),
         '--',
         '/bin/sh',
         '-c',
-        '"$@" & wait $!',
-        'postgres',
-        setpriv,
-        ...asAccount,
+        script,
+        this.options.dir,
+        this.options.tools.path('setpriv'),
+        `--reuid=${uid}`,
+        `--regid=${gid}`,
+        '--init-groups',
+        '--',
+        command,
+        ...args,
       ],
-    ];
-  }
-
-  /** A command line run as the server's account (setpriv) when the sandbox is root. */
-  private asServer(command: string, args: string[]): [string, string[]] {
-    if (!this.account) return [command, args];
-    return [
-      this.options.tools.path('setpriv'),
-      [`--reuid=${this.account.uid}`, `--regid=${this.account.gid}`, '--init-groups', '--', command, ...args],
     ];
   }
 }

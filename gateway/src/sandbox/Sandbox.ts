@@ -242,7 +242,10 @@ async function startRunningEnvironments(store: Store, nodes: SandboxNodes): Prom
     if (transitional.includes(env.status))
       await store.setEnvironmentStatus(env.envName, EnvironmentStatus.Down);
   }
-  await Promise.all(
+  // Settled first, so no environment is still starting when a failed start cleans up (SandboxNodes.start).
+  const results = await Promise.allSettled(
     envs.filter((env) => env.status === EnvironmentStatus.Running).map((env) => nodes.start(env.envName)),
   );
+  const failed = results.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
 }

@@ -87,7 +87,10 @@ export class SandboxNodes implements EnvironmentLifecycle {
 
   async start(envName: string): Promise<void> {
     const nodes = await this.options.store.listNodes(envName);
-    await Promise.all(
+    // Every node's start runs to its end before a failure is reported: a start still writing into
+    // its node's folder while the sandbox removes a temp data folder made that removal fail
+    // (ENOTEMPTY), and a node started after stopAll ran would be left running.
+    const results = await Promise.allSettled(
       nodes.map(async (node) => {
         const demo = DEMO_NODES.find((d) => d.id === node.id);
         const fileSizeLimit = this.fileSizeLimits.get(node.id);
@@ -111,6 +114,8 @@ export class SandboxNodes implements EnvironmentLifecycle {
         await this.options.store.setNodeAccess(node.id, access);
       }),
     );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** Starts a database node's server; the node reaches it as it would on the platform. */
