@@ -224,7 +224,7 @@ describe('enscale-ssh', () => {
     utimesSync(local, stamp, stamp);
     const remotePart = join(nodeHome(518839), '.cli-resume.bin.enscale-part');
     writeFileSync(remotePart, data.subarray(0, 1024 * 1024));
-    nodeOwned(remotePart);
+    await nodeOwned(remotePart);
     utimesSync(remotePart, stamp, stamp);
     const put = await cli(['--json', 'put', '518839', local, 'cli-resume.bin']);
     expect(put.code).toBe(0);

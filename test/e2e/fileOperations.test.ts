@@ -22,7 +22,7 @@ let local: string;
 let nodeHome: string;
 let remoteHome: string;
 
-/** Writes a file as the test's user; `nodeOwned` then gives it to the node's. */
+/** Writes a file as the test's user; `await nodeOwned(…)` then gives it to the node's. */
 const writeTo = (path: string, text: string): string => {
   writeFileSync(path, text);
   return path;
@@ -79,7 +79,7 @@ describe('file operations on node 518839', () => {
 
   it('renames a file, refusing a name with a slash first', async () => {
     const { page } = app;
-    nodeOwned(writeTo(join(nodeHome, 'draft.txt'), 'the draft\n'));
+    await nodeOwned(writeTo(join(nodeHome, 'draft.txt'), 'the draft\n'));
     await refresh(page);
     await act(page, 'draft.txt', 'Rename');
     const dialog = await visible(page.getByRole('dialog', { name: 'Rename draft.txt' }));
@@ -98,7 +98,7 @@ describe('file operations on node 518839', () => {
 
   it('edits a text file in place', async () => {
     const { page } = app;
-    nodeOwned(writeTo(join(nodeHome, 'config.ini'), '[site]\ndebug = true\n'));
+    await nodeOwned(writeTo(join(nodeHome, 'config.ini'), '[site]\ndebug = true\n'));
     await refresh(page);
     await act(page, 'config.ini', 'Edit');
     const dialog = await visible(
@@ -117,7 +117,7 @@ describe('file operations on node 518839', () => {
     const { page } = app;
     mkdirSync(join(nodeHome, 'old-release', 'assets'), { recursive: true });
     writeFileSync(join(nodeHome, 'old-release', 'assets', 'app.js'), 'console.log(1);\n');
-    nodeOwned(join(nodeHome, 'old-release'));
+    await nodeOwned(join(nodeHome, 'old-release'));
     await refresh(page);
     await act(page, 'old-release', 'Delete');
     let confirm = await visible(page.getByRole('alertdialog', { name: 'Delete old-release?' }));
@@ -135,7 +135,7 @@ describe('file operations on node 518839', () => {
 
   it('overwrites or skips an existing file, as answered, on upload and on download', async () => {
     const { page } = app;
-    nodeOwned(writeTo(join(nodeHome, 'notes.md'), 'on the node\n'));
+    await nodeOwned(writeTo(join(nodeHome, 'notes.md'), 'on the node\n'));
     await refresh(page);
     const mine = join(local, 'notes.md');
     writeFileSync(mine, 'from this computer\n');
@@ -152,7 +152,7 @@ describe('file operations on node 518839', () => {
     );
 
     // Downloads into the folder that holds a notes.md of its own.
-    nodeOwned(writeTo(join(nodeHome, 'notes.md'), 'changed on the node\n'));
+    await nodeOwned(writeTo(join(nodeHome, 'notes.md'), 'changed on the node\n'));
     const download = async () => {
       await act(page, 'notes.md', 'Download');
       const dialog = await visible(page.getByRole('dialog', { name: 'Download notes.md' }));
@@ -173,7 +173,7 @@ describe('file operations on node 518839', () => {
 
   it('deletes a file only once confirmed', async () => {
     const { page } = app;
-    nodeOwned(writeTo(join(nodeHome, 'obsolete.log'), 'old lines\n'));
+    await nodeOwned(writeTo(join(nodeHome, 'obsolete.log'), 'old lines\n'));
     await refresh(page);
     await act(page, 'obsolete.log', 'Delete');
     let confirm = await visible(page.getByRole('alertdialog', { name: 'Delete obsolete.log?' }));
@@ -218,7 +218,7 @@ describe('file operations on node 518839', () => {
     mkdirSync(into);
     for (const name of ['alpha.txt', 'beta.txt']) {
       writeFileSync(join(into, name), `local ${name}\n`);
-      nodeOwned(writeTo(join(nodeHome, name), `node ${name}\n`));
+      await nodeOwned(writeTo(join(nodeHome, name), `node ${name}\n`));
     }
     await refresh(page);
     await fileRow(page, 'alpha.txt').click();

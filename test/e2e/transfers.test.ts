@@ -53,7 +53,7 @@ describe('transfers from the file pane of node 518839', () => {
   it('asks about an existing file and keeps both when told to', async () => {
     const { page } = app;
     writeFileSync(join(nodeHome, 'report.txt'), 'the node’s own report\n');
-    nodeOwned(join(nodeHome, 'report.txt'));
+    await nodeOwned(join(nodeHome, 'report.txt'));
     const file = join(local, 'report.txt');
     writeFileSync(file, 'a newer report from this computer\n');
     await dropOnPane(page, [file]);

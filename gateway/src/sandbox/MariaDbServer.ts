@@ -4,24 +4,13 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Child, ChildProcesses } from './ChildProcesses.ts';
+import { DatabaseServer } from './DatabaseServer.ts';
 import { loadCredentials, type DatabaseCredentials } from './databaseCredentials.ts';
 import { freePort, waitForGreeting } from './network.ts';
-import type { SystemTools } from './systemTools.ts';
 
 const run = promisify(execFile);
 
 export type { DatabaseCredentials } from './databaseCredentials.ts';
-
-export interface MariaDbServerOptions {
-  /** The server's folder: data/, the socket, its option files. */
-  dir: string;
-  database: string;
-  user: string;
-  logFile: string;
-  children: ChildProcesses;
-  tools: SystemTools;
-}
 
 // A Unix socket path must fit in sockaddr_un (108 bytes on Linux, 104 on macOS).
 const MAX_SOCKET_PATH = 100;
@@ -34,28 +23,9 @@ const isMySqlHandshake = (data: Buffer): boolean => data.length > 5 && data[4] =
  * port on loopback, never the machine's own instance. The database and its user are created by
  * an init file at every start, so a kept data folder comes back with the same credentials.
  */
-export class MariaDbServer {
-  private child: Child | undefined;
-  private credentials: DatabaseCredentials | undefined;
-  private tcpPort: number | undefined;
-
-  constructor(private readonly options: MariaDbServerOptions) {}
-
-  /** The socket's folder: an isolated database node sees it at /run/mysqld, where Debian's client looks. */
-  get socketDir(): string {
-    return join(this.options.dir, 'run');
-  }
-
+export class MariaDbServer extends DatabaseServer {
   get socket(): string {
     return join(this.socketDir, 'mysqld.sock');
-  }
-
-  get port(): number | undefined {
-    return this.tcpPort;
-  }
-
-  get pid(): number | undefined {
-    return this.child?.pid;
   }
 
   /** An option file (mode 600) with the socket and the user's credentials, for tools and tests. */
@@ -64,7 +34,7 @@ export class MariaDbServer {
   }
 
   /** Starts the server; on `port` when given (a restart keeps the port the nodes were told). */
-  async start(port?: number): Promise<DatabaseCredentials> {
+  override async start(port?: number): Promise<DatabaseCredentials> {
     const { dir, tools, children, logFile } = this.options;
     if (this.socket.length > MAX_SOCKET_PATH) {
       throw new Error(
@@ -134,27 +104,7 @@ export class MariaDbServer {
       timeoutMs: 60_000,
       what: 'MariaDB',
     });
-    this.child = child;
-    this.tcpPort = tcpPort;
-    this.credentials = credentials;
-    return credentials;
-  }
-
-  /** Stops and starts the server on the same port, as `service … restart` on its node asks. */
-  async restart(): Promise<void> {
-    const port = this.tcpPort;
-    await this.stop();
-    await this.start(port);
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && !this.child.hasExited();
-  }
-
-  async stop(): Promise<void> {
-    if (this.child) await this.options.children.stop(this.child);
-    this.child = undefined;
-    this.tcpPort = undefined;
+    return this.started(child, tcpPort, credentials);
   }
 
   /** Runs SQL as the database user through the socket; for tests and checks. */

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { ensureKeyFile } from '../keys/keyFiles.ts';
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { NodeAccess } from '../store/types.ts';
@@ -110,13 +110,16 @@ export class NodeServer {
     const etc = join(dir, 'etc');
     const isolated = this.options.isolated;
     // Isolated, the node's user reads authorized_keys and runs the session script through /etc/enscale-node.
-    await mkdir(etc, { recursive: true, mode: 0o700 });
-    await chmod(etc, isolated ? 0o711 : 0o700);
+    const [etcMode, keyMode] = isolated ? [0o711, 0o644] : [0o700, 0o600];
+    await mkdir(etc, { recursive: true, mode: etcMode });
+    await chmod(etc, etcMode);
     await mkdir(this.home, { recursive: true, mode: 0o755 });
     const hostKey = await this.hostKey(etc);
     await this.writeHome();
-    await writeFile(join(etc, 'authorized_keys'), this.options.authorizedKey.trim() + '\n', { mode: 0o644 });
-    await chmod(join(etc, 'authorized_keys'), isolated ? 0o644 : 0o600);
+    await writeFile(join(etc, 'authorized_keys'), this.options.authorizedKey.trim() + '\n', {
+      mode: keyMode,
+    });
+    await chmod(join(etc, 'authorized_keys'), keyMode);
     await this.writeSessionScript(etc, tools.path('sftpServer'));
     // The config and the key as sshd reads them: node paths when isolated.
     const sshdEtc = isolated ? NODE_ETC : etc;
@@ -208,6 +211,7 @@ export class NodeServer {
 
   private async writeHome(): Promise<void> {
     const { nodeId, envName, nodeType, mysqlClientConfig, isolated } = this.options;
+    const made: string[] = [];
     const readme = join(this.home, 'README.txt');
     if (!existsSync(readme)) {
       await writeFile(
@@ -215,13 +219,22 @@ export class NodeServer {
         `This is node ${nodeId} (${nodeType}) of environment '${envName}' in the Enscale sandbox.\n` +
           `Files here belong to this node only.\n`,
       );
+      made.push(readme);
     }
-    for (const folder of this.profile.folders) await mkdir(join(this.home, folder), { recursive: true });
+    for (const folder of this.profile.folders) {
+      const first = await mkdir(join(this.home, folder), { recursive: true });
+      if (first) made.push(first);
+    }
     // Isolated nodes reach their database through its socket folder (/run/mysqld), as Debian's client expects.
     if (mysqlClientConfig && !isolated) {
       await writeFile(join(this.home, '.my.cnf'), mysqlClientConfig, { mode: 0o600 });
     }
-    if (isolated) await chownTree(this.home, this.profile.uid, this.profile.gid);
+    if (!isolated) return;
+    const { uid, gid } = this.profile;
+    // A new home, or one a shared run left, goes to the node's user whole; a kept one only needs
+    // what was made just now, so a start does not walk a home of many files.
+    if ((await stat(this.home)).uid !== uid) await chownTree(this.home, uid, gid);
+    else for (const path of made) await chownTree(path, uid, gid);
   }
 
   private async writeSessionScript(etc: string, sftpServer: string): Promise<void> {

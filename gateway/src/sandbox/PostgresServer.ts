@@ -4,25 +4,14 @@ import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Child, ChildProcesses } from './ChildProcesses.ts';
+import { DatabaseServer } from './DatabaseServer.ts';
 import { loadCredentials, type DatabaseCredentials } from './databaseCredentials.ts';
 import { freePort } from './network.ts';
-import type { SystemTools } from './systemTools.ts';
 
 const run = promisify(execFile);
 
 /** Where a server run as the host's postgres account sees its folder (see `serverPath`). */
 const SERVER_DIR = '/run/enscale-postgres';
-
-export interface PostgresServerOptions {
-  /** The server's folder: data/, run/ (its socket), credentials. */
-  dir: string;
-  database: string;
-  user: string;
-  logFile: string;
-  children: ChildProcesses;
-  tools: SystemTools;
-}
 
 /** Who the server runs as: PostgreSQL refuses root, so a root sandbox uses the host's `postgres`. */
 function serverAccount(passwd = '/etc/passwd'): { name: string; uid: number; gid: number } | undefined {
@@ -45,25 +34,11 @@ function serverAccount(passwd = '/etc/passwd'): { name: string; uid: number; gid
  * cluster, socket folder and port on loopback, never the machine's own instance. Every login needs
  * a password (SCRAM), the node's user included; the database and its owner are made at first start.
  */
-export class PostgresServer {
-  private child: Child | undefined;
-  private credentials: DatabaseCredentials | undefined;
-  private tcpPort: number | undefined;
+export class PostgresServer extends DatabaseServer {
   private readonly account = serverAccount();
 
-  constructor(private readonly options: PostgresServerOptions) {}
-
-  /** The socket's folder: the node sees it at /run/postgresql, where Debian's client looks. */
-  get socketDir(): string {
-    return join(this.options.dir, 'run');
-  }
-
-  get port(): number | undefined {
-    return this.tcpPort;
-  }
-
   /** Starts the server; on `port` when given (a restart keeps the port the nodes were told). */
-  async start(port?: number): Promise<DatabaseCredentials> {
+  override async start(port?: number): Promise<DatabaseCredentials> {
     const { dir, tools, children, logFile } = this.options;
     await mkdir(dir, { recursive: true, mode: 0o700 });
     if (this.account) await chown(dir, this.account.uid, this.account.gid);
@@ -185,32 +160,12 @@ export class PostgresServer {
       );
       child.stdin?.end(setup);
     });
-    this.child = child;
-    this.tcpPort = tcpPort;
-    this.credentials = credentials;
-    return credentials;
-  }
-
-  /** Stops and starts the server on the same port, as `service … restart` on its node asks. */
-  async restart(): Promise<void> {
-    const port = this.tcpPort;
-    await this.stop();
-    await this.start(port);
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && !this.child.hasExited();
-  }
-
-  async stop(): Promise<void> {
-    if (this.child) await this.options.children.stop(this.child);
-    this.child = undefined;
-    this.tcpPort = undefined;
+    return this.started(child, tcpPort, credentials);
   }
 
   /** Runs SQL as the database's owner over TCP; for tests and checks. */
   async query(sql: string): Promise<string> {
-    if (!this.credentials || this.tcpPort === undefined) throw new Error('PostgreSQL is not running.');
+    if (!this.credentials || this.port === undefined) throw new Error('PostgreSQL is not running.');
     const { database, user, password } = this.credentials;
     const { stdout } = await run(
       this.options.tools.path('psql'),
@@ -222,7 +177,7 @@ export class PostgresServer {
         '-h',
         '127.0.0.1',
         '-p',
-        String(this.tcpPort),
+        String(this.port),
         '-U',
         user,
         '-d',

@@ -84,13 +84,12 @@ export class Sandbox {
     const host = options.host ?? '127.0.0.1';
     checkSandboxHost(host, options.exposeOnNetwork);
     const tools = options.tools ?? new SystemTools();
+    const isolated = options.isolated !== false && canIsolateNodes();
     // Fail before starting anything when a server program is missing.
     tools.requireAll([
       ...(['sshd', 'sshKeygen', 'sftpServer', 'mariadbd', 'mariadbInstallDb', 'mariadb'] as const),
       ...(['initdb', 'postgres', 'pgIsReady', 'psql'] as const),
-      ...(options.isolated !== false && canIsolateNodes()
-        ? (['unshare', 'setpriv', 'busybox'] as const)
-        : []),
+      ...(isolated ? (['unshare', 'setpriv', 'busybox'] as const) : []),
     ]);
 
     const created = !options.dataDir;
@@ -106,8 +105,7 @@ export class Sandbox {
 
     const children = new ChildProcesses();
     const store = new SqliteStore(join(dataDir, 'platform.db'));
-    // Password hashes and keys: the owner's only, whatever the umask (and the PostgreSQL server's
-    // account may search the data folder, docs/sandbox.md).
+    // Password hashes and keys: the owner's only, whatever the umask.
     await chmod(join(dataDir, 'platform.db'), 0o600);
     const apiLog = createWriteStream(join(logsDir, 'api.log'), { flags: 'a', mode: 0o600 });
     let nodes: SandboxNodes | undefined;
@@ -123,7 +121,7 @@ export class Sandbox {
         authorizedKey: publicKey,
         children,
         tools,
-        isolated: (options.isolated ?? true) && canIsolateNodes(),
+        isolated,
       });
       await startRunningEnvironments(store, nodes);
 

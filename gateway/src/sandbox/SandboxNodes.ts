@@ -71,11 +71,6 @@ export class SandboxNodes implements EnvironmentLifecycle {
     });
   }
 
-  /** The MariaDB node's credentials, once its environment has run. */
-  get databaseCredentials(): DatabaseCredentials | undefined {
-    return this.credentials.get(DEMO_DATABASES[0].node);
-  }
-
   /** A database node's credentials, once its environment has run. */
   credentialsOf(nodeId: number): DatabaseCredentials | undefined {
     return this.credentials.get(nodeId);

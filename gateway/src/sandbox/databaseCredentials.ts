@@ -26,7 +26,7 @@ export async function loadCredentials(
 }
 
 /** 20 letters and digits: needs no quoting in SQL, option files or shells. */
-export function randomPassword(): string {
+function randomPassword(): string {
   return randomBytes(24)
     .toString('base64')
     .replace(/[^A-Za-z0-9]/g, '')

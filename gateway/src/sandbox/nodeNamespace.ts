@@ -22,8 +22,6 @@ export interface NodeNamespaceOptions {
   startCommands: readonly string[];
   /** The node's sshd command line (node paths). */
   sshd: readonly string[];
-  /** The host's top-level entries that are links into /usr on a merged-/usr system, e.g. bin → usr/bin. */
-  links?: readonly { name: string; target: string }[];
 }
 
 /** The system folders a node shares with the host, read-only: programs and libraries only. */
@@ -60,7 +58,7 @@ export function hostSystemEntries(root = '/'): {
 export function nodeEnterScript(options: NodeNamespaceOptions): string {
   const root = join(options.dir, 'root');
   const etcLayer = join(options.dir, 'etc-layer');
-  const system = options.links ? { links: options.links, folders: [] as string[] } : hostSystemEntries();
+  const system = hostSystemEntries();
   const mkdirs = ['usr', 'etc', 'proc', 'dev', 'run', 'tmp', 'var/tmp', 'root', ...options.folders];
   const lines = [
     '#!/bin/sh',

@@ -56,9 +56,6 @@ export async function prepareNodeRoot(
   await mkdir(join(dir, 'root'), { recursive: true, mode: 0o755 });
   await mkdir(join(dir, 'etc-layer'), { recursive: true, mode: 0o700 });
   const script = join(dir, 'enter.sh');
-  const services = Object.keys(files)
-    .filter((path) => path.startsWith('init.d/'))
-    .map((path) => `/etc/${path} start >/dev/null`);
   await writeFile(
     script,
     nodeEnterScript({
@@ -66,8 +63,8 @@ export async function prepareNodeRoot(
       hostname: options.hostname,
       binds: [{ host: options.home, node: profile.home }, ...options.binds],
       folders: ['var/log', 'var/lib'],
-      // Only the web server starts with the node; the database scripts report the sandbox's servers.
-      startCommands: services.filter((command) => command.includes('/httpd ')),
+      // Only the web server starts with the node; the databases' servers run outside it.
+      startCommands: files['init.d/httpd'] ? ['/etc/init.d/httpd start >/dev/null'] : [],
       sshd: options.sshd,
     }),
     { mode: 0o700 },

@@ -94,11 +94,11 @@ export async function readyObject(
     const totpSecret = twoFactor ? await store.getTotpSecret(uid) : null;
     users.push({ uid, login, password, ...(totpSecret ? { totpSecret } : {}) });
   }
-  const credentials = nodes.databaseCredentials;
   const databases = DEMO_DATABASES.flatMap(({ node, engine }) => {
     const found = nodes.credentialsOf(node);
     return found ? [{ node, engine, name: found.database, user: found.user, password: found.password }] : [];
   });
+  const mariadb = databases.find((db) => db.node === DEMO_DATABASE.node);
   return {
     event: 'ready',
     api,
@@ -115,13 +115,8 @@ export async function readyObject(
         user: node.access?.user ?? null,
         web: webOf(nodes, node.id),
       })),
-    database: credentials
-      ? {
-          node: DEMO_DATABASE.node,
-          name: credentials.database,
-          user: credentials.user,
-          password: credentials.password,
-        }
+    database: mariadb
+      ? { node: mariadb.node, name: mariadb.name, user: mariadb.user, password: mariadb.password }
       : null,
     databases,
     data: dataDir,

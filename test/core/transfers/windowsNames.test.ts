@@ -72,7 +72,7 @@ for (const platform of ['win32', 'darwin'] as const) {
         expected.set(name, sha256(data));
       }
       // Written here as the test's user: the node's user (apache when isolated) must own them, as its own files.
-      nodeOwned(remoteRoot);
+      await nodeOwned(remoteRoot);
       // Read-only on the node: on Windows it must still arrive writable.
       chmodSync(join(remoteRoot, 'README'), 0o400);
       const engine = new TransferEngine(new GatewaySftp(connections), { platform });
