@@ -23,6 +23,7 @@ const TOOLS = [
   ['unshare', 'util-linux'],
   ['sudo', 'sudo'],
   ['busybox', 'busybox'],
+  ['socat', 'socat'],
   ['script', 'bsdutils'],
   ['dbus-run-session', 'dbus-daemon'],
   ['dbus-send', 'dbus-bin'],

@@ -21,6 +21,7 @@ PACKAGES=(
   util-linux       # setpriv: sandbox servers stop when the sandbox dies; prlimit: a node's "full disk"; unshare: each node's own namespaces
   sudo             # a node's limited sudo (its service's init script only), as on Enscale
   busybox          # busybox httpd: the Apache node's web server (service httpd)
+  socat            # a database node's own 3306 / 5432, leading to the sandbox's server
   bsdutils         # script: drives the gateway menu through a real pty
   dbus-daemon      # dbus-run-session: the private session bus scripts/with-keyring.sh starts for tests
   dbus-bin         # dbus-send: the keychain tests lock a keyring of their own

@@ -7,6 +7,7 @@ import { keysCommands } from './commands/keys.ts';
 import { platformCommands } from './commands/platform.ts';
 import { remoteCommands } from './commands/remote.ts';
 import { sqlCommands } from './commands/sql.ts';
+import { tunnelCommands } from './commands/tunnel.ts';
 import { transferCommands } from './commands/transfers.ts';
 import { CoreSession } from './CoreSession.ts';
 import { readIdentity } from './identity.ts';
@@ -21,6 +22,7 @@ const COMMANDS: Command[] = [
   ...remoteCommands,
   ...transferCommands,
   ...sqlCommands,
+  ...tunnelCommands,
 ];
 
 // Accepted before or after the command's words.

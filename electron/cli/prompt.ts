@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { Cancelled, InvalidInput } from '../../shared/src/errors.ts';
 
@@ -111,4 +112,17 @@ function typeSecret(stdin: NodeJS.ReadStream): Promise<string> {
     stdin.on('data', onData);
     stdin.resume();
   });
+}
+
+/**
+ * Asks a yes/no question on the terminal; only `y` or `yes` is a yes. Never called without a
+ * terminal: a script says `--yes` instead (a piped line would be read as an answer nobody gave).
+ */
+export async function askYesNo(question: string): Promise<boolean> {
+  const lines = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^(y|yes)$/i.test((await lines.question(`${question} [y/N] `)).trim());
+  } finally {
+    lines.close();
+  }
 }

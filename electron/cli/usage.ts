@@ -21,12 +21,17 @@ export const USAGE = `Usage: enscale-ssh [--profile DIR] [--identity FILE] [--js
   keys sync ID                              put the key on the dashboard
   keys delete ID
   envs                                      environments, status, nodes and node IDs
+  env start NAME                            start an environment (waits until the platform is done)
+  env stop NAME [--yes]                     stop it (asks first, naming the nodes; --yes in scripts)
+  env sleep NAME [--yes]                    put it to sleep (as stop)
   ssh NODE [-- COMMAND…]                    run a command (exit status passed through) or a shell
   menu                                      the gateway's interactive menu
   put NODE LOCAL REMOTE                     upload (resumes a partial upload)
   get NODE REMOTE LOCAL                     download (resumes a partial download)
   sql import NODE FILE --db NAME --user USER
   sql export NODE FILE --db NAME --user USER   (.gz: compressed; password as for login)
+  tunnel NODE [LOCAL_PORT:]REMOTE_PORT      forward 127.0.0.1:LOCAL_PORT (default: a free one) to the
+                                            node's REMOTE_PORT until Ctrl-C (e.g. 3306, 13306:5432)
 
 Options:
   --profile DIR   the data folder (keys, known_hosts, settings); default: ENSCALE_SSH_PROFILE, else the

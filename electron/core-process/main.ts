@@ -4,7 +4,13 @@ import { mkdirSync } from 'node:fs';
 import { RpcHost } from '../../shared/src/rpc/RpcHost.ts';
 import { Core } from '../core/Core.ts';
 import { sandboxProfile } from '../core/platform/sandboxProfile.ts';
-import { type CoreActivity, isCoreProcessCommand, parseCoreProcessArgs } from './commandLine.ts';
+import {
+  type CoreActivity,
+  isCoreProcessCommand,
+  isOpenPathAnswer,
+  parseCoreProcessArgs,
+} from './commandLine.ts';
+import { OpenPathBridge } from './openPathBridge.ts';
 import { messagePortMainChannel } from './portChannel.ts';
 
 // The core in Electron's utility process: SSH crypto, transfers and local shells run here, so they
@@ -14,9 +20,12 @@ import { messagePortMainChannel } from './portChannel.ts';
 
 const options = parseCoreProcessArgs(process.argv.slice(2));
 mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+// Files open with the OS's application through main's `shell.openPath`: this process has no `shell`.
+const opener = new OpenPathBridge((request) => process.parentPort.postMessage(request));
 const core = new Core({
   dataDir: options.dataDir,
   interactive: true,
+  openPath: opener.openPath,
   ...(options.keychainService ? { keychainService: options.keychainService } : {}),
 });
 const services = core.exposed();
@@ -25,9 +34,13 @@ const services = core.exposed();
 const sandbox = options.sandbox ? await startSandbox() : undefined;
 
 async function startSandbox(): Promise<Sandbox | undefined> {
-  const { Sandbox } = await import('@enscale-ssh/gateway');
+  const { Sandbox, SANDBOX_ENVIRONMENT_CHANGE_MS } = await import('@enscale-ssh/gateway');
   try {
-    const started = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
+    const started = await Sandbox.start({
+      apiPort: 0,
+      gatewayPort: 0,
+      environmentChangeMs: SANDBOX_ENVIRONMENT_CHANGE_MS,
+    });
     await core.platform.offerPreset(sandboxProfile(started.ready));
     return started;
   } catch (error) {
@@ -51,6 +64,7 @@ function serve(port: MessagePortMain): void {
 
 process.parentPort.on('message', (event: MessageEvent) => {
   const command: unknown = event.data;
+  if (isOpenPathAnswer(command)) return opener.answer(command);
   if (!isCoreProcessCommand(command)) return;
   if (command.kind === 'connect') {
     const [port] = event.ports;

@@ -7,9 +7,11 @@ import { expose, type Exposed } from '../../shared/src/rpc/RpcHost.ts';
 import { CORE_ARGS } from '../../shared/src/rpc/schemas/index.ts';
 import type { SecretsHome } from '../../shared/src/settings.ts';
 import { DatabaseService } from './databases/DatabaseService.ts';
+import { EditService } from './edits/EditService.ts';
 import { ExecSessions } from './exec/ExecSessions.ts';
 import { KeyNotFound } from './keys/errors.ts';
 import { KeyVault } from './keys/KeyVault.ts';
+import { LocalFolders } from './localFolders/LocalFolders.ts';
 import { CachedSecretStore, KeytarSecretStore, type SecretStore } from './keys/secretStore.ts';
 import { PlatformService } from './platform/PlatformService.ts';
 import { SettingsService } from './settings/SettingsService.ts';
@@ -19,10 +21,13 @@ import { GatewayIdentities, givenIdentities } from './ssh/gatewayIdentities.ts';
 import { GatewaySftp } from './ssh/GatewaySftp.ts';
 import { HostKeys } from './ssh/HostKeys.ts';
 import { JsonFile } from './storage/JsonFile.ts';
+import { systemOpenPath, type OpenPath } from './system/openPath.ts';
 import { LocalTerminals } from './terminals/LocalTerminals.ts';
+import { SessionLogs } from './terminals/sessionLog/SessionLogs.ts';
 import { TerminalSessions } from './terminals/TerminalSessions.ts';
 import { followTransferSettings } from './transfers/followSettings.ts';
 import { TransferEngine } from './transfers/TransferEngine.ts';
+import { TunnelService } from './tunnels/TunnelService.ts';
 
 export interface CoreOptions {
   /** The app's data folder (a profile): keys, known_hosts, settings, caches. */
@@ -46,6 +51,11 @@ export interface CoreOptions {
   identities?: readonly { name: string; privateKey: string }[];
   /** An access token from the process environment (`ENSCALE_SSH_TOKEN`): signs this run in, never stored. */
   environmentToken?: string;
+  /**
+   * Opens a local file with its type's application, or a folder in the file manager: Electron's
+   * `shell.openPath` on the desktop; the OS's opener (`open`, `explorer.exe`, `xdg-open`) otherwise.
+   */
+  openPath?: OpenPath;
 }
 
 interface DeviceSettings {
@@ -67,8 +77,13 @@ export class Core {
   readonly localTerminals: LocalTerminals;
   readonly files: FilesService;
   readonly transfers: TransferEngine;
+  readonly tunnels: TunnelService;
   readonly databases: DatabaseService;
   readonly settings: SettingsService;
+  readonly localFolders: LocalFolders;
+  readonly edits: EditService;
+  /** Opens a local file or folder with the OS (for "Edit" and "Open log folder"). */
+  readonly openPath: OpenPath;
   private readonly device: JsonFile<DeviceSettings>;
   private readonly gatewayKeys: GatewayIdentities;
 
@@ -76,6 +91,7 @@ export class Core {
     // Before anything connects: the SSH code reaches into ssh2 1.17's private fields, so another
     // ssh2 fails here, naming the version expected, rather than misbehaving later.
     checkSsh2Internals();
+    this.openPath = options.openPath ?? systemOpenPath();
     // Each secret read from the keychain once per process: macOS may ask the user on every read.
     const secrets = options.secrets ?? new CachedSecretStore(new KeytarSecretStore());
     const service = options.keychainService ?? 'Enscale SSH';
@@ -87,6 +103,9 @@ export class Core {
       ...(options.secretsHome ? { secrets: options.secretsHome } : {}),
     });
     const settings = this.settings;
+    this.localFolders = new LocalFolders({
+      remembered: async (kind) => (await settings.get()).folders[kind],
+    });
     this.keys = new KeyVault({
       dataDir: options.dataDir,
       secrets,
@@ -129,13 +148,27 @@ export class Core {
     this.connections.events.on('state', ({ state }) => {
       if (state === 'failed') this.gatewayKeys.forget();
     });
-    this.terminals = new TerminalSessions(this.connections);
+    // Session logs (Settings → Terminal), for gateway and local terminals alike.
+    const logs = new SessionLogs({ dataDir: options.dataDir, settings, openPath: this.openPath });
+    this.terminals = new TerminalSessions(this.connections, { logs });
     this.exec = new ExecSessions(this.connections);
-    this.localTerminals = new LocalTerminals({ shellSetting: () => settings.current().terminal.localShell });
+    this.localTerminals = new LocalTerminals({
+      shellSetting: () => settings.current().terminal.localShell,
+      logs,
+    });
     const sftp = new GatewaySftp(this.connections);
     this.files = new FilesService(sftp);
     this.transfers = new TransferEngine(sftp, { concurrency: settings.current().transfers.concurrency });
+    this.tunnels = new TunnelService(this.connections);
+    // Signed out (by the user, or the session ended): the account's forwarded ports close too.
+    this.platform.events.on('signedOut', () => this.tunnels.closeAll());
     followTransferSettings(this.transfers, settings);
+    this.edits = new EditService({
+      sftp,
+      dataDir: options.dataDir,
+      editorCommand: async () => (await settings.get()).editor.command,
+      openPath: this.openPath,
+    });
     this.databases = new DatabaseService({
       connections: this.connections,
       secrets,
@@ -176,21 +209,31 @@ export class Core {
       localTerminals: expose(this.localTerminals, CORE_METHODS.localTerminals, CORE_ARGS.localTerminals),
       files: expose(this.files, CORE_METHODS.files, CORE_ARGS.files),
       transfers: expose(this.transfers, CORE_METHODS.transfers, CORE_ARGS.transfers),
+      tunnels: expose(this.tunnels, CORE_METHODS.tunnels, CORE_ARGS.tunnels),
       databases: expose(this.databases, CORE_METHODS.databases, CORE_ARGS.databases),
       settings: expose(this.settings, CORE_METHODS.settings, CORE_ARGS.settings),
+      localFolders: expose(this.localFolders, CORE_METHODS.localFolders, CORE_ARGS.localFolders),
+      edits: expose(this.edits, CORE_METHODS.edits, CORE_ARGS.edits),
     };
   }
 
-  /** Open terminal tabs (gateway and local) and unfinished transfers: what a closing window would end. */
-  activity(): { terminals: number; transfers: number } {
+  /**
+   * Open terminal tabs (gateway and local), unfinished transfers and working tunnels: what a closing
+   * window would end.
+   */
+  activity(): { terminals: number; transfers: number; tunnels: number } {
     return {
       terminals: this.terminals.openCount() + this.localTerminals.openCount(),
       transfers: this.transfers.activeCount(),
+      tunnels: this.tunnels.openCount(),
     };
   }
 
   close(): void {
+    // Before the connections go: no save starts uploading into a closing connection.
+    this.edits.closeAll();
     this.localTerminals.closeAll();
+    this.tunnels.closeAll();
     this.connections.closeAll();
   }
 }

@@ -1,5 +1,6 @@
-import { MessageChannelMain, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
+import { MessageChannelMain, shell, utilityProcess, type UtilityProcess, type WebContents } from 'electron';
 import { CORE_PROCESS_ENV } from '../core-process/allocatorTuning.ts';
+import { isOpenPathRequest, type OpenPathAnswer } from '../core-process/commandLine.ts';
 import { ErrorTail } from './policy/coreRestarts.ts';
 import type { OpenWork } from './policy/closeWindow.ts';
 import type { LogFile } from './policy/logFile.ts';
@@ -49,12 +50,21 @@ export class CoreProcess {
       }, 1000);
       const answer = (message: unknown) => {
         // The core process's `CoreActivity` (electron/core-process/commandLine.ts).
-        const reply = message as { kind?: unknown; terminals?: unknown; transfers?: unknown } | null;
+        const reply = message as {
+          kind?: unknown;
+          terminals?: unknown;
+          transfers?: unknown;
+          tunnels?: unknown;
+        } | null;
         if (reply?.kind !== 'activity') return;
         clearTimeout(timer);
         child.off('message', answer);
         const count = (value: unknown) => (typeof value === 'number' && value >= 0 ? value : 0);
-        resolve({ terminals: count(reply.terminals), transfers: count(reply.transfers) });
+        resolve({
+          terminals: count(reply.terminals),
+          transfers: count(reply.transfers),
+          tunnels: count(reply.tunnels),
+        });
       };
       child.on('message', answer);
       child.postMessage({ kind: 'activity' });
@@ -104,6 +114,13 @@ export class CoreProcess {
     child.stdout?.on('data', forward('info'));
     child.stderr?.on('data', forward('error'));
     child.once('spawn', () => log.write('info', `core process ${child.pid ?? '?'} started`));
+    // The core opens files with their application through here ("Edit", "Open log folder").
+    child.on('message', (message: unknown) => {
+      if (!isOpenPathRequest(message)) return;
+      const answer = (error: string) =>
+        child.postMessage({ kind: 'openPath', id: message.id, error } satisfies OpenPathAnswer);
+      shell.openPath(message.path).then(answer, (error: unknown) => answer(String(error)));
+    });
     child.once('exit', (code) => {
       if (this.child === child) this.child = undefined;
       log.write(code === 0 ? 'info' : 'error', `core process exited with status ${code}`);

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { registerAppScheme, serveApp } from './appProtocol.ts';
 import { CoreProcess } from './coreProcess.ts';
 import { guardClose, restartOnFailure } from './coreWatch.ts';
+import { answerFolderDialogs } from './folderDialog.ts';
 import { answerConnect, lockDownWebContents, restrictPermissions } from './hardening.ts';
 import { profileDir } from '../core/profileDir.ts';
 import { installMenu } from './menu.ts';
@@ -55,6 +56,7 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   ipcMain.on('enscale:connect', (event) => void answerConnect(event, core, log));
+  answerFolderDialogs(log);
 
   let mainWindow: BrowserWindow | undefined;
   const openWindow = async () => {

@@ -10,6 +10,8 @@ import { contextBridge, ipcRenderer, webUtils } from 'electron';
 const PORT_CHANNEL = 'enscale:port';
 /** Preload → main: this page wants a (new) connection to the core. */
 const CONNECT_CHANNEL = 'enscale:connect';
+/** Preload → main, answered: the OS's folder dialog (main's policy/folderDialog.ts). */
+const FOLDER_CHANNEL = 'enscale:choose-folder';
 
 ipcRenderer.on(PORT_CHANNEL, (event) => {
   const [port] = event.ports;
@@ -26,6 +28,17 @@ const bridge = {
   /** The local path of a file dropped on or picked in the page, for uploads read from disk by the core. */
   getPathForFile(file: File): string {
     return webUtils.getPathForFile(file);
+  },
+  /**
+   * The OS's folder dialog for a destination of `kind` (download, sqlExport, keyExport), opening at
+   * `defaultPath`: the folder chosen, or null when cancelled. Only these two fields reach main.
+   */
+  chooseFolder(request: { kind: string; defaultPath?: string }): Promise<string | null> {
+    const { kind, defaultPath } = request;
+    return ipcRenderer.invoke(FOLDER_CHANNEL, {
+      kind,
+      ...(defaultPath === undefined ? {} : { defaultPath }),
+    }) as Promise<string | null>;
   },
 };
 

@@ -52,8 +52,12 @@ export async function serve(options: WebHostCommandLine, keychainService?: strin
   try {
     if (options.sandbox) {
       // Loaded only when asked for: it brings the platform's servers and their dependencies.
-      const { Sandbox } = await import('@enscale-ssh/gateway');
-      sandbox = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
+      const { Sandbox, SANDBOX_ENVIRONMENT_CHANGE_MS } = await import('@enscale-ssh/gateway');
+      sandbox = await Sandbox.start({
+        apiPort: 0,
+        gatewayPort: 0,
+        environmentChangeMs: SANDBOX_ENVIRONMENT_CHANGE_MS,
+      });
       await core.platform.offerPreset(sandboxProfile(sandbox.ready));
     }
     web = await WebHost.start({

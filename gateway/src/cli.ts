@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { KeyApi } from './api/routes/sshKeys.ts';
-import { Sandbox, type SandboxReady } from './sandbox/Sandbox.ts';
+import { Sandbox, SANDBOX_ENVIRONMENT_CHANGE_MS, type SandboxReady } from './sandbox/Sandbox.ts';
 import { startStandaloneGateway } from './sandbox/standaloneGateway.ts';
 import { parseKeyTypes } from './ssh/KeyPolicy.ts';
 
@@ -126,6 +126,7 @@ async function sandbox(args: string[]): Promise<number> {
     exposeOnNetwork: values['expose-demo-accounts-on-network'],
     apiPort: portOption(values['api-port'], 8022, '--api-port'),
     gatewayPort: portOption(values.port, 3022, '--port'),
+    environmentChangeMs: SANDBOX_ENVIRONMENT_CHANGE_MS,
     ...(values['key-types'] ? { gatewayOptions: { keyTypes: parseKeyTypes(values['key-types']) } } : {}),
     ...(keyApi ? { keyApi } : {}),
   });

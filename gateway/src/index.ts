@@ -1,5 +1,6 @@
 export {
   Sandbox,
+  SANDBOX_ENVIRONMENT_CHANGE_MS,
   type SandboxOptions,
   type SandboxReady,
   type SandboxGatewayInfo,

@@ -21,6 +21,7 @@ export const API_METHODS = {
   'environment/control/rest/getenvinfo': 'environment.Control.GetEnvInfo',
   'environment/control/rest/startenv': 'environment.Control.StartEnv',
   'environment/control/rest/stopenv': 'environment.Control.StopEnv',
+  'environment/control/rest/sleepenv': 'environment.Control.SleepEnv',
 } as const satisfies Record<string, string>;
 
 /**
@@ -33,6 +34,7 @@ export const APP_TOKEN_METHODS: readonly string[] = [
   'environment.Control.GetEnvInfo',
   'environment.Control.StartEnv',
   'environment.Control.StopEnv',
+  'environment.Control.SleepEnv',
   'management.Account.GetSSHKeys',
   'management.Account.AddSSHKey',
   'management.Account.DeleteSSHKey',

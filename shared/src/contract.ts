@@ -1,9 +1,11 @@
 import { CONNECTIONS_METHODS, type ConnectionsApi } from './connections.ts';
 import { DATABASES_METHODS, type DatabasesApi } from './databases.ts';
+import { EDITS_METHODS, type EditsApi } from './edits.ts';
 import { EXEC_METHODS, type ExecApi } from './exec.ts';
 import { FILES_METHODS, type FilesApi } from './files.ts';
 import { HOST_KEYS_METHODS, type HostKeysApi } from './hostKeys.ts';
 import { KEYS_METHODS, type KeysApi } from './keys.ts';
+import { LOCAL_FOLDERS_METHODS, type LocalFoldersApi } from './localFolders.ts';
 import { PLATFORM_METHODS, type PlatformApi } from './platformService.ts';
 import { RpcClient } from './rpc/RpcClient.ts';
 import type { MethodsOf } from './rpc/methods.ts';
@@ -16,6 +18,7 @@ import {
   type TerminalApi,
 } from './terminals.ts';
 import { TRANSFERS_METHODS, type TransfersApi } from './transfers.ts';
+import { TUNNELS_METHODS, type TunnelsApi } from './tunnels.ts';
 
 /*
  * The core's contract, assembled: each domain file declares its service interface (events
@@ -34,9 +37,15 @@ export interface CoreContract {
   localTerminals: TerminalApi<LocalTerminalRequest>;
   files: FilesApi;
   transfers: TransfersApi;
+  /** Local port forwards to nodes through the gateway. */
+  tunnels: TunnelsApi;
   databases: DatabasesApi;
   /** The settings the core acts on (transfers, keepalive) and the About facts. */
   settings: SettingsApi;
+  /** The core's computer's folders, for the browser host's in-page folder chooser. */
+  localFolders: LocalFoldersApi;
+  /** "Edit": a node's file in a local editor, each save uploaded back. */
+  edits: EditsApi;
 }
 
 /**
@@ -53,8 +62,11 @@ export const CORE_METHODS = {
   localTerminals: TERMINAL_METHODS,
   files: FILES_METHODS,
   transfers: TRANSFERS_METHODS,
+  tunnels: TUNNELS_METHODS,
   databases: DATABASES_METHODS,
   settings: SETTINGS_METHODS,
+  localFolders: LOCAL_FOLDERS_METHODS,
+  edits: EDITS_METHODS,
 } as const satisfies { [S in keyof CoreContract]: readonly MethodsOf<CoreContract[S]>[] };
 
 /** The typed client every host hands the UI (and the CLI): `window.enscale` is one of these. */

@@ -96,6 +96,16 @@ export class CodeRequired extends AppError {
   override readonly name = 'CodeRequired';
 }
 
+/**
+ * The computer the core runs on refused something with a local file or folder: it is gone, it is not
+ * a folder, permission is denied, the name is taken. `details.path` and `details.reason` (`notFound`,
+ * `notAFolder`, `permissionDenied`, `exists`, `failure`) say which.
+ */
+export class LocalFileError extends AppError {
+  readonly code = 'LocalFileError';
+  override readonly name = 'LocalFileError';
+}
+
 export class InvalidInput extends AppError {
   readonly code = 'InvalidInput';
   override readonly name = 'InvalidInput';
@@ -204,6 +214,7 @@ const BY_CODE: Record<string, ErrorClass> = {
   AuthenticationFailed,
   PermissionDenied,
   CodeRequired,
+  LocalFileError,
   InvalidInput,
   Cancelled,
   InternalError,

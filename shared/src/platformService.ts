@@ -53,8 +53,14 @@ export interface PlatformApi {
   signInWithToken(token: string): Promise<Account>;
   signOut(): Promise<void>;
   environments(): Promise<EnvironmentList>;
-  startEnvironment(envName: string): Promise<void>;
-  stopEnvironment(envName: string): Promise<void>;
+  /**
+   * Start, stop or put to sleep an environment. Each resolves once the platform is done (it answers
+   * only then; a minute or more on a real one) with the environment as it is now, after the list has
+   * been read again (the `environments` event tells every window).
+   */
+  startEnvironment(envName: string): Promise<Environment>;
+  stopEnvironment(envName: string): Promise<Environment>;
+  sleepEnvironment(envName: string): Promise<Environment>;
   dashboardKeys(): Promise<DashboardKey[]>;
   deleteDashboardKey(id: number): Promise<void>;
   syncKey(localKeyId: string): Promise<KeySyncResult>;
@@ -71,6 +77,7 @@ export const PLATFORM_METHODS = methodList<PlatformApi>()([
   'environments',
   'startEnvironment',
   'stopEnvironment',
+  'sleepEnvironment',
   'dashboardKeys',
   'deleteDashboardKey',
   'syncKey',

@@ -25,14 +25,35 @@ export interface AppSettings {
   terminal: {
     /** The program local tabs run: '' for the system's shell, else its full path. */
     localShell: string;
+    /** Whether new terminal tabs are logged to files (off by default: a log holds what the node printed). */
+    logSessions: boolean;
+    /** The folder session logs go to: '' for `session-logs` in the data folder, else a full path. */
+    logFolder: string;
+    /** Log the raw stream (escape sequences kept, for `cat` or `less -R`) instead of plain text. */
+    logRaw: boolean;
   };
+  editor: {
+    /**
+     * The program "Edit" opens a node's file with, and its arguments, e.g. `code --wait`; the file's
+     * path is added last. '' for the system's default application for the file's type.
+     */
+    command: string;
+  };
+  /** The last folder chosen per kind of destination ('' until one is chosen: the Downloads folder). */
+  folders: Record<FolderKind, string>;
 }
+
+/** The kinds of local destination whose last folder is remembered separately. */
+export type FolderKind = 'download' | 'sqlExport' | 'keyExport' | 'sessionLogs';
+export const FOLDER_KINDS: readonly FolderKind[] = ['download', 'sqlExport', 'keyExport', 'sessionLogs'];
 
 /** A change to some settings: each section and field optional. */
 export interface SettingsChange {
   transfers?: Partial<AppSettings['transfers']>;
   connection?: Partial<AppSettings['connection']>;
   terminal?: Partial<AppSettings['terminal']>;
+  editor?: Partial<AppSettings['editor']>;
+  folders?: Partial<AppSettings['folders']>;
 }
 
 export const TRANSFER_CONCURRENCY = { min: 1, max: 8 } as const;
@@ -52,8 +73,13 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
     uploadSkip: ['.DS_Store', '._*', 'Thumbs.db', 'desktop.ini'],
   },
   connection: { keepaliveSeconds: 15 },
-  terminal: { localShell: '' },
+  terminal: { localShell: '', logSessions: false, logFolder: '', logRaw: false },
+  editor: { command: '' },
+  folders: { download: '', sqlExport: '', keyExport: '', sessionLogs: '' },
 };
+
+/** The longest editor command line kept: a program's path and a few arguments. */
+export const EDITOR_COMMAND_MAX = 1024;
 
 /**
  * Where the core keeps its secrets (the keys' data keys, the session): the OS keychain, or — for a

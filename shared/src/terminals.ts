@@ -12,6 +12,8 @@ export interface OpenTerminalRequest extends TerminalSize {
   target: ConnectionTarget;
   /** Run this instead of a login shell on the node (still with a pty). */
   command?: string;
+  /** Session logging; the file is named after the node and this environment (`shop-518839-…`). */
+  log?: NodeLogChoice;
 }
 
 /**
@@ -22,12 +24,47 @@ export interface OpenTerminalRequest extends TerminalSize {
 export interface LocalTerminalRequest extends TerminalSize {
   /** The folder the shell starts in; the home folder by default. */
   cwd?: string;
+  /** Session logging (files named `local-…`). */
+  log?: TerminalLogChoice;
+}
+
+/**
+ * Whether a terminal writes a session log from the start. The log holds what the other side
+ * printed, never what was typed: input the node does not echo (a password prompt) stays out.
+ */
+export interface TerminalLogChoice {
+  /** Log from the start, or not; the setting `terminal.logSessions` decides when left out. */
+  enabled?: boolean;
+  /**
+   * The log this tab was writing before its session ended (a reconnect, a shell started again): it
+   * goes on in that file. Only a log this core wrote since it started is continued; else a new file.
+   */
+  continues?: string;
+}
+
+/** A node terminal's log choice, with the environment its file is named after. */
+export interface NodeLogChoice extends TerminalLogChoice {
+  environment?: string;
+}
+
+/** A terminal's session log: the file being written, or `null`; `error` says why one stopped or failed to start. */
+export interface TerminalLogState {
+  path: string | null;
+  error?: string;
+}
+
+/** What `open` answers: the terminal's id and, when it logs or was meant to, its log. */
+export interface OpenedTerminal {
+  id: string;
+  log?: TerminalLogState;
 }
 
 export interface TerminalEvents {
   /** Output for the screen. The receiver must `ack` the bytes once drawn, or output pauses. */
   data: { id: string; data: Uint8Array };
   exit: { id: string; code: number | null; signal: string | null; reason?: string };
+  /** The session log started, stopped, or stopped on a write error (`error`). */
+  log: { id: string } & TerminalLogState;
 }
 
 /**
@@ -41,12 +78,20 @@ export const TERMINAL_LOW_WATER_BYTES = 128 * 1024;
 /** Terminals through the gateway and local ones share one shape, so the screen draws both alike. */
 export interface TerminalApi<Request> {
   readonly events: EventSource<TerminalEvents>;
-  open(request: Request): Promise<{ id: string }>;
+  open(request: Request): Promise<OpenedTerminal>;
   write(id: string, data: string): Promise<void>;
   resize(id: string, cols: number, rows: number): Promise<void>;
   /** The screen has drawn this many more bytes; output resumes once it catches up. */
   ack(id: string, bytes: number): Promise<void>;
   close(id: string): Promise<void>;
+  /** Starts a session log (a new file in the log folder); answers its path. */
+  startLog(id: string): Promise<{ path: string }>;
+  /** Stops the session log, writing out what it holds. */
+  stopLog(id: string): Promise<void>;
+  /** The folder session logs go to now (the setting, or `session-logs` in the data folder). */
+  logFolder(): Promise<{ path: string }>;
+  /** Opens the log folder in the file manager, creating it first when missing. */
+  openLogFolder(): Promise<{ path: string }>;
 }
 
 export const TERMINAL_METHODS = methodList<TerminalApi<unknown>>()([
@@ -55,4 +100,8 @@ export const TERMINAL_METHODS = methodList<TerminalApi<unknown>>()([
   'resize',
   'ack',
   'close',
+  'startLog',
+  'stopLog',
+  'logFolder',
+  'openLogFolder',
 ]);

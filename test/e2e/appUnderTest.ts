@@ -72,8 +72,8 @@ export interface AppUnderTest {
  * The app as a user meets it: `start:web --sandbox` (a fresh, temporary profile), the built
  * renderer, and a Chromium page on the host's URL.
  */
-export async function startApp(): Promise<AppUnderTest> {
-  const web = await startWebHost(['--sandbox']);
+export async function startApp(options: { env?: NodeJS.ProcessEnv } = {}): Promise<AppUnderTest> {
+  const web = await startWebHost(['--sandbox'], options.env);
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

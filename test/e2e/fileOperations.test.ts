@@ -100,7 +100,7 @@ describe('file operations on node 518839', () => {
     const { page } = app;
     await nodeOwned(writeTo(join(nodeHome, 'config.ini'), '[site]\ndebug = true\n'));
     await refresh(page);
-    await act(page, 'config.ini', 'Edit');
+    await act(page, 'config.ini', 'Quick edit');
     const dialog = await visible(
       page.getByRole('dialog', { name: `Edit ${join(remoteHome, 'config.ini')}` }),
     );

@@ -160,8 +160,12 @@ describe('terminal tabs', () => {
     const { page } = app;
     const staging = page.getByRole('group', { name: 'Environment staging, Stopped' });
     await visible(staging);
-    expect(await staging.getAttribute('aria-disabled')).toBe('true');
-    expect(await staging.getAttribute('title')).toMatch(/stopped: start it from the dashboard/);
+    // The group itself stays enabled: its ⋯ menu starts it (aria-disabled would disable that too).
+    expect(await staging.getAttribute('aria-disabled')).toBeNull();
+    expect(await staging.getAttribute('title')).toMatch(/stopped: start it from its ⋯ menu/);
+    expect(await page.getByRole('button', { name: 'Actions for environment staging' }).isEnabled()).toBe(
+      true,
+    );
     expect(await page.getByRole('button', { name: 'Open terminal on node 518850' }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Open files on node 518850' }).isDisabled()).toBe(true);
     await staging.scrollIntoViewIfNeeded();

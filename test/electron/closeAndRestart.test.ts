@@ -13,6 +13,13 @@ describe('closing the window', () => {
       'Close the window and end 3 terminals and 2 file transfers?',
     );
     expect(closeQuestion({ terminals: 0, transfers: 1 })?.detail).toMatch(/partial files/);
+    expect(closeQuestion({ terminals: 0, transfers: 0, tunnels: 0 })).toBeUndefined();
+    expect(closeQuestion({ terminals: 0, transfers: 0, tunnels: 1 })?.message).toBe(
+      'Close the window and end 1 tunnel?',
+    );
+    expect(closeQuestion({ terminals: 2, transfers: 1, tunnels: 3 })?.message).toBe(
+      'Close the window and end 2 terminals, 1 file transfer and 3 tunnels?',
+    );
   });
 });
 

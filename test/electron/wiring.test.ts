@@ -61,7 +61,16 @@ describe('electron/main wires every safeguard', () => {
     );
     expect(mainCode.match(/core\.connect\(/g) ?? []).toHaveLength(1);
     expect(mainCode).toMatch(/postMessage\('enscale:port', null, \[port2\]\)/);
-    expect(mainCode).not.toMatch(/ipcMain\.handle\(|ipcMain\.on\('(?!enscale:connect')/);
+    expect(mainCode).not.toMatch(/ipcMain\.handle\((?!FOLDER_CHANNEL,)|ipcMain\.on\('(?!enscale:connect')/);
+  });
+
+  it('answers the folder dialog only as policy/folderDialog.ts decides (folderDialog.test.ts)', () => {
+    expect(mainCode).toMatch(/ipcMain\.handle\(FOLDER_CHANNEL, /);
+    expect(mainCode).toMatch(
+      /folderDialogFor\(frame && \{ url: frame\.url, isMainFrame: frame\.parent === null \}, request\)/,
+    );
+    expect(mainCode).toMatch(/dialog\.showOpenDialog\(window, decided\.options\)/);
+    expect(mainCode).toMatch(/answerFolderDialogs\(log\)/);
   });
 
   it('keeps electron out of the policy modules (they run in plain Node)', () => {
@@ -77,7 +86,9 @@ describe('electron/preload', () => {
     expect(preload).toMatch(/webUtils\.getPathForFile\(file\)/);
     expect(preload).toMatch(/ipcRenderer\.on\(PORT_CHANNEL/);
     expect(preload).toMatch(/window\.postMessage\(PORT_CHANNEL, '\/', \[port\]\)/);
-    expect(preload).not.toMatch(/ipcRenderer\.invoke|exposeInMainWorld\([^)]*ipcRenderer/);
+    expect(preload).not.toMatch(
+      /ipcRenderer\.invoke\((?!FOLDER_CHANNEL,)|exposeInMainWorld\([^)]*ipcRenderer/,
+    );
   });
 
   it('speaks main’s channel names', () => {
@@ -85,6 +96,8 @@ describe('electron/preload', () => {
     expect(preload).toMatch(/CONNECT_CHANNEL = 'enscale:connect'/);
     expect(mainCode).toContain("'enscale:connect'");
     expect(mainCode).toContain("'enscale:port'");
+    expect(preload).toMatch(/FOLDER_CHANNEL = 'enscale:choose-folder'/);
+    expect(mainCode).toContain("FOLDER_CHANNEL = 'enscale:choose-folder'");
   });
 
   it('imports nothing but electron (a sandboxed preload has no Node)', () => {

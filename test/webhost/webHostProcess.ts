@@ -29,12 +29,13 @@ export interface WebHostProcess {
 
 /**
  * Runs `npm run start:web`'s program as its own process (node with tsx, as `tsx` itself would) and
- * waits for the `--json` ready line. The keychain service is the test run's own.
+ * waits for the `--json` ready line. The keychain service is the test run's own; `env` is added to
+ * the process's (a HOME of the test's own, so the host's Downloads folder is one it made).
  */
-export function startWebHost(args: string[]): Promise<WebHostProcess> {
+export function startWebHost(args: string[], env: NodeJS.ProcessEnv = {}): Promise<WebHostProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--json', ...args], {
     cwd: ROOT,
-    env: { ...process.env, ENSCALE_SSH_KEYCHAIN_SERVICE: `enscale-ssh-test-webhost-${process.pid}` },
+    env: { ...process.env, ENSCALE_SSH_KEYCHAIN_SERVICE: `enscale-ssh-test-webhost-${process.pid}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

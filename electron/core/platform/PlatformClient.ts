@@ -140,4 +140,8 @@ export class PlatformClient {
   async stopEnvironment(session: string, envName: string): Promise<void> {
     await this.api.expect(`${ENV}/stopenv`, { session, envName });
   }
+
+  async sleepEnvironment(session: string, envName: string): Promise<void> {
+    await this.api.expect(`${ENV}/sleepenv`, { session, envName });
+  }
 }

@@ -1,10 +1,17 @@
 import type { PlatformApi } from '../../../shared/src/platformService.ts';
 import { join } from 'node:path';
-import { CodeRequired, InvalidInput, PlatformUnreachable, SignedOut } from '../../../shared/src/errors.ts';
+import {
+  CodeRequired,
+  InvalidInput,
+  NodeNotFound,
+  PlatformUnreachable,
+  SignedOut,
+} from '../../../shared/src/errors.ts';
 import {
   ENSCALE,
   type Account,
   type DashboardKey,
+  type Environment,
   type PlatformProfile,
 } from '../../../shared/src/platform.ts';
 import type {
@@ -222,12 +229,38 @@ export class PlatformService implements PlatformApi {
     }
   }
 
-  async startEnvironment(envName: string): Promise<void> {
-    await this.withSession((client, session) => client.startEnvironment(session, envName));
+  startEnvironment(envName: string): Promise<Environment> {
+    return this.changeEnvironment(envName, (client, session) => client.startEnvironment(session, envName));
   }
 
-  async stopEnvironment(envName: string): Promise<void> {
-    await this.withSession((client, session) => client.stopEnvironment(session, envName));
+  stopEnvironment(envName: string): Promise<Environment> {
+    return this.changeEnvironment(envName, (client, session) => client.stopEnvironment(session, envName));
+  }
+
+  sleepEnvironment(envName: string): Promise<Environment> {
+    return this.changeEnvironment(envName, (client, session) => client.sleepEnvironment(session, envName));
+  }
+
+  /**
+   * Runs a start, stop or sleep, which the platform answers once it is done (a minute or more on a
+   * real one), then reads the list again so every window shows the new status, and answers with
+   * the environment as it is now. The list is read again after a refusal too: the platform's
+   * status may be why (another window stopped it meanwhile).
+   */
+  private async changeEnvironment(
+    envName: string,
+    change: (client: PlatformClient, session: string) => Promise<void>,
+  ): Promise<Environment> {
+    try {
+      await this.withSession(change);
+    } catch (error) {
+      await this.environments().catch(() => undefined);
+      throw error;
+    }
+    const { environments } = await this.environments();
+    const env = environments.find((candidate) => candidate.envName === envName);
+    if (!env) throw new NodeNotFound(`Environment '${envName}' is no longer on the platform.`);
+    return env;
   }
 
   async dashboardKeys(): Promise<DashboardKey[]> {

@@ -2,6 +2,8 @@ import { InvalidInput } from '../../../shared/src/errors.ts';
 import {
   CONFLICT_POLICIES,
   DEFAULT_APP_SETTINGS,
+  EDITOR_COMMAND_MAX,
+  FOLDER_KINDS,
   KEEPALIVE_SECONDS,
   TRANSFER_CONCURRENCY,
   UPLOAD_SKIP_LIMITS,
@@ -9,7 +11,9 @@ import {
   type SettingsChange,
 } from '../../../shared/src/settings.ts';
 import type { ConflictPolicy } from '../../../shared/src/transfers.ts';
+import { splitCommandLine } from '../edits/editorCommand.ts';
 import { checkShellSetting } from '../terminals/localShell.ts';
+import { requireAbsoluteLocalPath } from '../transfers/absoluteLocalPath.ts';
 import { currentLocalPlatform, type LocalPlatform } from '../transfers/localNames.ts';
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -30,6 +34,9 @@ export function readStored(raw: unknown): AppSettings {
   const transfers = isObject(stored.transfers) ? stored.transfers : {};
   const connection = isObject(stored.connection) ? stored.connection : {};
   const terminal = isObject(stored.terminal) ? stored.terminal : {};
+  const editor = isObject(stored.editor) ? stored.editor : {};
+  const folders = isObject(stored.folders) ? stored.folders : {};
+  const bool = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
   const number = (value: unknown, range: { min: number; max: number }, fallback: number) =>
     typeof value === 'number' && Number.isFinite(value) ? clamp(value, range) : fallback;
   const d = DEFAULT_APP_SETTINGS;
@@ -46,14 +53,68 @@ export function readStored(raw: unknown): AppSettings {
     connection: {
       keepaliveSeconds: number(connection.keepaliveSeconds, KEEPALIVE_SECONDS, d.connection.keepaliveSeconds),
     },
-    terminal: { localShell: storedShell(terminal.localShell) },
+    terminal: {
+      localShell: storedShell(terminal.localShell),
+      logSessions: bool(terminal.logSessions, d.terminal.logSessions),
+      logFolder: storedText(terminal.logFolder, (value) => folderSetting(value, 'The log folder')),
+      logRaw: bool(terminal.logRaw, d.terminal.logRaw),
+    },
+    editor: { command: storedText(editor.command, editorCommand) },
+    folders: Object.fromEntries(
+      FOLDER_KINDS.map((kind) => [
+        kind,
+        storedText(folders[kind], (value) => folderSetting(value, 'A folder')),
+      ]),
+    ) as AppSettings['folders'],
   };
+}
+
+/** A stored text setting checked as a change would be, or '' (its default) when missing or damaged. */
+function storedText(value: unknown, check: (value: unknown) => string): string {
+  try {
+    return value === undefined ? '' : check(value);
+  } catch {
+    return '';
+  }
+}
+
+/** A folder setting: '' (the default place) or a full path, so it means the same from any working folder. */
+export function folderSetting(
+  value: unknown,
+  what: string,
+  platform: LocalPlatform = currentLocalPlatform(),
+): string {
+  if (typeof value !== 'string') throw new InvalidInput(`${what} must be a path (text).`);
+  const folder = value.trim();
+  if (folder === '') return '';
+  if (folder.length > 4096) throw new InvalidInput(`${what} is a path of at most 4096 characters.`);
+  requireAbsoluteLocalPath(folder, what, platform);
+  return folder;
+}
+
+/** The editor's command line: one line of text, '' for the system's default application. */
+export function editorCommand(value: unknown, platform: LocalPlatform = currentLocalPlatform()): string {
+  if (typeof value !== 'string')
+    throw new InvalidInput('The editor command must be text, e.g. "code --wait".');
+  const command = value.trim();
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(command))
+    throw new InvalidInput(
+      'The editor command is one line: a program and its arguments, e.g. "code --wait".',
+    );
+  if (command.length > EDITOR_COMMAND_MAX)
+    throw new InvalidInput(`The editor command is at most ${EDITOR_COMMAND_MAX} characters.`);
+  // Split as "Edit" will split it, so a quote left open is refused here rather than at the first edit.
+  splitCommandLine(command, platform);
+  return command;
 }
 
 const FIELDS = {
   transfers: ['concurrency', 'conflict', 'normalizeUploadNames', 'uploadSkip'],
   connection: ['keepaliveSeconds'],
-  terminal: ['localShell'],
+  terminal: ['localShell', 'logSessions', 'logFolder', 'logRaw'],
+  editor: ['command'],
+  folders: FOLDER_KINDS,
 } as const;
 
 /** Refuses names this version does not know: a typo would otherwise be saved and silently ignored. */
@@ -61,7 +122,7 @@ function checkNames(change: Record<string, unknown>): void {
   for (const [section, fields] of Object.entries(change)) {
     if (!(section in FIELDS))
       throw new InvalidInput(
-        `There is no settings section '${section}' (there are: transfers, connection, terminal).`,
+        `There is no settings section '${section}' (there are: ${Object.keys(FIELDS).join(', ')}).`,
       );
     if (fields === undefined) continue;
     if (!isObject(fields)) throw new InvalidInput(`The '${section}' settings must be an object of fields.`);
@@ -135,7 +196,13 @@ export function applyChange(
   if (!isObject(change))
     throw new InvalidInput('A settings change must be an object, e.g. { transfers: { … } }.');
   checkNames(change);
-  const { transfers = {}, connection = {}, terminal = {} } = change as SettingsChange;
+  const {
+    transfers = {},
+    connection = {},
+    terminal = {},
+    editor = {},
+    folders = {},
+  } = change as SettingsChange;
   const next = structuredClone(current);
   if (transfers.concurrency !== undefined)
     next.transfers.concurrency = numberIn(
@@ -158,6 +225,19 @@ export function applyChange(
   if (transfers.uploadSkip !== undefined) next.transfers.uploadSkip = skipList(transfers.uploadSkip);
   if (terminal.localShell !== undefined)
     next.terminal.localShell = checkShellSetting(terminal.localShell, platform);
+  for (const flag of ['logSessions', 'logRaw'] as const) {
+    const value = terminal[flag];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new InvalidInput(`terminal.${flag} is on or off: true or false.`);
+    next.terminal[flag] = value;
+  }
+  if (terminal.logFolder !== undefined)
+    next.terminal.logFolder = folderSetting(terminal.logFolder, 'The log folder', platform);
+  if (editor.command !== undefined) next.editor.command = editorCommand(editor.command, platform);
+  for (const kind of FOLDER_KINDS) {
+    const folder = folders[kind];
+    if (folder !== undefined) next.folders[kind] = folderSetting(folder, 'A folder', platform);
+  }
   if (connection.keepaliveSeconds !== undefined)
     next.connection.keepaliveSeconds = numberIn(
       connection.keepaliveSeconds,

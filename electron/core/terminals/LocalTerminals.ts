@@ -4,10 +4,13 @@ import { homedir } from 'node:os';
 import * as pty from 'node-pty';
 import { InvalidInput } from '../../../shared/src/errors.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
-import type { LocalTerminalRequest, TerminalEvents } from '../../../shared/src/terminals.ts';
+import type { LocalTerminalRequest, OpenedTerminal, TerminalEvents } from '../../../shared/src/terminals.ts';
 import { currentLocalPlatform, type LocalPlatform } from '../transfers/localNames.ts';
 import { FlowControl } from './FlowControl.ts';
 import { chooseLocalShell, localShellEnv } from './localShell.ts';
+import { LOCAL_SUBJECT } from './sessionLog/logNames.ts';
+import type { SessionLogs } from './sessionLog/SessionLogs.ts';
+import { TerminalLog } from './sessionLog/TerminalLog.ts';
 
 /** A program to run in a local terminal instead of the user's shell: for the core's own use only. */
 export interface LocalProgram {
@@ -55,11 +58,14 @@ export interface LocalTerminalsOptions {
   /** node-pty's spawn; injected so a failing kill can be played in tests. */
   spawn?: typeof pty.spawn;
   env?: NodeJS.ProcessEnv;
+  /** Session logs (Settings → Terminal); without them no terminal logs. */
+  logs?: SessionLogs;
 }
 
 interface Session {
   terminal: pty.IPty;
   flow: FlowControl;
+  log: TerminalLog;
 }
 
 /**
@@ -77,7 +83,7 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
   }
 
   /** The user's shell: what the page may open, and the only program it may start. */
-  async open(request: LocalTerminalRequest): Promise<{ id: string }> {
+  async open(request: LocalTerminalRequest): Promise<OpenedTerminal> {
     const program = chooseLocalShell({
       platform: this.platform,
       env: this.options.env ?? process.env,
@@ -90,32 +96,49 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
    * Any program in a pty, with the same events and flow control. Not in the contract, so the RPC
    * cannot reach it: a page that could name the program would run anything without a visible shell.
    */
-  async spawn(request: LocalTerminalRequest, program: LocalProgram): Promise<{ id: string }> {
+  async spawn(request: LocalTerminalRequest, program: LocalProgram): Promise<OpenedTerminal> {
     const id = randomUUID();
     const spawn = this.options.spawn ?? pty.spawn;
-    const terminal = spawn(
-      program.file,
-      [...program.args],
-      ptyOptions(this.platform, {
-        cols: request.cols,
-        rows: request.rows,
-        cwd: request.cwd ?? homedir(),
-        env: localShellEnv(this.options.env ?? process.env, this.platform),
-      }),
+    const options = ptyOptions(this.platform, {
+      cols: request.cols,
+      rows: request.rows,
+      cwd: request.cwd ?? homedir(),
+      env: localShellEnv(this.options.env ?? process.env, this.platform),
+    });
+    const log = new TerminalLog(
+      this.options.logs,
+      { subject: LOCAL_SUBJECT, columns: options.cols ?? 80 },
+      (state) => this.events.emit('log', { id, ...state }),
     );
+    // Before the program starts, so the log is there for its first output.
+    const logState = await log.prepare(request.log);
+    let terminal: pty.IPty;
+    try {
+      terminal = spawn(program.file, [...program.args], options);
+    } catch (error) {
+      await log.discard();
+      throw error;
+    }
+    log.opened();
     const flow = new FlowControl(terminal, (data) => this.events.emit('data', { id, data }), {
       maxQueuedBytes: LOCAL_QUEUE_BYTES,
     });
-    this.sessions.set(id, { terminal, flow });
-    terminal.onData((text) => flow.push(this.encoder.encode(text)));
+    this.sessions.set(id, { terminal, flow, log });
+    // Output only: what is typed goes to the pty, never to the log (see TerminalLog).
+    terminal.onData((text) => {
+      const data = this.encoder.encode(text);
+      log.write(data);
+      flow.push(data);
+    });
     terminal.onExit(({ exitCode, signal }) => {
-      // Everything the process wrote goes to the screen, at the screen's pace, before its exit.
-      void flow.drained().then(() => {
+      // Everything the process wrote goes to the screen, at the screen's pace, and to the log
+      // before its exit is reported.
+      void Promise.all([flow.drained(), log.end()]).then(() => {
         this.sessions.delete(id);
         this.events.emit('exit', { id, code: exitCode, signal: signal ? String(signal) : null });
       });
     });
-    return { id };
+    return { id, ...(logState ? { log: logState } : {}) };
   }
 
   async write(id: string, data: string): Promise<void> {
@@ -123,10 +146,10 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
   }
 
   async resize(id: string, cols: number, rows: number): Promise<void> {
-    this.session(id).terminal.resize(
-      Math.min(Math.max(Math.floor(cols) || 80, 2), 1000),
-      Math.min(Math.max(Math.floor(rows) || 24, 1), 500),
-    );
+    const session = this.session(id);
+    const columns = Math.min(Math.max(Math.floor(cols) || 80, 2), 1000);
+    session.terminal.resize(columns, Math.min(Math.max(Math.floor(rows) || 24, 1), 500));
+    session.log.resize(columns);
   }
 
   async ack(id: string, bytes: number): Promise<void> {
@@ -139,6 +162,27 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
     this.kill(id, session);
     // Nobody is left to read what is still queued.
     session.flow.flush();
+  }
+
+  async startLog(id: string): Promise<{ path: string }> {
+    return this.session(id).log.start();
+  }
+
+  async stopLog(id: string): Promise<void> {
+    await this.sessions.get(id)?.log.stop();
+  }
+
+  async logFolder(): Promise<{ path: string }> {
+    return { path: await this.logs().folder() };
+  }
+
+  async openLogFolder(): Promise<{ path: string }> {
+    return this.logs().openFolder();
+  }
+
+  private logs(): SessionLogs {
+    if (!this.options.logs) throw new InvalidInput('Session logs are not set up in this process.');
+    return this.options.logs;
   }
 
   /** Local shells still running. */
@@ -163,6 +207,7 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
       session.terminal.kill();
     } catch (error) {
       this.sessions.delete(id);
+      void session.log.end();
       this.events.emit('exit', {
         id,
         code: null,

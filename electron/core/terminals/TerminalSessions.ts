@@ -3,14 +3,28 @@ import { randomUUID } from 'node:crypto';
 import type { ClientChannel } from 'ssh2';
 import { InvalidInput } from '../../../shared/src/errors.ts';
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
-import type { OpenTerminalRequest, TerminalEvents, TerminalSize } from '../../../shared/src/terminals.ts';
+import type {
+  OpenedTerminal,
+  OpenTerminalRequest,
+  TerminalEvents,
+  TerminalSize,
+} from '../../../shared/src/terminals.ts';
 import type { GatewayConnections } from '../ssh/GatewayConnections.ts';
 import { FlowControl } from './FlowControl.ts';
+import { gatewaySubject } from './sessionLog/logNames.ts';
+import type { SessionLogs } from './sessionLog/SessionLogs.ts';
+import { TerminalLog } from './sessionLog/TerminalLog.ts';
 
 interface Session {
   channel: ClientChannel;
   flow: FlowControl;
   release: () => void;
+  log: TerminalLog;
+}
+
+export interface TerminalSessionsOptions {
+  /** Session logs (Settings → Terminal); without them no terminal logs. */
+  logs?: SessionLogs;
 }
 
 const clampSize = ({ cols, rows }: TerminalSize): TerminalSize => ({
@@ -32,41 +46,63 @@ export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
     return this.sessions.size;
   }
 
-  constructor(private readonly connections: GatewayConnections) {}
+  constructor(
+    private readonly connections: GatewayConnections,
+    private readonly options: TerminalSessionsOptions = {},
+  ) {}
 
-  async open(request: OpenTerminalRequest): Promise<{ id: string }> {
+  async open(request: OpenTerminalRequest): Promise<OpenedTerminal> {
     const client = await this.connections.client(request.target);
     const size = clampSize(request);
     const pty = { term: 'xterm-256color', cols: size.cols, rows: size.rows, width: 0, height: 0 };
-    const channel = await new Promise<ClientChannel>((resolve, reject) => {
-      const done = (error: Error | undefined, stream: ClientChannel) =>
-        error ? reject(error) : resolve(stream);
-      if (request.command) client.exec(request.command, { pty }, done);
-      else client.shell(pty, done);
-    });
     const id = randomUUID();
+    const subject = gatewaySubject(request.target.username, request.log?.environment);
+    const log = new TerminalLog(this.options.logs, { subject, columns: size.cols }, (state) =>
+      this.events.emit('log', { id, ...state }),
+    );
+    // The file is opened before the channel, so no output arrives before the log is there to take it.
+    const logState = await log.prepare(request.log);
+    let channel: ClientChannel;
+    try {
+      channel = await new Promise<ClientChannel>((resolve, reject) => {
+        const done = (error: Error | undefined, stream: ClientChannel) =>
+          error ? reject(error) : resolve(stream);
+        if (request.command) client.exec(request.command, { pty }, done);
+        else client.shell(pty, done);
+      });
+    } catch (error) {
+      await log.discard();
+      throw error;
+    }
+    log.opened();
     const release = this.connections.retain(request.target);
     const flow = new FlowControl(channel, (data) => this.events.emit('data', { id, data }));
-    this.sessions.set(id, { channel, flow, release });
+    this.sessions.set(id, { channel, flow, release, log });
 
     let code: number | null = null;
     let signal: string | null = null;
-    channel.on('data', (data: Buffer) => flow.push(data));
-    channel.stderr.on('data', (data: Buffer) => flow.push(data));
+    // Output only: what is typed goes to the channel, never to the log (see TerminalLog).
+    const output = (data: Buffer) => {
+      log.write(data);
+      flow.push(data);
+    };
+    channel.on('data', output);
+    channel.stderr.on('data', output);
     channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
       code = exitCode;
       signal = exitSignal ?? null;
     });
     channel.once('close', () => {
       release();
-      // The exit comes after the output that preceded it, at the screen's pace.
-      void flow.drained().then(() => {
+      // The exit comes after the output that preceded it, at the screen's pace, and once the log
+      // holds all of it (a log opened on "exited" is complete).
+      void Promise.all([flow.drained(), log.end()]).then(() => {
         this.sessions.delete(id);
         const reason = code === null && signal === null ? 'The connection closed.' : undefined;
         this.events.emit('exit', { id, code, signal, ...(reason ? { reason } : {}) });
       });
     });
-    return { id };
+    return { id, ...(logState ? { log: logState } : {}) };
   }
 
   async write(id: string, data: string): Promise<void> {
@@ -75,7 +111,9 @@ export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
 
   async resize(id: string, cols: number, rows: number): Promise<void> {
     const size = clampSize({ cols, rows });
-    this.session(id).channel.setWindow(size.rows, size.cols, 0, 0);
+    const session = this.session(id);
+    session.channel.setWindow(size.rows, size.cols, 0, 0);
+    session.log.resize(size.cols);
   }
 
   /** The screen has drawn `bytes` more bytes of this terminal's output. */
@@ -89,6 +127,27 @@ export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
     session.channel.close();
     // Nobody is left to read what is still queued.
     session.flow.flush();
+  }
+
+  async startLog(id: string): Promise<{ path: string }> {
+    return this.session(id).log.start();
+  }
+
+  async stopLog(id: string): Promise<void> {
+    await this.sessions.get(id)?.log.stop();
+  }
+
+  async logFolder(): Promise<{ path: string }> {
+    return { path: await this.logs().folder() };
+  }
+
+  async openLogFolder(): Promise<{ path: string }> {
+    return this.logs().openFolder();
+  }
+
+  private logs(): SessionLogs {
+    if (!this.options.logs) throw new InvalidInput('Session logs are not set up in this process.');
+    return this.options.logs;
   }
 
   /** Bytes sent to the screen and not yet acknowledged (for tests and diagnostics). */

@@ -2,6 +2,8 @@
 export interface OpenWork {
   terminals: number;
   transfers: number;
+  /** Port forwards still open (or reconnecting): their clients' connections end. */
+  tunnels?: number;
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
@@ -12,14 +14,17 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * its shells unreachable, and Cmd+W by habit must not be the way that happens.
  */
 export function closeQuestion(open: OpenWork | undefined): { message: string; detail: string } | undefined {
-  if (!open || (open.terminals === 0 && open.transfers === 0)) return undefined;
+  const tunnels = open?.tunnels ?? 0;
+  if (!open || (open.terminals === 0 && open.transfers === 0 && tunnels === 0)) return undefined;
   const parts = [
     ...(open.terminals > 0 ? [plural(open.terminals, 'terminal', 'terminals')] : []),
     ...(open.transfers > 0 ? [plural(open.transfers, 'file transfer', 'file transfers')] : []),
+    ...(tunnels > 0 ? [plural(tunnels, 'tunnel', 'tunnels')] : []),
   ];
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0];
   return {
-    message: `Close the window and end ${parts.join(' and ')}?`,
+    message: `Close the window and end ${list}?`,
     detail:
-      'Their shells and SSH sessions end; unfinished transfers keep their partial files and resume when you start them again.',
+      'Their shells, SSH sessions and forwarded ports end; unfinished transfers keep their partial files and resume when you start them again.',
   };
 }

@@ -45,6 +45,8 @@ export class ChildProcesses {
        * the namespace's pid 1, and with it the namespace.
        */
       deathSignal?: 'TERM' | 'KILL';
+      /** A listening socket the child gets as its fd 3 (a node's sshd, socket-activated). */
+      listeningFd?: number;
     } = {},
   ): Child {
     const fd = openSync(logFile, 'a', 0o600);
@@ -53,7 +55,8 @@ export class ChildProcesses {
       : [command, args];
     let proc: ChildProcess;
     try {
-      proc = spawn(file, argv, { stdio: ['ignore', fd, fd], env: options.env ?? process.env });
+      const stdio = options.listeningFd === undefined ? [] : [options.listeningFd];
+      proc = spawn(file, argv, { stdio: ['ignore', fd, fd, ...stdio], env: options.env ?? process.env });
     } finally {
       closeSync(fd);
     }

@@ -8,6 +8,7 @@ import type { Child, ChildProcesses } from './ChildProcesses.ts';
 import { freePort, isSshBanner, waitForGreeting } from './network.ts';
 import { nodeHostname, nodeProfile, type NodeProfile } from './nodeProfiles.ts';
 import type { NodeBind } from './nodeNamespace.ts';
+import { listenOnHost, type HostListener, type NodeNetwork } from './nodeNetwork.ts';
 import { chownTree, prepareNodeRoot, NODE_ETC } from './nodeRoot.ts';
 import type { SystemTools } from './systemTools.ts';
 
@@ -21,6 +22,11 @@ export interface NodeServerOptions {
   authorizedKey: string;
   /** Whether `ssh -L` through this node is allowed (the real platform's default is off). */
   tcpForwarding: boolean;
+  /**
+   * The web server's port from the node's last start: a node's address stays the same when its
+   * environment is stopped and started, as on the platform. A free one is picked when absent.
+   */
+  webPort?: number;
   /** Extra lines for the node's ~/.my.cnf, for database nodes. */
   mysqlClientConfig?: string;
   /**
@@ -41,6 +47,12 @@ export interface NodeServerOptions {
   binds?: readonly NodeBind[];
   /** Environment variables every session of the node starts with (e.g. PGPORT). */
   sessionEnv?: Readonly<Record<string, string>>;
+  /**
+   * A network of the node's own (isolated nodes only): its loopback is not the host's, and these
+   * ports on it lead to the sandbox's database server, as on the platform the database answers on
+   * the node's own 3306 / 5432. The gateway still reaches the sshd on the host's loopback.
+   */
+  network?: NodeNetwork;
 }
 
 /** Single-quotes a value for /bin/sh. */
@@ -130,17 +142,25 @@ export class NodeServer {
     if (userInfo().uid === 0) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
     // A port picked here may be taken by someone else before sshd binds it; try a few.
     for (let attempt = 1; ; attempt++) {
-      const port = await freePort(host);
+      // In a network of its own the sshd cannot bind the host's loopback: it is given the socket.
+      const listener = isolated && this.options.network ? await listenOnHost(host) : undefined;
+      const port = listener?.port ?? (await freePort(host));
       const config = join(etc, 'sshd_config');
       await writeFile(config, this.config(port, host, sshdEtc), { mode: 0o600 });
-      const child = isolated
-        ? await this.startIsolated()
-        : children.start(
-            `sshd-${nodeId}`,
-            sshd,
-            ['-D', '-f', config, '-E', this.options.logFile],
-            this.options.logFile,
-          );
+      let child: Child;
+      try {
+        child = isolated
+          ? await this.startIsolated(listener)
+          : children.start(
+              `sshd-${nodeId}`,
+              sshd,
+              ['-D', '-f', config, '-E', this.options.logFile],
+              this.options.logFile,
+            );
+      } finally {
+        // The sshd has its own copy of the socket; this process must not accept on it.
+        listener?.close();
+      }
       try {
         await waitForGreeting({ host, port }, isSshBanner, {
           abort: child.exited.then((code) => `exit ${code}; see ${this.options.logFile}`),
@@ -162,9 +182,10 @@ export class NodeServer {
   }
 
   /** Builds the node's root and starts its sshd in namespaces of its own (nodeRoot.ts). */
-  private async startIsolated(): Promise<Child> {
+  private async startIsolated(listener: HostListener | undefined): Promise<Child> {
     const { dir, nodeId, tools, children, logFile } = this.options;
-    if (this.profile.services.includes('httpd')) this.webPortNumber ??= await freePort('127.0.0.1');
+    if (this.profile.services.includes('httpd'))
+      this.webPortNumber ??= this.options.webPort ?? (await freePort('127.0.0.1'));
     const { command, args } = await prepareNodeRoot({
       dir,
       nodeId,
@@ -174,9 +195,13 @@ export class NodeServer {
       binds: [{ host: join(dir, 'etc'), node: NODE_ETC, readOnly: true }, ...(this.options.binds ?? [])],
       sshd: [tools.path('sshd'), '-D', '-e', '-f', `${NODE_ETC}/sshd_config`],
       ...(this.webPortNumber !== undefined ? { webPort: this.webPortNumber } : {}),
+      ...(listener && this.options.network ? { network: this.options.network } : {}),
       tools,
     });
-    return children.start(`sshd-${nodeId}`, command, args, logFile, { deathSignal: 'KILL' });
+    return children.start(`sshd-${nodeId}`, command, args, logFile, {
+      deathSignal: 'KILL',
+      ...(listener ? { listeningFd: listener.fd } : {}),
+    });
   }
 
   /**

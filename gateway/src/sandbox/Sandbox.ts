@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { createPlatformApi } from '../api/PlatformApi.ts';
+import { pacedLifecycle } from '../api/EnvironmentLifecycle.ts';
 import type { KeyApi } from '../api/routes/sshKeys.ts';
 import { ensureKeyFile } from '../keys/keyFiles.ts';
 import type { GatewayOptions } from '../ssh/GatewayOptions.ts';
@@ -48,6 +49,12 @@ export interface SandboxOptions {
    * sharing the host's filesystem as the sandbox's user (`false`; any other user always does).
    */
   isolated?: boolean;
+  /**
+   * How much longer each start, stop or sleep through the API takes (the environment shows as
+   * Launching / Stopping meanwhile); 0 by default, for tests. The app's hosts ask for a little, so
+   * the progress a real platform's minute-long changes need is seen in the sandbox too.
+   */
+  environmentChangeMs?: number;
 }
 
 export type {
@@ -57,6 +64,12 @@ export type {
   SandboxReadyToken,
   SandboxReadyUser,
 } from './readyLine.ts';
+
+/**
+ * What the app's hosts (`start:web --sandbox`, the desktop's, `enscale-gateway sandbox`) add to each
+ * environment change: enough to see the progress a real platform's minute-long change shows.
+ */
+export const SANDBOX_ENVIRONMENT_CHANGE_MS = 2000;
 
 // sshd's configuration cannot reliably hold paths with spaces or quotes.
 const SAFE_PATH = /^[A-Za-z0-9_./+@:-]+$/;
@@ -89,7 +102,7 @@ export class Sandbox {
     tools.requireAll([
       ...(['sshd', 'sshKeygen', 'sftpServer', 'mariadbd', 'mariadbInstallDb', 'mariadb'] as const),
       ...(['initdb', 'postgres', 'pgIsReady', 'psql'] as const),
-      ...(isolated ? (['unshare', 'setpriv', 'busybox'] as const) : []),
+      ...(isolated ? (['unshare', 'setpriv', 'busybox', 'socat'] as const) : []),
     ]);
 
     const created = !options.dataDir;
@@ -127,7 +140,7 @@ export class Sandbox {
 
       api = await createPlatformApi({
         store,
-        lifecycle: nodes,
+        lifecycle: pacedLifecycle(nodes, options.environmentChangeMs ?? 0),
         logStream: apiLog,
         ...(options.keyApi ? { keyApi: options.keyApi } : {}),
       });

@@ -1,3 +1,4 @@
+import { rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EnvironmentLifecycle } from '../api/EnvironmentLifecycle.ts';
 import type { Store } from '../store/Store.ts';
@@ -7,6 +8,7 @@ import { DEMO_DATABASES, DEMO_NODES, type DemoNode } from './demoData.ts';
 import { MariaDbServer } from './MariaDbServer.ts';
 import type { NodeBind } from './nodeNamespace.ts';
 import { NODE_CONTROL, NodeControl } from './NodeControl.ts';
+import { sshdTakesListeningSocket, type NodeNetwork } from './nodeNetwork.ts';
 import { NodeServer } from './NodeServer.ts';
 import { PostgresServer } from './PostgresServer.ts';
 import type { SystemTools } from './systemTools.ts';
@@ -34,7 +36,12 @@ interface DatabaseAttachment {
   binds: NodeBind[];
   sessionEnv?: Record<string, string>;
   mysqlClientConfig?: string;
+  network?: NodeNetwork;
 }
+
+/** Where the platform's database servers listen on their node. */
+const MARIADB_PORT = 3306;
+const POSTGRES_PORT = 5432;
 
 /**
  * The sandbox's answer to startenv / stopenv: an environment's nodes are real sshd processes (and,
@@ -44,15 +51,24 @@ export class SandboxNodes implements EnvironmentLifecycle {
   private readonly servers = new Map<number, NodeServer>();
   /** Per-node file-size limits (the sandbox's full disk), kept across the node's restarts. */
   private readonly fileSizeLimits = new Map<number, number>();
+  /** Each web node's port, kept across its environment's stops and starts (its address stays). */
+  private readonly webPorts = new Map<number, number>();
   readonly database: MariaDbServer;
   readonly postgres: PostgresServer;
   private readonly credentials = new Map<number, DatabaseCredentials>();
   /** Database nodes' line to the sandbox, for `sudo service mysql|postgresql restart` on the node. */
   private readonly controls = new Map<number, NodeControl>();
   readonly isolated: boolean;
+  /**
+   * Whether database nodes get a network of their own, where the database answers on the node's
+   * own 3306 / 5432 as on the platform: isolated nodes, with an sshd that takes its socket from
+   * the sandbox (Debian's). Otherwise every node shares the host's loopback.
+   */
+  readonly databaseNetworks: boolean;
 
   constructor(private readonly options: SandboxNodesOptions) {
     this.isolated = options.isolated ?? canIsolateNodes();
+    this.databaseNetworks = this.isolated && sshdTakesListeningSocket(options.tools.path('sshd'));
     const [mariadb, postgres] = DEMO_DATABASES;
     const common = { children: options.children, tools: options.tools };
     this.database = new MariaDbServer({
@@ -100,12 +116,14 @@ export class SandboxNodes implements EnvironmentLifecycle {
           isolated: this.isolated,
           ...attachment,
           ...(fileSizeLimit !== undefined ? { fileSizeLimit } : {}),
+          ...(this.webPorts.has(node.id) ? { webPort: this.webPorts.get(node.id) } : {}),
           logFile: join(this.options.logsDir, `sshd-${node.id}.log`),
           children: this.options.children,
           tools: this.options.tools,
         });
         const access = await server.start();
         this.servers.set(node.id, server);
+        if (server.webPort !== undefined) this.webPorts.set(node.id, server.webPort);
         await this.options.store.setNodeAccess(node.id, access);
       }),
     );
@@ -118,24 +136,37 @@ export class SandboxNodes implements EnvironmentLifecycle {
     if (demo?.database === 'mariadb') {
       this.credentials.set(demo.id, await this.database.start());
       // Isolated, Debian's client finds /run/mysqld/mysqld.sock; shared, ~/.my.cnf names the socket.
+      const socket = '/run/mysqld/mysqld.sock';
       return {
         binds: [
           { host: this.database.socketDir, node: '/run/mysqld' },
           ...(await this.control(demo.id, this.database, 'mariadb')),
         ],
         mysqlClientConfig: `[client]\nsocket=${this.database.socket}\n`,
+        ...(this.databaseNetworks ? { network: { ports: [{ port: MARIADB_PORT, socket }] } } : {}),
       };
     }
     if (demo?.database === 'postgresql') {
       this.credentials.set(demo.id, await this.postgres.start());
-      // On the platform PostgreSQL listens on the node's own 5432; here nodes share the loopback, so
-      // every session is told the private server's port (psql and pg_dump read PGPORT).
+      const binds = [
+        { host: this.postgres.socketDir, node: '/run/postgresql' },
+        ...(await this.control(demo.id, this.postgres, 'postgresql')),
+      ];
+      if (!this.databaseNetworks) {
+        // On the platform PostgreSQL listens on the node's own 5432; sharing the host's loopback,
+        // every session is told the private server's port instead (psql and pg_dump read PGPORT).
+        return { binds, sessionEnv: { PGPORT: String(this.postgres.port) } };
+      }
+      // The server's socket under the platform's name too (psql's default port), then the node's
+      // own 127.0.0.1:5432 leading to it. A restart keeps the server's port, so the link holds.
+      const standard = `.s.PGSQL.${POSTGRES_PORT}`;
+      if (this.postgres.port !== POSTGRES_PORT) {
+        await rm(join(this.postgres.socketDir, standard), { force: true });
+        await symlink(`.s.PGSQL.${this.postgres.port}`, join(this.postgres.socketDir, standard));
+      }
       return {
-        binds: [
-          { host: this.postgres.socketDir, node: '/run/postgresql' },
-          ...(await this.control(demo.id, this.postgres, 'postgresql')),
-        ],
-        sessionEnv: { PGPORT: String(this.postgres.port) },
+        binds,
+        network: { ports: [{ port: POSTGRES_PORT, socket: `/run/postgresql/${standard}` }] },
       };
     }
     return { binds: [] };

@@ -22,6 +22,11 @@ export interface NodeNamespaceOptions {
   startCommands: readonly string[];
   /** The node's sshd command line (node paths). */
   sshd: readonly string[];
+  /**
+   * A network of the node's own (`unshare --net`): this command line brings its loopback up, and
+   * the sshd serves the socket it is given as fd 3, bound on the host's loopback (nodeNetwork.ts).
+   */
+  ownNetwork?: { loopbackUp: readonly string[] };
 }
 
 /** The system folders a node shares with the host, read-only: programs and libraries only. */
@@ -96,9 +101,18 @@ export function nodeEnterScript(options: NodeNamespaceOptions): string {
       ];
     }),
     `hostname ${q(options.hostname)}`,
+    ...(options.ownNetwork ? [options.ownNetwork.loopbackUp.map(q).join(' ')] : []),
     // The node's programs run with the node's root; its sshd becomes the namespace's pid 1, so when
-    // it ends the kernel ends every process of the node.
-    `exec chroot "$R" /bin/sh -c ${q([...options.startCommands, `exec ${options.sshd.map(q).join(' ')}`].join('; '))}`,
+    // it ends the kernel ends every process of the node. With a network of its own, the sshd takes
+    // its socket from fd 3 (systemd's LISTEN_FDS, for the pid it will have: the shell's, 1).
+    `exec chroot "$R" /bin/sh -c ${q(
+      [
+        ...options.startCommands,
+        ...(options.ownNetwork ? ['export LISTEN_FDS=1 LISTEN_PID=$$'] : []),
+        `exec ${options.sshd.map(q).join(' ')}`,
+        // One command a line: a start command may end in `&`, after which `;` would be an error.
+      ].join('\n'),
+    )}`,
     '',
   ];
   return lines.join('\n');

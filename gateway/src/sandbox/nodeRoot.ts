@@ -2,6 +2,7 @@ import { chmod, chown, lstat, mkdir, readdir, readFile, rm, writeFile } from 'no
 import { dirname, join } from 'node:path';
 import { nodeLayerFiles } from './nodeLayer.ts';
 import { nodeEnterScript, type NodeBind } from './nodeNamespace.ts';
+import { nodePortCommands, type NodeNetwork } from './nodeNetwork.ts';
 import type { NodeProfile } from './nodeProfiles.ts';
 import { nodeInitScripts } from './nodeServices.ts';
 import type { SystemTools } from './systemTools.ts';
@@ -20,12 +21,15 @@ export interface NodeRootOptions {
   binds: readonly NodeBind[];
   sshd: readonly string[];
   webPort?: number;
+  /** A network of the node's own, with these ports on its loopback (a database node's). */
+  network?: NodeNetwork;
   tools: SystemTools;
 }
 
 /**
  * Writes what an isolated node is made of — its /etc layer and the script that assembles its root —
- * and answers the command that starts it: `unshare` into new mount, UTS and pid namespaces, killing
+ * and answers the command that starts it: `unshare` into new mount, UTS and pid namespaces (and a
+ * network one for a node with a network of its own), killing
  * the node's pid 1 (and with it every process of the node) if unshare itself is killed.
  */
 export async function prepareNodeRoot(
@@ -63,9 +67,22 @@ export async function prepareNodeRoot(
       hostname: options.hostname,
       binds: [{ host: options.home, node: profile.home }, ...options.binds],
       folders: ['var/log', 'var/lib'],
-      // Only the web server starts with the node; the databases' servers run outside it.
-      startCommands: files['init.d/httpd'] ? ['/etc/init.d/httpd start >/dev/null'] : [],
+      // Only the web server starts with the node; the databases' servers run outside it, reached
+      // through the node's own ports.
+      startCommands: [
+        ...(files['init.d/httpd'] ? ['/etc/init.d/httpd start >/dev/null'] : []),
+        ...(options.network
+          ? nodePortCommands(
+              options.network,
+              { socat: tools.path('socat'), setpriv: tools.path('setpriv') },
+              profile,
+            )
+          : []),
+      ],
       sshd: options.sshd,
+      ...(options.network
+        ? { ownNetwork: { loopbackUp: [tools.path('busybox'), 'ip', 'link', 'set', 'lo', 'up'] } }
+        : {}),
     }),
     { mode: 0o700 },
   );
@@ -75,6 +92,7 @@ export async function prepareNodeRoot(
       '--mount',
       '--uts',
       '--pid',
+      ...(options.network ? ['--net'] : []),
       '--fork',
       '--kill-child=TERM',
       '--propagation',

@@ -84,6 +84,8 @@ const SPECS = {
   // Isolated nodes (the sandbox run as root): namespaces, and the Apache node's web server.
   unshare: { names: ['unshare'], debianPackage: 'util-linux', override: 'ENSCALE_UNSHARE' },
   busybox: { names: ['busybox'], debianPackage: 'busybox', override: 'ENSCALE_BUSYBOX' },
+  // A database node's own 3306 / 5432, leading to the sandbox's server (nodeNetwork.ts).
+  socat: { names: ['socat'], debianPackage: 'socat', override: 'ENSCALE_SOCAT' },
   // Only for a node's file-size limit (SandboxNodes.limitFileSize), so not required at start.
   prlimit: { names: ['prlimit'], debianPackage: 'util-linux', override: 'ENSCALE_PRLIMIT' },
 } satisfies Record<string, ToolSpec>;

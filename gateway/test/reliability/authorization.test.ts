@@ -169,12 +169,23 @@ describe('authorization matrix', () => {
         }
 
         // direct-tcpip: the gateway refuses unless the user may enter the node; then the node decides.
-        const tunnel = await forward(client, '127.0.0.1', (echo.address() as AddressInfo).port);
+        // A database node has a network of its own (docs/sandbox.md): its forward goes to its own
+        // PostgreSQL on 5432, which answers an SSLRequest with one byte ('S' or 'N').
+        const database = node.id === 518860;
+        const tunnel = await forward(
+          client,
+          '127.0.0.1',
+          database ? 5432 : (echo.address() as AddressInfo).port,
+        );
         // shop's Apache node and analytics' PostgreSQL node allow forwarding (demoData.ts); blog's does not.
-        if (allowed && (node.id === SHOP_APACHE || node.id === 518860)) {
+        if (allowed && (node.id === SHOP_APACHE || database)) {
           if (!('channel' in tunnel)) throw tunnel.error;
-          const back = await roundTrip(tunnel.channel, 'ping');
-          expect(back).toBe('ping');
+          if (database) {
+            const sslRequest = '\u0000\u0000\u0000\u0008\u0004\u00d2\u0016\u002f';
+            expect(['S', 'N']).toContain(await roundTrip(tunnel.channel, sslRequest, 1));
+          } else {
+            expect(await roundTrip(tunnel.channel, 'ping')).toBe('ping');
+          }
         } else if (allowed) {
           // blog's node keeps the platform default: no forwarding, said by the node itself
           // (SSH_OPEN_ADMINISTRATIVELY_PROHIBITED, passed through by the gateway).
@@ -350,16 +361,17 @@ describe('authorization matrix', () => {
   });
 });
 
-function roundTrip(channel: ssh2.ClientChannel, text: string): Promise<string> {
+/** Sends `text` (latin1) and resolves with the first `length` characters that come back. */
+function roundTrip(channel: ssh2.ClientChannel, text: string, length = text.length): Promise<string> {
   return new Promise((resolve) => {
     let got = '';
     channel.on('data', (chunk: Buffer) => {
-      got += chunk.toString();
-      if (got.length >= text.length) {
+      got += chunk.toString('latin1');
+      if (got.length >= length) {
         channel.close();
         resolve(got);
       }
     });
-    channel.write(text);
+    channel.write(Buffer.from(text, 'latin1'));
   });
 }

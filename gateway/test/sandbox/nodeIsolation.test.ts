@@ -100,7 +100,7 @@ describe('sandbox nodes: own filesystem, service user, limited sudo', () => {
     const port = fx.sandbox.nodes.postgres.port;
     const pg = await onNode(ANALYTICS_DB, 'sudo -n service postgresql restart; echo "rc=$?"');
     expect(pg.stdout).toMatch(/Restarting postgresql:.*OK[\s\S]*rc=0/);
-    // Same port, so the node's PGPORT still reaches it.
+    // Same port, so the node's 5432 still leads to it.
     expect(fx.sandbox.nodes.postgres.port).toBe(port);
     const stop = await onNode(ANALYTICS_DB, 'sudo -n service postgresql stop; echo "rc=$?"');
     expect(stop.stderr).toContain('start and stop the environment from the dashboard');
@@ -120,19 +120,42 @@ describe('sandbox nodes: own filesystem, service user, limited sudo', () => {
     expect(otherService.stdout).toContain('rc=1');
   });
 
-  it('reaches its database as on the platform: mysql by socket, psql with PGPORT', async () => {
+  it('reaches its database as on the platform: by socket, and on the node’s own 3306 / 5432', async () => {
+    expect(fx.sandbox.nodes.databaseNetworks).toBe(true);
     const mysql = fx.sandbox.nodes.credentialsOf(SHOP_DB)!;
     const maria = await onNode(
       SHOP_DB,
-      `mysql -u ${mysql.user} -p${mysql.password} -N -e 'select 40+2' ${mysql.database}`,
+      `mysql -u ${mysql.user} -p${mysql.password} -N -e 'select 40+2' ${mysql.database}; ` +
+        `mysql -h 127.0.0.1 -P 3306 -u ${mysql.user} -p${mysql.password} -N -e 'select 40+3' ${mysql.database}`,
     );
-    expect(maria.stdout.trim()).toBe('42');
+    expect(maria.stdout.trim().split('\n')).toEqual(['42', '43']);
     const pg = fx.sandbox.nodes.credentialsOf(ANALYTICS_DB)!;
     const postgres = await onNode(
       ANALYTICS_DB,
-      `PGPASSWORD=${pg.password} psql -X -tA -U ${pg.user} -h localhost -d ${pg.database} -c 'select 40+2'; sudo -n service postgresql status`,
+      `echo "PGPORT=$PGPORT"; export PGPASSWORD=${pg.password}; ` +
+        `psql -X -tA -U ${pg.user} -h localhost -d ${pg.database} -c 'select 40+2'; ` +
+        `psql -X -tA -U ${pg.user} -h 127.0.0.1 -p 5432 -d ${pg.database} -c 'select 40+3'; ` +
+        `psql -X -tA -U ${pg.user} -h /run/postgresql -d ${pg.database} -c 'select 40+4'; ` +
+        'sudo -n service postgresql status',
     );
-    expect(postgres.stdout.split('\n').slice(0, 2)).toEqual(['42', 'postgresql is running']);
+    expect(postgres.stdout.split('\n').slice(0, 5)).toEqual([
+      'PGPORT=',
+      '42',
+      '43',
+      '44',
+      'postgresql is running',
+    ]);
+  });
+
+  it('gives a database node a network of its own: the host’s loopback ports are not there', async () => {
+    const api = Number(new URL(fx.sandbox.ready.api).port);
+    const probe = (nodeId: number) =>
+      onNode(nodeId, `bash -c 'echo > /dev/tcp/127.0.0.1/${api}' 2>/dev/null && echo open || echo closed`);
+    // The Apache node shares the host's loopback (its web server is the ready line's `web`) …
+    expect((await probe(SHOP_APACHE)).stdout.trim()).toBe('open');
+    // … the database nodes see only their own.
+    expect((await probe(SHOP_DB)).stdout.trim()).toBe('closed');
+    expect((await probe(ANALYTICS_DB)).stdout.trim()).toBe('closed');
   });
 
   it('keeps the node files the node user’s on the host, and leaves the host no mount', () => {

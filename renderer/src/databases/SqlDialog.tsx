@@ -5,6 +5,9 @@ import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { DatabaseCredentials, SqlProgress, SqlResult } from '../../../shared/src/databases.ts';
 import type { DroppedEntry } from '../host/droppedEntries.ts';
 import { useSuggestedFile } from '../files/localFolder.ts';
+import { DestinationField } from '../folders/DestinationField.tsx';
+import { folderOf } from '../folders/destinationPath.ts';
+import { rememberFolder } from '../folders/useDestinationPicker.tsx';
 import { useCore, useCoreEvent, useHost } from '../host/HostContext.tsx';
 import { formatBytes } from '../transfers/format.ts';
 import { Field, InlineError } from '../ui/fields.tsx';
@@ -18,8 +21,8 @@ export interface SqlTarget {
   nodeType: string;
 }
 
-/** The keychain entry a node's database credentials are kept under. */
-const credentialsKey = (sql: SqlTarget) =>
+/** The keychain entry a node's database credentials are kept under (the SQL client dialog reads it too). */
+export const credentialsKey = (sql: Pick<SqlTarget, 'target' | 'nodeId'>) =>
   `${sql.target.gateway.host}:${sql.target.gateway.port}/${sql.nodeId}`;
 
 /**
@@ -47,7 +50,7 @@ export function SqlDialog(props: {
   const [gzip, setGzip] = useState(true);
   // Named after the database, in the Downloads folder, until the user types a path of their own.
   const exportName = `${credentials.database.replace(/[\\/:*?"<>|]/g, '_') || 'database'}.sql${gzip ? '.gz' : ''}`;
-  const exportFile = useSuggestedFile(exportName);
+  const exportFile = useSuggestedFile(exportName, 'sqlExport');
   const [progress, setProgress] = useState<SqlProgress>();
   const [result, setResult] = useState<SqlResult>();
   const { busy, error, run } = useAction();
@@ -86,12 +89,14 @@ export function SqlDialog(props: {
           ),
         );
       } else {
+        const file = exportFile.path.trim();
         setResult(
           await core.databases.exportSql(
-            { target: sql.target, nodeType: sql.nodeType, file: exportFile.path.trim(), gzip, credentials },
+            { target: sql.target, nodeType: sql.nodeType, file, gzip, credentials },
             { signal: abort.signal },
           ),
         );
+        await rememberFolder(core, 'sqlExport', folderOf(file, exportFile.folder?.separator ?? '/'));
       }
     } finally {
       release();
@@ -144,7 +149,8 @@ export function SqlDialog(props: {
             </div>
             {props.mode === 'export' && (
               <>
-                <Field
+                <DestinationField
+                  kind="sqlExport"
                   label="Save to (a file on this computer)"
                   value={exportFile.path}
                   onChange={(path) => {
@@ -152,7 +158,9 @@ export function SqlDialog(props: {
                     const compressed = gzipOfPath(path);
                     if (compressed !== undefined) setGzip(compressed);
                   }}
+                  onChosen={(chosen) => exportFile.moveTo({ dir: chosen.path, separator: chosen.separator })}
                   isRequired
+                  isDisabled={busy}
                   placeholder={exportFile.placeholder}
                 />
                 <Checkbox
@@ -160,8 +168,7 @@ export function SqlDialog(props: {
                   onChange={(compressed) => {
                     setGzip(compressed);
                     // A name the user typed keeps matching (the suggested one follows by itself).
-                    if (exportFile.path !== exportFile.placeholder)
-                      exportFile.setPath(withCompression(exportFile.path, compressed));
+                    if (exportFile.typed) exportFile.setPath(withCompression(exportFile.path, compressed));
                   }}
                   className="checkbox"
                 >

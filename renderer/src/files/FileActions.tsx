@@ -25,8 +25,11 @@ export function fileActionItems(selection: RemoteFileEntry[], single: RemoteFile
       <MenuItem id="chmod" isDisabled={!single}>
         Change permissions
       </MenuItem>
-      <MenuItem id="edit" isDisabled={!single || isFolder(single) || single.size > TEXT_FILE_MAX_BYTES}>
+      <MenuItem id="openInEditor" isDisabled={!single || isFolder(single)}>
         Edit
+      </MenuItem>
+      <MenuItem id="edit" isDisabled={!single || isFolder(single) || single.size > TEXT_FILE_MAX_BYTES}>
+        Quick edit
       </MenuItem>
       <MenuItem id="copyPath">Copy path</MenuItem>
       <MenuItem id="delete" isDisabled={selection.length === 0}>
@@ -40,14 +43,16 @@ export function fileActionItems(selection: RemoteFileEntry[], single: RemoteFile
 
 /**
  * Runs a file action by its menu key on the selection (or the folder shown): most open their
- * dialog, Refresh and Copy path act at once, Edit first reads the file. Nothing runs before a
- * folder is shown.
+ * dialog, Refresh and Copy path act at once, Quick edit first reads the file, Edit opens it in the
+ * user's editor (`onEdit`). Nothing runs before a folder is shown.
  */
 export function useFileActions(options: {
   target: ConnectionTarget;
   path: string | undefined;
   selection: RemoteFileEntry[];
   refresh: () => Promise<void>;
+  /** "Edit": the file in the user's editor, each save uploaded (useEdits). */
+  onEdit: (entry: RemoteFileEntry) => void;
 }) {
   const core = useCore();
   const notifier = useNotifier();
@@ -73,6 +78,7 @@ export function useFileActions(options: {
     if (key === 'chmod' && single) setDialog({ kind: 'chmod', entry: single });
     if (key === 'copyPath')
       void act('Could not copy the path', () => navigator.clipboard.writeText(single?.path ?? path));
+    if (key === 'openInEditor' && single && !isFolder(single)) options.onEdit(single);
     if (key === 'edit' && single)
       void act(`Could not open ${single.name}`, async () =>
         setDialog({ kind: 'edit', entry: single, text: await core.files.readText(target, single.path) }),

@@ -4,18 +4,22 @@ import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { DroppedEntry } from '../host/droppedEntries.ts';
 import { InlineError } from '../ui/fields.tsx';
 import { fileActionItems, useFileActions } from './FileActions.tsx';
+import { EditsStatus } from './EditsStatus.tsx';
 import { FilesPaneDialogs } from './FilesPaneDialogs.tsx';
 import { FilesToolbar, FolderLocation } from './FilesToolbar.tsx';
 import { FileTable } from './FileTable.tsx';
 import { isFolder, sortEntries, type FileSort } from './fileSort.ts';
+import { parentOf } from './remotePath.ts';
 import { StagingProgress } from './StagingProgress.tsx';
+import { useEdits } from './useEdits.ts';
 import { useRemoteFolder } from './useRemoteFolder.ts';
 import { useUploadDrop } from './useUploadDrop.ts';
 
 /**
  * A node's files over SFTP through the gateway: browse, sort, select; upload by dropping files and
  * folders (onto the pane or a folder row) or picking them; download, new folder, rename, delete,
- * permissions, copy path, edit small text files. Bytes move in the core; the page passes paths.
+ * permissions, copy path, edit in the user's editor or small text files here. Bytes move in the core;
+ * the page passes paths.
  */
 export function FilesPane(props: {
   target: ConnectionTarget;
@@ -45,7 +49,16 @@ export function FilesPane(props: {
     [selected, sorted],
   );
   const single = selectedEntries.length === 1 ? selectedEntries[0] : undefined;
-  const actions = useFileActions({ target, path, selection: selectedEntries, refresh: folder.refresh });
+  const edits = useEdits(target, (edit) => {
+    if (path && parentOf(edit.remotePath) === path.replace(/(.)\/+$/, '$1')) void folder.relist();
+  });
+  const actions = useFileActions({
+    target,
+    path,
+    selection: selectedEntries,
+    refresh: folder.refresh,
+    onEdit: (entry) => void edits.open(entry),
+  });
   const runAction = (key: string) => {
     setMenuAt(undefined);
     actions.run(key);
@@ -62,6 +75,7 @@ export function FilesPane(props: {
         nodeId={props.nodeId}
         path={path}
         canDownload={selectedEntries.length > 0}
+        canEdit={single !== undefined && !isFolder(single)}
         menuItems={menuItems}
         onOpen={folder.open}
         onHome={folder.home}
@@ -77,6 +91,7 @@ export function FilesPane(props: {
       />
       <InlineError message={folder.error} />
       {drop.staging && <StagingProgress staging={drop.staging} />}
+      <EditsStatus edits={edits} nodeId={props.nodeId} />
       <div
         ref={tableHost}
         className="files-table-host"

@@ -16,14 +16,16 @@ import { pickedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 import { crumbsOf, parentOf } from './remotePath.ts';
 
 /**
- * The file pane's toolbar: up, home, refresh, upload files or a folder (picked), download, new
- * folder, and the rest of the file actions in a menu.
+ * The file pane's toolbar: up, home, refresh, upload files or a folder (picked), download, edit in
+ * the user's editor, new folder, and the rest of the file actions in a menu.
  */
 export function FilesToolbar(props: {
   nodeId: number;
   /** The folder shown, none while the first listing loads. */
   path: string | undefined;
   canDownload: boolean;
+  /** One file is selected: "Edit" opens it in the user's editor. */
+  canEdit: boolean;
   /** `fileActionItems`, for the "More file actions" menu. */
   menuItems: ReactNode;
   onOpen: (path: string) => Promise<void>;
@@ -63,6 +65,9 @@ export function FilesToolbar(props: {
       </FileTrigger>
       <Button onPress={() => onAction('download')} isDisabled={!props.canDownload}>
         Download
+      </Button>
+      <Button onPress={() => onAction('openInEditor')} isDisabled={!props.canEdit}>
+        Edit
       </Button>
       <Button onPress={() => onAction('mkdir')}>New folder</Button>
       <MenuTrigger>

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { FolderKind } from '../../../shared/src/settings.ts';
+import { fileNameOf } from '../folders/destinationPath.ts';
 import { useCore } from '../host/HostContext.tsx';
 
-/** The core's Downloads folder (its home when it has none) and path separator, from `about()`. */
+/** A folder on the core's computer and that computer's path separator. */
 export interface LocalFolder {
   readonly dir: string;
   readonly separator: '/' | '\\';
@@ -27,30 +29,48 @@ export function absoluteHint(folder: LocalFolder | null | undefined, what: strin
   return `Type the full path of ${what}${example}: a relative one would land wherever the app was started.`;
 }
 
-/** The Downloads folder: undefined while asked, null when the core could not say. */
-export function useDownloadsFolder(): LocalFolder | null | undefined {
+/**
+ * Where a destination of `kind` is offered: the last folder chosen for it, else Downloads (else home),
+ * from `localFolders.start`. Undefined while asked, null when the core could not say.
+ */
+export function useStartFolder(kind: FolderKind): LocalFolder | null | undefined {
   const core = useCore();
   const [folder, setFolder] = useState<LocalFolder | null>();
   useEffect(() => {
     let live = true;
-    core.settings.about().then(
-      (about) => live && setFolder({ dir: about.downloadsDir, separator: about.pathSeparator }),
+    core.localFolders.start(kind).then(
+      (start) => live && setFolder({ dir: start.path, separator: start.separator }),
       () => live && setFolder(null),
     );
     return () => {
       live = false;
     };
-  }, [core]);
+  }, [core, kind]);
   return folder;
 }
 
 /**
- * A file path suggested in the Downloads folder that follows `fileName` (e.g. `.sql` ↔ `.sql.gz`) until
- * the user types one of their own.
+ * A file path suggested in the kind's start folder that follows `fileName` (e.g. `.sql` ↔ `.sql.gz`)
+ * until the user types one of their own. `moveTo` puts it in a folder chosen with "Choose…": the
+ * suggestion keeps following the name there, and a typed path keeps its own name.
  */
-export function useSuggestedFile(fileName: string) {
-  const folder = useDownloadsFolder();
+export function useSuggestedFile(fileName: string, kind: FolderKind) {
+  const start = useStartFolder(kind);
+  const [chosen, setChosen] = useState<LocalFolder>();
   const [typed, setTyped] = useState<string>();
+  const folder = chosen ?? start;
   const suggestion = folder ? inFolder(folder, fileName) : '';
-  return { folder, path: typed ?? suggestion, setPath: setTyped, placeholder: suggestion };
+  const moveTo = (next: LocalFolder) => {
+    setChosen(next);
+    if (typed !== undefined) setTyped(inFolder(next, fileNameOf(typed, next.separator) || fileName));
+  };
+  return {
+    folder,
+    path: typed ?? suggestion,
+    /** Whether the user typed the path: the suggestion follows the name by itself. */
+    typed: typed !== undefined,
+    setPath: setTyped,
+    placeholder: suggestion,
+    moveTo,
+  };
 }

@@ -101,6 +101,8 @@ export function useRemoteFolder(target: ConnectionTarget, tableHost: RefObject<H
     focusTable,
     open,
     refresh,
+    /** Lists the folder shown again keeping the selection (a save from "Edit" arrived in it). */
+    relist,
     home,
   };
 }

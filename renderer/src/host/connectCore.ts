@@ -1,4 +1,5 @@
 import { createCoreClient, type CoreContract } from '../../../shared/src/contract.ts';
+import type { FolderKind } from '../../../shared/src/settings.ts';
 import { connectBrowserCore } from '../../../shared/src/rpc/browserCore.ts';
 import { messagePortChannel } from '../../../shared/src/rpc/messagePortChannel.ts';
 import type { DroppedEntry, LocalPaths } from './droppedEntries.ts';
@@ -9,6 +10,15 @@ import { stageEntries } from './staging.ts';
 export interface DesktopBridge {
   connect(): void;
   getPathForFile(file: File): string;
+  /** The OS's folder dialog: the folder chosen, or null when cancelled. */
+  chooseFolder(request: FolderRequest): Promise<string | null>;
+}
+
+/** What a destination's "Choose…" asks the desktop shell's folder dialog for. */
+export interface FolderRequest {
+  kind: FolderKind;
+  /** Where it opens: a full path on this computer. */
+  defaultPath?: string;
 }
 
 declare global {
@@ -32,6 +42,11 @@ export interface Host {
     entries: DroppedEntry[],
     onProgress?: (staged: number, total: number) => void,
   ): Promise<LocalPaths>;
+  /**
+   * The OS's own folder dialog, on the desktop; absent in a browser, which can name no local folder
+   * (the page shows its own chooser over the core's folders, `folders/FolderChooser.tsx`).
+   */
+  chooseFolder?: (request: FolderRequest) => Promise<string | null>;
   /** Called once if the link to the core ends (the browser host stopped). */
   onLost(listener: (reason: string) => void): void;
 }
@@ -63,6 +78,7 @@ function connectDesktop(bridge: DesktopBridge): Promise<Host> {
           });
           return { paths, release: () => undefined };
         },
+        chooseFolder: (request) => bridge.chooseFolder(request),
         // Main reloads the page when the core process restarts; nothing to watch here.
         onLost: () => undefined,
       });

@@ -1,6 +1,9 @@
 import { useEffect, useState } from 'react';
 import { Button, Form, Label, Radio, RadioGroup, Text } from 'react-aria-components';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
+import { DestinationField } from '../folders/DestinationField.tsx';
+import { fileNameOf, folderOf, inFolderPath } from '../folders/destinationPath.ts';
+import { rememberFolder, type ChosenFolder } from '../folders/useDestinationPicker.tsx';
 import { useCore } from '../host/HostContext.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { useAction } from '../ui/useAction.ts';
@@ -37,14 +40,13 @@ export function ExportKeyDialog(props: {
 
   useEffect(() => {
     let live = true;
-    core.settings.about().then(
-      (about) => {
+    // The last folder a key was exported to, else Downloads.
+    core.localFolders.start('keyExport').then(
+      (start) => {
         if (!live) return;
-        setFolder({ dir: about.downloadsDir, separator: about.pathSeparator });
+        setFolder({ dir: start.path, separator: start.separator });
         // Prefilled unless the user has typed already.
-        setPath(
-          (typed) => typed || suggestedPath(about.downloadsDir, about.pathSeparator, keyInfo.name, 'ppk'),
-        );
+        setPath((typed) => typed || suggestedPath(start.path, start.separator, keyInfo.name, 'ppk'));
       },
       () => undefined, // No suggestion then: the field says to type a full path.
     );
@@ -52,6 +54,17 @@ export function ExportKeyDialog(props: {
       live = false;
     };
   }, [core, keyInfo.name]);
+
+  /** A folder chosen with "Choose…": the suggestion moves there, a typed path keeps its name. */
+  const moveTo = (chosen: ChosenFolder) => {
+    const name = path === suggestion(format) ? '' : fileNameOf(path, chosen.separator);
+    setFolder({ dir: chosen.path, separator: chosen.separator });
+    setPath(
+      name
+        ? inFolderPath(chosen.path, name, chosen.separator)
+        : suggestedPath(chosen.path, chosen.separator, keyInfo.name, format),
+    );
+  };
 
   const changeFormat = (next: ExportFormat) => {
     // The suggested name follows the format; a path the user typed is left alone.
@@ -73,6 +86,7 @@ export function ExportKeyDialog(props: {
         path: target,
         ...(passphrase ? { passphrase } : {}),
       });
+      await rememberFolder(core, 'keyExport', folderOf(target, folder?.separator ?? '/'));
       props.onDone(
         `Exported ${keyInfo.name} to ${target} (${FORMAT_WORDS[format]}${passphrase ? ', with a passphrase' : ''}).`,
       );
@@ -108,10 +122,12 @@ export function ExportKeyDialog(props: {
             <Text slot="description">ssh, scp, VS Code, Git and most other tools.</Text>
           </Radio>
         </RadioGroup>
-        <Field
+        <DestinationField
+          kind="keyExport"
           label="Save as"
           value={path}
           onChange={setPath}
+          onChosen={moveTo}
           isRequired
           isDisabled={busy}
           validate={() => pathProblem ?? null}

@@ -4,7 +4,9 @@ import { InlineError } from '../ui/fields.tsx';
 import { AboutSection } from './AboutSection.tsx';
 import { AccountSection } from './AccountSection.tsx';
 import { ConnectionSection } from './ConnectionSection.tsx';
+import { EditorSection } from './EditorSection.tsx';
 import { LocalShellSection } from './LocalShellSection.tsx';
+import { SessionLogSection } from './SessionLogSection.tsx';
 import { TerminalSection } from './TerminalSection.tsx';
 import { TransfersSection } from './TransfersSection.tsx';
 import { useAppSettings } from './useAppSettings.ts';
@@ -29,6 +31,8 @@ export function SettingsPage(props: { account: Account; profile: PlatformProfile
       {settings && <TransfersSection settings={settings} update={update} />}
       {settings && <ConnectionSection settings={settings} update={update} />}
       {settings && <LocalShellSection settings={settings} update={update} />}
+      {settings && <EditorSection settings={settings} update={update} />}
+      {settings && <SessionLogSection settings={settings} update={update} />}
       <AboutSection />
     </section>
   );

@@ -31,6 +31,8 @@ export function useAppSettings() {
             transfers: { ...current.transfers, ...change.transfers },
             connection: { ...current.connection, ...change.connection },
             terminal: { ...current.terminal, ...change.terminal },
+            editor: { ...current.editor, ...change.editor },
+            folders: { ...current.folders, ...change.folders },
           },
       );
       try {

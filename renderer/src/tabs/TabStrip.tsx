@@ -31,10 +31,15 @@ export function TabStrip(props: {
   statuses: Record<string, TerminalStatus>;
   panel: (tab: TabModel, active: boolean) => ReactNode;
   empty: ReactNode;
+  /** The session log each terminal tab writes (a marker on the tab, its path on hover). */
+  logs?: Record<string, { path: string | null }>;
+  /** A tab's menu (terminal tabs), opened by its button, a right click or Shift+F10 on the tab. */
+  menu?: (tab: TabModel, isOpen: boolean, setOpen: (open: boolean) => void) => ReactNode;
 }) {
   const { tabs, dispatch } = props;
   const prefix = useId();
   const [dragOver, setDragOver] = useState<string>();
+  const [menuFor, setMenuFor] = useState<string>();
   if (tabs.tabs.length === 0) return <div className="tabs-empty">{props.empty}</div>;
 
   const activeId = tabs.activeId ?? tabs.tabs[0]?.id;
@@ -60,6 +65,9 @@ export function TabStrip(props: {
     } else if (event.key === 'Delete') {
       event.preventDefault();
       dispatch({ type: 'close', id });
+    } else if (event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey)) {
+      event.preventDefault();
+      setMenuFor(id);
     }
   };
 
@@ -74,6 +82,8 @@ export function TabStrip(props: {
         {tabs.tabs.map((tab, index) => {
           const state = props.statuses[tab.id]?.state;
           const selected = tab.id === activeId;
+          const log = state === 'connected' ? props.logs?.[tab.id]?.path : undefined;
+          const menu = props.menu?.(tab, menuFor === tab.id, (open) => setMenuFor(open ? tab.id : undefined));
           return (
             <div key={tab.id} className="tab" data-selected={selected || undefined}>
               <div
@@ -81,11 +91,16 @@ export function TabStrip(props: {
                 id={tabDomId(tab.id)}
                 aria-selected={selected}
                 aria-controls={panelDomId(tab.id)}
-                aria-keyshortcuts="Delete"
+                aria-keyshortcuts={menu ? 'Delete Shift+F10' : 'Delete'}
                 tabIndex={selected ? 0 : -1}
                 className={dragOver === tab.id ? 'tab-body drag-over' : 'tab-body'}
                 onClick={() => dispatch({ type: 'activate', id: tab.id })}
                 onKeyDown={(event) => onKeyDown(event, index, tab.id)}
+                onContextMenu={(event) => {
+                  if (!menu) return;
+                  event.preventDefault();
+                  setMenuFor(tab.id);
+                }}
                 draggable
                 onDragStart={(event) => {
                   event.dataTransfer.setData(TAB_TYPE, tab.id);
@@ -106,7 +121,14 @@ export function TabStrip(props: {
                 {state && <span className={`state-dot ${state}`} aria-hidden="true" />}
                 <span className="tab-title">{tab.title}</span>
                 {state && <span className="visually-hidden"> ({STATE_WORDS[state]})</span>}
+                {log && (
+                  <span className="tab-log" title={`Logging to ${log}`}>
+                    <span aria-hidden="true">LOG</span>
+                    <span className="visually-hidden">, logging to a file</span>
+                  </span>
+                )}
               </div>
+              {menu}
               {/* Not a tab stop of its own: the focused tab closes with Delete. */}
               <button
                 type="button"

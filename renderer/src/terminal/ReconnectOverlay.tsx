@@ -19,7 +19,13 @@ export function ReconnectOverlay(props: {
   return (
     <div className="reconnect-overlay" role="alert">
       <div className="reconnect-card">
-        <strong>{status.needsUser ? 'Cannot connect' : 'Disconnected'}</strong>
+        <strong>
+          {status.errorCode === 'EnvironmentStopped'
+            ? 'Environment not running'
+            : status.needsUser
+              ? 'Cannot connect'
+              : 'Disconnected'}
+        </strong>
         <p>{status.message}</p>
         {seconds !== undefined && <p className="muted">Reconnecting in {seconds} s…</p>}
         <div className="row">

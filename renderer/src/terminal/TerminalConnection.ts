@@ -1,4 +1,9 @@
-import type { TerminalEvents, TerminalSize } from '../../../shared/src/terminals.ts';
+import type {
+  TerminalEvents,
+  TerminalLogChoice,
+  TerminalLogState,
+  TerminalSize,
+} from '../../../shared/src/terminals.ts';
 import { errorCode, errorMessage } from '../ui/errorMessage.ts';
 import type { TerminalHub } from './TerminalHub.ts';
 
@@ -66,16 +71,44 @@ export class TerminalConnection<Request> {
    */
   private provisional = false;
   private confirmTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Why no retry can help now (the node's environment is stopped): set and cleared by `hold`/`release`. */
+  private held: string | undefined;
+
+  /** Whether the tab logs: undefined until its first session (Settings decide), then the tab's own. */
+  private logWanted: boolean | undefined;
+  /** The tab's log file, continued by the next session after a reconnect. */
+  private logPath: string | undefined;
+  private logState: TerminalLogState = { path: null };
 
   constructor(
     private readonly hub: TerminalHub<Request>,
-    private readonly request: (size: TerminalSize) => Request,
+    private readonly request: (size: TerminalSize, log: TerminalLogChoice) => Request,
     private readonly screen: TerminalScreen,
     private readonly onStatus: (status: TerminalStatus) => void,
+    private readonly onLog: (log: TerminalLogState) => void = () => undefined,
   ) {}
 
   get current(): TerminalStatus {
     return this.status;
+  }
+
+  /** The session log: the file being written, or null. */
+  get log(): TerminalLogState {
+    return this.logState;
+  }
+
+  /** Starts a session log (a new file); later sessions of this tab go on in it. */
+  async startLog(): Promise<void> {
+    this.logWanted = true;
+    if (!this.id) return;
+    this.setLog(await this.hub.api.startLog(this.id));
+  }
+
+  async stopLog(): Promise<void> {
+    this.logWanted = false;
+    this.logPath = undefined;
+    if (this.id) await this.hub.api.stopLog(this.id);
+    this.setLog({ path: null });
   }
 
   async open(): Promise<void> {
@@ -83,9 +116,14 @@ export class TerminalConnection<Request> {
     clearTimeout(this.timer);
     this.setStatus({ state: 'connecting' });
     try {
-      const { id } = await this.hub.api.open(
-        this.request({ cols: this.screen.cols, rows: this.screen.rows }),
+      const log: TerminalLogChoice = {
+        ...(this.logWanted === undefined ? {} : { enabled: this.logWanted }),
+        ...(this.logWanted && this.logPath ? { continues: this.logPath } : {}),
+      };
+      const opened = await this.hub.api.open(
+        this.request({ cols: this.screen.cols, rows: this.screen.rows }, log),
       );
+      const { id } = opened;
       if (this.closed) {
         void this.hub.api.close(id).catch(() => undefined);
         return;
@@ -95,9 +133,13 @@ export class TerminalConnection<Request> {
         data: (data) =>
           this.screen.write(data, () => void this.hub.api.ack(id, data.byteLength).catch(() => undefined)),
         exit: (event) => this.exited(event),
+        log: (state) => this.setLog(state),
       });
-      if (this.attempt > 0) {
-        this.screen.write('\r\n\x1b[2m— reconnected —\x1b[0m\r\n');
+      // From now on the tab keeps to what its session does (a log that could not start is off).
+      this.logWanted = Boolean(opened.log?.path);
+      this.setLog(opened.log ?? { path: null });
+      if (this.attempt > 0 && this.held === undefined) {
+        this.screen.write('\r\n— reconnected —\r\n');
         this.provisional = true;
         this.confirmTimer = setTimeout(() => this.confirm(), CONFIRM_AFTER_MS);
       }
@@ -127,6 +169,40 @@ export class TerminalConnection<Request> {
       void this.hub.api.resize(this.id, cols, rows).catch(() => undefined);
   }
 
+  /**
+   * The node's environment is not running: the session ends (if it has not already), with `reason`
+   * on the screen and the overlay, and no retries until `release`.
+   */
+  hold(reason: string): void {
+    if (this.held === reason || this.closed) return;
+    this.held = reason;
+    clearTimeout(this.timer);
+    clearTimeout(this.confirmTimer);
+    this.provisional = false;
+    if (this.id) {
+      this.detach?.();
+      void this.hub.api.close(this.id).catch(() => undefined);
+      this.id = undefined;
+    }
+    // The app's own lines are plain, not dim (SGR 2): dim on the light theme measured 3.1:1 against
+    // its background, under the 4.5:1 text needs.
+    this.screen.write(`\r\n[${reason}]\r\n`);
+    this.setStatus({
+      state: 'disconnected',
+      message: reason,
+      needsUser: true,
+      errorCode: 'EnvironmentStopped',
+    });
+  }
+
+  /** The environment runs again: reconnect at once. */
+  release(): void {
+    if (this.held === undefined) return;
+    this.held = undefined;
+    this.attempt = Math.max(this.attempt, 1);
+    void this.open();
+  }
+
   /** Reconnects now (the overlay's button). */
   retryNow(): void {
     void this.open();
@@ -153,6 +229,11 @@ export class TerminalConnection<Request> {
     this.id = undefined;
     clearTimeout(this.confirmTimer);
     if (this.closed) return;
+    if (this.held !== undefined) {
+      // A try while the environment is down: the gateway's answer is on the screen; still held.
+      this.scheduleRetry(this.held);
+      return;
+    }
     if (event.reason !== undefined) {
       // The link ended without the shell saying so: the node or the gateway went away.
       this.scheduleRetry(event.reason);
@@ -163,7 +244,7 @@ export class TerminalConnection<Request> {
       return;
     }
     const how = event.signal ? `signal ${event.signal}` : `code ${event.code ?? 0}`;
-    this.screen.write(`\r\n\x1b[2m[exited with ${how} — press Enter to start a new session]\x1b[0m\r\n`);
+    this.screen.write(`\r\n[exited with ${how} — press Enter to start a new session]\r\n`);
     this.setStatus({ state: 'exited', message: `The session exited with ${how}.` });
   }
 
@@ -183,11 +264,26 @@ export class TerminalConnection<Request> {
 
   private scheduleRetry(message: string, code?: string): void {
     this.provisional = false;
+    if (this.held !== undefined) {
+      this.setStatus({
+        state: 'disconnected',
+        message: this.held,
+        needsUser: true,
+        errorCode: 'EnvironmentStopped',
+      });
+      return;
+    }
     const delay = RETRY_DELAYS_MS[Math.min(this.attempt, RETRY_DELAYS_MS.length - 1)] ?? 30_000;
     this.attempt += 1;
     const retryAt = Date.now() + delay;
     this.setStatus({ state: 'disconnected', message, retryAt, ...(code ? { errorCode: code } : {}) });
     this.timer = setTimeout(() => void this.open(), delay);
+  }
+
+  private setLog(state: TerminalLogState): void {
+    if (state.path) this.logPath = state.path;
+    this.logState = state;
+    this.onLog(state);
   }
 
   private setStatus(status: TerminalStatus): void {

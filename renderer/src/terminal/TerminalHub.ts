@@ -1,9 +1,10 @@
 import type { TerminalApi } from '../../../shared/src/terminals.ts';
-import type { TerminalEvents } from '../../../shared/src/terminals.ts';
+import type { TerminalEvents, TerminalLogState } from '../../../shared/src/terminals.ts';
 
 export interface TerminalSink {
   data(data: Uint8Array): void;
   exit(event: TerminalEvents['exit']): void;
+  log?(state: TerminalLogState): void;
 }
 
 /**
@@ -15,6 +16,7 @@ export class TerminalHub<Request> {
 
   constructor(readonly api: TerminalApi<Request>) {
     api.events.on('data', ({ id, data }) => this.sinks.get(id)?.data(data));
+    api.events.on('log', ({ id, ...state }) => this.sinks.get(id)?.log?.(state));
     api.events.on('exit', (event) => {
       const sink = this.sinks.get(event.id);
       this.sinks.delete(event.id);

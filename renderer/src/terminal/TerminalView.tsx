@@ -5,7 +5,7 @@ import { WebglAddon } from '@xterm/addon-webgl';
 import { Terminal } from '@xterm/xterm';
 import { useEffect, useRef, useState } from 'react';
 import { Button, Input, SearchField } from 'react-aria-components';
-import type { TerminalSize } from '../../../shared/src/terminals.ts';
+import type { TerminalLogChoice, TerminalLogState, TerminalSize } from '../../../shared/src/terminals.ts';
 import { useColorScheme, useSettings } from '../settings/SettingsContext.tsx';
 import type { TerminalSettings } from '../settings/Settings.ts';
 import { TerminalConnection, type TerminalStatus } from './TerminalConnection.ts';
@@ -18,12 +18,18 @@ import { attachClipboard } from './terminalClipboard.ts';
 
 export interface TerminalViewProps<Request> {
   hub: TerminalHub<Request>;
-  request: (size: TerminalSize) => Request;
+  request: (size: TerminalSize, log: TerminalLogChoice) => Request;
   /** Names the terminal for screen readers, e.g. "Terminal on node 518839". */
   label: string;
   active: boolean;
   onStatus: (status: TerminalStatus) => void;
   onClose: () => void;
+  /** The session log started, stopped or failed. */
+  onLog?: (log: TerminalLogState) => void;
+  /** The tab's connection while the view lives (the tab's menu starts and stops its log). */
+  onConnection?: (connection: TerminalConnection<Request> | undefined) => void;
+  /** Why the node is down (its environment is stopped): the session ends and waits until this clears. */
+  held?: string | undefined;
 }
 
 const optionsFrom = (settings: TerminalSettings, scheme: 'light' | 'dark') => ({
@@ -111,11 +117,18 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
     setParts({ term, fit, search });
     term.open(element);
     fit.fit();
-    const link = new TerminalConnection(props.hub, props.request, term, (next) => {
-      setStatus(next);
-      latest.current.onStatus(next);
-    });
+    const link = new TerminalConnection(
+      props.hub,
+      props.request,
+      term,
+      (next) => {
+        setStatus(next);
+        latest.current.onStatus(next);
+      },
+      (log) => latest.current.onLog?.(log),
+    );
     setConnection(link);
+    latest.current.onConnection?.(link);
     const input = term.onData((data) => link.input(data));
     const binary = term.onBinary((data) => link.input(data));
     const resized = term.onResize(({ cols, rows }) => link.resize(cols, rows));
@@ -137,11 +150,18 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
       binary.dispose();
       resized.dispose();
       link.close();
+      latest.current.onConnection?.(undefined);
       term.dispose();
       setParts(undefined);
     };
     // The terminal lives as long as its tab: its hub and request never change.
   }, []);
+
+  useEffect(() => {
+    if (!connection) return;
+    if (props.held) connection.hold(props.held);
+    else connection.release();
+  }, [connection, props.held]);
 
   useEffect(() => {
     if (!props.active || !parts) return;

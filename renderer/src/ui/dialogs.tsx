@@ -109,7 +109,11 @@ export function ConfirmDialog(props: {
             <Button onPress={props.onClose} autoFocus>
               Cancel
             </Button>
-            <Button className="react-aria-Button primary" onPress={() => void run()} isDisabled={busy}>
+            <Button
+              className={props.danger ? 'react-aria-Button danger' : 'react-aria-Button primary'}
+              onPress={() => void run()}
+              isDisabled={busy}
+            >
               {props.confirm}
             </Button>
           </div>

@@ -4,8 +4,11 @@ import { canEnter, environmentStatusLabel } from '../../../shared/src/environmen
 import { isDatabaseNodeType } from '../../../shared/src/nodeGroups.ts';
 import { droppedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 import type { Environment, PlatformNode } from '../../../shared/src/platform.ts';
+import type { TunnelActions } from '../tunnels/useTunnelsUi.tsx';
+import { EnvironmentControls } from './EnvironmentControls.tsx';
+import { allowedChanges, type EnvironmentChanges } from './useEnvironmentChanges.ts';
 
-export interface NodeActions {
+export interface NodeActions extends TunnelActions {
   openTerminal(env: Environment, node: PlatformNode): void;
   openFiles(env: Environment, node: PlatformNode): void;
   copySsh(node: PlatformNode): void;
@@ -26,17 +29,23 @@ function byGroup(nodes: PlatformNode[]): { name: string; nodes: PlatformNode[] }
 }
 
 /** One environment in the sidebar: its status, and its nodes with their IDs and actions. */
-export function EnvironmentItem({ env, actions }: { env: Environment; actions: NodeActions }) {
+export function EnvironmentItem(props: {
+  env: Environment;
+  actions: NodeActions;
+  changes: EnvironmentChanges;
+}) {
+  const { env, actions } = props;
   const status = environmentStatusLabel(env.status);
   const enterable = canEnter(env.status);
   const why = enterable
     ? undefined
-    : `${env.envName} is ${status.toLowerCase()}: start it from the dashboard to open its nodes.`;
+    : allowedChanges(env.status).includes('start')
+      ? `${env.envName} is ${status.toLowerCase()}: start it from its ⋯ menu to open its nodes.`
+      : `${env.envName} is ${status.toLowerCase()}: its nodes open once it is running.`;
   return (
     <section
       role="group"
       aria-label={`Environment ${env.envName}, ${status}`}
-      aria-disabled={enterable ? undefined : true}
       className={enterable ? 'environment' : 'environment disabled'}
       title={why}
     >
@@ -44,6 +53,7 @@ export function EnvironmentItem({ env, actions }: { env: Environment; actions: N
         <span className={`status-dot ${enterable ? 'on' : 'off'}`} aria-hidden="true" />
         <span className="environment-name">{env.displayName || env.envName}</span>
         <span className="badge">{status}</span>
+        <EnvironmentControls env={env} changes={props.changes} />
       </header>
       <div className="environment-domain muted">{env.domain}</div>
       {why && <p className="environment-why">{why}</p>}
@@ -120,6 +130,8 @@ function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boole
                 if (key === 'sftp') actions.copySftp(node);
                 if (key === 'import') actions.importSql(node);
                 if (key === 'export') actions.exportSql(node);
+                if (key === 'tunnel') actions.openTunnel(node);
+                if (key === 'sqlClient') actions.connectSqlClient(node);
               }}
             >
               <MenuItem id="ssh">Copy ssh command</MenuItem>
@@ -132,6 +144,18 @@ function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boole
               {database && (
                 <MenuItem id="export" isDisabled={!enterable} aria-label={`Export SQL from node ${node.id}`}>
                   Export SQL…
+                </MenuItem>
+              )}
+              <MenuItem id="tunnel" isDisabled={!enterable} aria-label={`Open tunnel to node ${node.id}`}>
+                Open tunnel…
+              </MenuItem>
+              {database && (
+                <MenuItem
+                  id="sqlClient"
+                  isDisabled={!enterable}
+                  aria-label={`Connect a SQL client to node ${node.id}`}
+                >
+                  Connect a SQL client
                 </MenuItem>
               )}
             </Menu>

@@ -2,6 +2,7 @@ import { Button } from 'react-aria-components';
 import type { EnvironmentList } from '../../../shared/src/platformService.ts';
 import { InlineError } from '../ui/fields.tsx';
 import { EnvironmentItem, type NodeActions } from './EnvironmentItem.tsx';
+import type { EnvironmentChanges } from './useEnvironmentChanges.ts';
 
 /** The environments of the account, or why they are not there, and the way to the gateway menu. */
 export function Sidebar(props: {
@@ -11,6 +12,7 @@ export function Sidebar(props: {
   onRefresh: () => void;
   onOpenMenu: () => void;
   actions: NodeActions;
+  changes: EnvironmentChanges;
 }) {
   const { list } = props;
   return (
@@ -40,7 +42,7 @@ export function Sidebar(props: {
         <p className="muted">No environments yet: create one in the dashboard, then refresh.</p>
       )}
       {list?.environments.map((env) => (
-        <EnvironmentItem key={env.envName} env={env} actions={props.actions} />
+        <EnvironmentItem key={env.envName} env={env} actions={props.actions} changes={props.changes} />
       ))}
     </nav>
   );

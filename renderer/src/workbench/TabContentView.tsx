@@ -1,4 +1,4 @@
-import type { LocalTerminalRequest } from '../../../shared/src/terminals.ts';
+import type { LocalTerminalRequest, TerminalLogState } from '../../../shared/src/terminals.ts';
 import { isDatabaseNodeType } from '../../../shared/src/nodeGroups.ts';
 import type { Account, PlatformProfile } from '../../../shared/src/platform.ts';
 import type { OpenTerminalRequest } from '../../../shared/src/terminals.ts';
@@ -10,6 +10,7 @@ import type { Tab } from '../tabs/tabList.ts';
 import type { TerminalStatus } from '../terminal/TerminalConnection.ts';
 import type { TerminalHub } from '../terminal/TerminalHub.ts';
 import { TerminalView } from '../terminal/TerminalView.tsx';
+import type { TerminalLogControl } from '../terminal/useTerminalLogs.ts';
 
 /** What one tab shows: a terminal (node, gateway menu, local), a file pane, or a page. */
 export function TabContentView(props: {
@@ -21,6 +22,13 @@ export function TabContentView(props: {
   onSqlDrop: (nodeId: number, nodeType: string, dump: DroppedEntry) => void;
   onTransfersStarted: () => void;
   state: { profile: PlatformProfile; account: Account };
+  /** Why the tab's node is down (its environment is not running), for its terminal. */
+  held?: string | undefined;
+  /** A terminal's session log: its state, and its connection for the tab's menu. */
+  log: {
+    onLog: (state: TerminalLogState) => void;
+    onConnection: (connection: TerminalLogControl | undefined) => void;
+  };
 }) {
   const { content, active, hubs } = props;
   switch (content.kind) {
@@ -29,22 +37,29 @@ export function TabContentView(props: {
       return (
         <TerminalView
           hub={hubs.gateway}
-          request={(size) => ({ ...size, target: content.target })}
+          request={(size, log) => ({
+            ...size,
+            target: content.target,
+            log: content.kind === 'node' ? { ...log, environment: content.envName } : log,
+          })}
           label={content.kind === 'node' ? `Terminal on node ${content.nodeId}` : 'Gateway menu terminal'}
           active={active}
+          held={content.kind === 'node' ? props.held : undefined}
           onStatus={props.onStatus}
           onClose={props.onClose}
+          {...props.log}
         />
       );
     case 'local':
       return (
         <TerminalView
           hub={hubs.local}
-          request={(size) => size}
+          request={(size, log) => ({ ...size, log })}
           label="Local shell"
           active={active}
           onStatus={props.onStatus}
           onClose={props.onClose}
+          {...props.log}
         />
       );
     case 'files':

@@ -12,16 +12,21 @@ import { ConflictDialog } from '../transfers/ConflictDialog.tsx';
 import { TransfersContext } from '../transfers/TransfersContext.tsx';
 import { TransfersPanel, TransfersStatus } from '../transfers/TransfersPanel.tsx';
 import { TransfersStore } from '../transfers/TransfersStore.ts';
+import { useTunnelsUi } from '../tunnels/useTunnelsUi.tsx';
 import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 import { HostKeyChangedDialog } from '../hostkeys/HostKeyDialog.tsx';
 import { useNotifier } from '../notify/Notifier.tsx';
 import { EMPTY_TABS, tabsReducer, type Tab } from '../tabs/tabList.ts';
 import { TabStrip } from '../tabs/TabStrip.tsx';
+import { terminalTabMenus } from '../tabs/TabMenu.tsx';
 import type { TerminalStatus } from '../terminal/TerminalConnection.ts';
 import { TerminalHub } from '../terminal/TerminalHub.ts';
+import { useTerminalLogs } from '../terminal/useTerminalLogs.ts';
 import { useAction } from '../ui/useAction.ts';
 import { useShortcuts } from './useShortcuts.ts';
+import { environmentHold } from './environmentHold.ts';
 import { Sidebar } from './Sidebar.tsx';
+import { useEnvironmentChanges } from './useEnvironmentChanges.ts';
 import { TabContentView } from './TabContentView.tsx';
 import { NEW_LOCAL_KEYS, WorkbenchHeader } from './WorkbenchHeader.tsx';
 
@@ -35,7 +40,9 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
   const [list, setList] = useState<EnvironmentList | null>(null);
   const { busy: loading, error: listError, run: load } = useAction();
   const [tabs, dispatch] = useReducer(tabsReducer, EMPTY_TABS);
+  const changes = useEnvironmentChanges();
   const [statuses, setStatuses] = useState<Record<string, TerminalStatus>>({});
+  const terminalLogs = useTerminalLogs();
   const [changedKey, setChangedKey] = useState<string>();
   const [gatewayHub] = useState(() => new TerminalHub<OpenTerminalRequest>(core.terminals));
   const [localHub] = useState(() => new TerminalHub<LocalTerminalRequest>(core.localTerminals));
@@ -63,6 +70,7 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
     ...(profile.gatewayKey ? { pinned: profile.gatewayKey } : {}),
   });
 
+  const tunnels = useTunnelsUi((node) => target(nodeUser(node.id, account.uid)), profile);
   const open = (title: string, content: Tab['content']) =>
     dispatch({ type: 'open', tab: { id: newTabId(), title, content } });
 
@@ -74,6 +82,7 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
   };
 
   const actions = {
+    ...tunnels.actions,
     openTerminal: (env: Environment, node: PlatformNode) =>
       open(`${node.id} · ${env.envName}`, {
         kind: 'node',
@@ -131,6 +140,10 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
       }
       onTransfersStarted={() => setTransfersOpen(true)}
       state={state}
+      log={terminalLogs.bind(tab.id)}
+      held={
+        tab.content.kind === 'node' ? environmentHold(list, changes.pending, tab.content.envName) : undefined
+      }
     />
   );
 
@@ -154,6 +167,7 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
           onRefresh={() => void refresh()}
           onOpenMenu={openMenu}
           actions={actions}
+          changes={changes}
         />
         <main className="main">
           <TabStrip
@@ -161,6 +175,8 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
             dispatch={dispatch}
             statuses={statuses}
             panel={panel}
+            logs={terminalLogs.logs}
+            menu={terminalTabMenus({ ...terminalLogs, statuses })}
             empty={
               <div className="welcome">
                 <p>Open a node’s terminal from the list on the left, or the gateway menu.</p>
@@ -169,14 +185,17 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
             }
           />
           {transfersOpen && <TransfersPanel onClose={() => setTransfersOpen(false)} />}
+          {tunnels.panel}
         </main>
         <footer className="statusbar">
           <TransfersStatus open={transfersOpen} onToggle={() => setTransfersOpen((open) => !open)} />
+          {tunnels.status}
           <span className="spacer" />
           {list?.offline && <span className="offline">Offline</span>}
         </footer>
         <HostKeyChangedDialog message={changedKey} onClose={() => setChangedKey(undefined)} />
         <ConflictDialog />
+        {tunnels.dialogs}
         {sqlDialog && (
           <SqlDialog
             mode={sqlDialog.mode}

@@ -41,6 +41,34 @@ const sandboxProfile = (): PlatformProfile => ({
 });
 
 describe('PlatformService', () => {
+  it('starts, stops and puts an environment to sleep, answering with it as it is after, and tells every window', async () => {
+    const dataDir = mkdtempSync(join(dir, 'data-'));
+    const service = new PlatformService({ dataDir, secrets, keys: deviceKeys([]), keychainService });
+    await service.useProfile(sandboxProfile());
+    await service.signIn('demo@sandbox.local', 'demo');
+    const lists: { envName: string; status: number }[][] = [];
+    service.events.on('environments', ({ environments }) =>
+      lists.push(environments.map(({ envName, status }) => ({ envName, status }))),
+    );
+    const staging = () => lists.at(-1)?.find((env) => env.envName === 'staging')?.status;
+
+    expect((await service.startEnvironment('staging')).status).toBe(1);
+    expect(staging()).toBe(1);
+    expect((await service.sleepEnvironment('staging')).status).toBe(4);
+    expect(staging()).toBe(4);
+    // The platform's own refusal, in its words; the list is read again all the same.
+    const before = lists.length;
+    await expect(service.sleepEnvironment('staging')).rejects.toThrow(
+      /current Environment status \[ENV_STATUS_TYPE_SLEEP\]/,
+    );
+    expect(lists.length).toBe(before + 1);
+    expect((await service.startEnvironment('staging')).status).toBe(1);
+    expect((await service.stopEnvironment('staging')).status).toBe(2);
+    expect(staging()).toBe(2);
+    await expect(service.stopEnvironment('nope')).rejects.toThrow(/nope/);
+    await service.signOut();
+  });
+
   it('refuses a plain-http API address for another computer, and keeps the platform it had', async () => {
     const dataDir = mkdtempSync(join(dir, 'data-'));
     const service = new PlatformService({ dataDir, secrets, keys: deviceKeys([]), keychainService });

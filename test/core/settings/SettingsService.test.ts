@@ -44,6 +44,8 @@ describe('SettingsService', () => {
       transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 5, conflict: 'keepBoth' },
       connection: { keepaliveSeconds: 30 },
       terminal: DEFAULT_APP_SETTINGS.terminal,
+      editor: DEFAULT_APP_SETTINGS.editor,
+      folders: DEFAULT_APP_SETTINGS.folders,
     });
 
     const second = new SettingsService({ dataDir: dir });
@@ -53,6 +55,8 @@ describe('SettingsService', () => {
       transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 5, conflict: 'keepBoth' },
       connection: { keepaliveSeconds: 30 },
       terminal: DEFAULT_APP_SETTINGS.terminal,
+      editor: DEFAULT_APP_SETTINGS.editor,
+      folders: DEFAULT_APP_SETTINGS.folders,
     });
   });
 
@@ -110,6 +114,8 @@ describe('SettingsService', () => {
       transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 6, conflict: 'skip' },
       connection: { keepaliveSeconds: 45 },
       terminal: DEFAULT_APP_SETTINGS.terminal,
+      editor: DEFAULT_APP_SETTINGS.editor,
+      folders: DEFAULT_APP_SETTINGS.folders,
     };
     expect(await settings.get()).toEqual(expected);
     expect(await stored()).toEqual(expected);
@@ -144,6 +150,41 @@ describe('SettingsService', () => {
     );
   });
 
+  it('keeps the editor, the log folder and each destination’s last folder, refusing relative paths and multi-line commands', async () => {
+    const settings = new SettingsService({ dataDir: dir });
+    const next = await settings.update({
+      editor: { command: '  code --wait ' },
+      terminal: { logSessions: true, logFolder: '/var/log/enscale', logRaw: true },
+      folders: { download: '/home/ann/Downloads/site', sessionLogs: '/var/log/enscale' },
+    });
+    expect(next.editor).toEqual({ command: 'code --wait' });
+    expect(next.terminal).toMatchObject({ logSessions: true, logFolder: '/var/log/enscale', logRaw: true });
+    expect(next.folders).toEqual({
+      ...DEFAULT_APP_SETTINGS.folders,
+      download: '/home/ann/Downloads/site',
+      sessionLogs: '/var/log/enscale',
+    });
+    await expect(settings.update({ folders: { sqlExport: 'dumps' } })).rejects.toThrow(/must be a full path/);
+    await expect(settings.update({ terminal: { logFolder: 'logs' } })).rejects.toThrow(
+      /The log folder must be a full path/,
+    );
+    await expect(settings.update({ editor: { command: 'vim\nrm -rf ~' } })).rejects.toThrow(/one line/);
+    await expect(settings.update({ terminal: { logRaw: 'yes' as unknown as boolean } })).rejects.toThrow(
+      /true or false/,
+    );
+    // Nothing of a refused change was kept; an empty folder goes back to the default place.
+    expect((await settings.get()).folders.sqlExport).toBe('');
+    expect((await settings.update({ terminal: { logFolder: '' } })).terminal.logFolder).toBe('');
+    // A hand-edited file: a relative folder and a damaged command read as their defaults.
+    await writeFile(
+      join(dir, 'settings.json'),
+      JSON.stringify({ editor: { command: 42 }, folders: { download: 'relative', keyExport: '/keys' } }),
+    );
+    const read = await new SettingsService({ dataDir: dir }).get();
+    expect(read.editor.command).toBe('');
+    expect(read.folders).toEqual({ ...DEFAULT_APP_SETTINGS.folders, keyExport: '/keys' });
+  });
+
   it('reads a damaged or hand-edited file as far as it makes sense', async () => {
     await writeFile(join(dir, 'settings.json'), '{not json');
     expect(await new SettingsService({ dataDir: dir }).get()).toEqual(DEFAULT_APP_SETTINGS);
@@ -158,6 +199,8 @@ describe('SettingsService', () => {
       transfers: { ...DEFAULT_APP_SETTINGS.transfers, concurrency: 8, conflict: 'ask' },
       connection: { keepaliveSeconds: 15 },
       terminal: DEFAULT_APP_SETTINGS.terminal,
+      editor: DEFAULT_APP_SETTINGS.editor,
+      folders: DEFAULT_APP_SETTINGS.folders,
     });
   });
 

@@ -83,9 +83,7 @@ describe('the shell a local tab starts', () => {
     );
     expect(
       applyChange(DEFAULT_APP_SETTINGS, { terminal: { localShell: '/bin/zsh' } }, 'darwin').terminal,
-    ).toEqual({
-      localShell: '/bin/zsh',
-    });
+    ).toEqual({ ...DEFAULT_APP_SETTINGS.terminal, localShell: '/bin/zsh' });
   });
 });
 

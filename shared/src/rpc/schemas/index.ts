@@ -2,13 +2,16 @@ import type { CoreContract } from '../../contract.ts';
 import type { MethodsOf } from '../methods.ts';
 import type { ArgsSchema } from '../args.ts';
 import { DATABASES_ARGS } from './databases.ts';
+import { EDITS_ARGS } from './edits.ts';
 import { EXEC_ARGS } from './exec.ts';
 import { FILES_ARGS } from './files.ts';
 import { KEYS_ARGS } from './keys.ts';
+import { LOCAL_FOLDERS_ARGS } from './localFolders.ts';
 import { HOST_KEYS_ARGS, PLATFORM_ARGS } from './platform.ts';
 import { SETTINGS_ARGS } from './settings.ts';
 import { LOCAL_TERMINALS_ARGS, TERMINALS_ARGS } from './terminals.ts';
 import { TRANSFERS_ARGS } from './transfers.ts';
+import { TUNNELS_ARGS } from './tunnels.ts';
 
 /**
  * Every method's argument schema, by service and method: what `RpcHost` checks each call against
@@ -29,8 +32,11 @@ export const CORE_ARGS = {
   localTerminals: LOCAL_TERMINALS_ARGS,
   files: FILES_ARGS,
   transfers: TRANSFERS_ARGS,
+  tunnels: TUNNELS_ARGS,
   databases: DATABASES_ARGS,
   settings: SETTINGS_ARGS,
+  localFolders: LOCAL_FOLDERS_ARGS,
+  edits: EDITS_ARGS,
 } as const satisfies {
   [S in keyof CoreContract]: { readonly [M in MethodsOf<CoreContract[S]>]: ArgsSchema };
 };

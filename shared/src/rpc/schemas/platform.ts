@@ -27,6 +27,7 @@ export const PLATFORM_ARGS = argsOf<PlatformApi>()({
   environments: args(),
   startEnvironment: args(text),
   stopEnvironment: args(text),
+  sleepEnvironment: args(text),
   dashboardKeys: args(),
   deleteDashboardKey: args(integer(0)),
   syncKey: args(text),

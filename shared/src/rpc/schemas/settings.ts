@@ -15,7 +15,23 @@ const SettingsChangeSchema = v.strictObject({
     }),
   ),
   connection: v.optional(v.strictObject({ keepaliveSeconds: v.optional(v.number()) })),
-  terminal: v.optional(v.strictObject({ localShell: v.optional(v.string()) })),
+  terminal: v.optional(
+    v.strictObject({
+      localShell: v.optional(v.string()),
+      logSessions: v.optional(v.boolean()),
+      logFolder: v.optional(v.string()),
+      logRaw: v.optional(v.boolean()),
+    }),
+  ),
+  editor: v.optional(v.strictObject({ command: v.optional(v.string()) })),
+  folders: v.optional(
+    v.strictObject({
+      download: v.optional(v.string()),
+      sqlExport: v.optional(v.string()),
+      keyExport: v.optional(v.string()),
+      sessionLogs: v.optional(v.string()),
+    }),
+  ),
 });
 
 export const SETTINGS_ARGS = argsOf<SettingsApi>()({

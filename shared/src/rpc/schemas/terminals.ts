@@ -12,15 +12,28 @@ const TERMINAL_ARGS = {
   resize: args(text, v.number(), v.number()),
   ack: args(text, integer(0)),
   close: args(text),
+  startLog: args(text),
+  stopLog: args(text),
+  logFolder: args(),
+  openLogFolder: args(),
 };
 
+const logChoice = { enabled: v.optional(v.boolean()), continues: v.optional(text) };
+
 export const TERMINALS_ARGS = argsOf<TerminalApi<OpenTerminalRequest>>()({
-  open: args(v.strictObject({ target: ConnectionTargetSchema, ...size, command: v.optional(text) })),
+  open: args(
+    v.strictObject({
+      target: ConnectionTargetSchema,
+      ...size,
+      command: v.optional(text),
+      log: v.optional(v.strictObject({ ...logChoice, environment: v.optional(text) })),
+    }),
+  ),
   ...TERMINAL_ARGS,
 });
 
 /** No `command`: the page opens the user's shell and nothing else (see LocalTerminalRequest). */
 export const LOCAL_TERMINALS_ARGS = argsOf<TerminalApi<LocalTerminalRequest>>()({
-  open: args(v.strictObject({ ...size, cwd: v.optional(text) })),
+  open: args(v.strictObject({ ...size, cwd: v.optional(text), log: v.optional(v.strictObject(logChoice)) })),
   ...TERMINAL_ARGS,
 });
