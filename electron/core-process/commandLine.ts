@@ -39,6 +39,8 @@ export interface CoreActivity {
   terminals: number;
   transfers: number;
   tunnels: number;
+  /** Files open in the user's editor, whose later saves would no longer be uploaded. */
+  edits: number;
 }
 
 export function isCoreProcessCommand(value: unknown): value is CoreProcessCommand {

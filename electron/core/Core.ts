@@ -221,8 +221,9 @@ export class Core {
    * Open terminal tabs (gateway and local), unfinished transfers and working tunnels: what a closing
    * window would end.
    */
-  activity(): { terminals: number; transfers: number; tunnels: number } {
+  activity(): { terminals: number; transfers: number; tunnels: number; edits: number } {
     return {
+      edits: this.edits.openCount(),
       terminals: this.terminals.openCount() + this.localTerminals.openCount(),
       transfers: this.transfers.activeCount(),
       tunnels: this.tunnels.openCount(),

@@ -55,6 +55,7 @@ export class CoreProcess {
           terminals?: unknown;
           transfers?: unknown;
           tunnels?: unknown;
+          edits?: unknown;
         } | null;
         if (reply?.kind !== 'activity') return;
         clearTimeout(timer);
@@ -64,6 +65,7 @@ export class CoreProcess {
           terminals: count(reply.terminals),
           transfers: count(reply.transfers),
           tunnels: count(reply.tunnels),
+          edits: count(reply.edits),
         });
       };
       child.on('message', answer);

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_TOKEN_METHODS } from '../../shared/src/apiMethods.ts';
 import type { Environment } from '../../shared/src/platform.ts';
 import { nodeOwned } from '../core/support/nodeOwned.ts';
-import { json } from './runCli.ts';
+import { shellQuote } from '../../shared/src/shellQuote.ts';
+import { cliCommand, json, runInPty } from './runCli.ts';
 import { runAs, scriptAccount, type ScriptAccount } from './scriptAccount.ts';
 
 const run = promisify(execFile);
@@ -64,6 +65,22 @@ describe('enscale-ssh env', () => {
     const refused = await runAs(demo, ['env', 'stop', 'shop']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/asks before taking nodes down: add --yes/);
+    expect(await curl('env.txt')).toBe('shop is up\n');
+  });
+
+  it('asks on a terminal, naming the nodes that go down; only yes stops it', async () => {
+    const asked = (answer: string) =>
+      runInPty(
+        `env ${shellQuote(`ENSCALE_SSH_TOKEN=${demo.token}`)} ${cliCommand(demo.profile)} ` +
+          `--identity ${shellQuote(demo.key)} env stop shop`,
+        answer,
+      );
+    const declined = await asked('n\r');
+    expect(declined.stdout).toMatch(
+      /Stop shop\? Its nodes go down: 518839 \(Apache\), 518840 \(MariaDB\)\..*\[y\/N\]/s,
+    );
+    expect(declined.stdout).toMatch(/Nothing was changed\./);
+    expect(declined.code).toBe(1);
     expect(await curl('env.txt')).toBe('shop is up\n');
   });
 

@@ -1,7 +1,7 @@
 import { Sandbox } from '@enscale-ssh/gateway';
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -9,12 +9,20 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeOwned } from '../core/support/nodeOwned.ts';
+import { freeLocalPort, listening, mysqlQuery } from '../core/support/localPorts.ts';
 import { runAs, scriptAccount, type ScriptAccount } from './scriptAccount.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/enscale-ssh.js', import.meta.url));
 const run = promisify(execFile);
 const SHOP_APACHE = 518839;
 const SHOP_DB = 518840;
+/** A statement by the real `mysql` client through a tunnel to the MariaDB node, as the sandbox's user. */
+const mysql = (port: number, sql: string) =>
+  mysqlQuery(
+    sandbox.ready.databases.find((entry) => entry.node === SHOP_DB)!,
+    port,
+    sql,
+  );
 const BLOG = 518900;
 
 /**
@@ -55,43 +63,6 @@ function startTunnel(who: 'demo' | 'other', args: string[]): RunningTunnel {
     child.once('close', (code) => resolve({ code, stdout, stderr })),
   );
   return { child, firstLine, ended };
-}
-
-function mysql(port: number, sql: string): Promise<string> {
-  const db = sandbox.ready.databases.find((entry) => entry.node === SHOP_DB)!;
-  return run('mysql', [
-    '-h',
-    '127.0.0.1',
-    '-P',
-    String(port),
-    '-u',
-    db.user,
-    `-p${db.password}`,
-    '-N',
-    '-e',
-    sql,
-    db.name,
-  ]).then(({ stdout }) => stdout.trim());
-}
-
-/** Whether something accepts connections on the local port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function freeLocalPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 beforeAll(async () => {

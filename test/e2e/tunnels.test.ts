@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeOwned } from '../core/support/nodeOwned.ts';
+import { listening, mysqlQuery } from '../core/support/localPorts.ts';
 import { showScreen } from './accessibility.ts';
 import { completeFirstRun, readClipboard, startApp, visible, type AppUnderTest } from './appUnderTest.ts';
 
@@ -33,18 +33,6 @@ async function nodeMenu(page: Page, nodeId: number, item: string): Promise<void>
 
 const tunnelRow = (page: Page, name: RegExp) =>
   page.getByRole('region', { name: 'Tunnels list' }).getByRole('listitem', { name });
-
-/** Whether something accepts connections on this computer's port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 beforeAll(async () => {
   app = await startApp();
@@ -82,20 +70,7 @@ describe('tunnels', () => {
     // The password is on the clipboard, never on the screen.
     expect(await page.locator('body').innerText()).not.toContain(shopDb().password);
 
-    const { stdout } = await run('mysql', [
-      '-h',
-      '127.0.0.1',
-      '-P',
-      String(mariaPort),
-      '-u',
-      shopDb().user,
-      `-p${shopDb().password}`,
-      '-N',
-      '-e',
-      'select 1',
-      shopDb().name,
-    ]);
-    expect(stdout.trim()).toBe('1');
+    expect(await mysqlQuery(shopDb(), mariaPort, 'select 1')).toBe('1');
     await dialog.getByRole('button', { name: 'Done' }).click();
 
     // The panel opened with the tunnel: its ends, and the bytes mysql moved.

@@ -20,6 +20,12 @@ describe('closing the window', () => {
     expect(closeQuestion({ terminals: 2, transfers: 1, tunnels: 3 })?.message).toBe(
       'Close the window and end 2 terminals, 1 file transfer and 3 tunnels?',
     );
+    const editing = closeQuestion({ terminals: 0, transfers: 0, tunnels: 0, edits: 1 });
+    expect(editing?.message).toBe('Close the window and end 1 edit in your editor?');
+    expect(editing?.detail).toMatch(/no longer uploaded when saved/);
+    expect(closeQuestion({ terminals: 1, transfers: 0, edits: 2 })?.message).toBe(
+      'Close the window and end 1 terminal and 2 edits in your editor?',
+    );
   });
 });
 

@@ -104,8 +104,8 @@ describe('the core process', () => {
       };
       expect(result.keys).toEqual([]);
       // What main asks before the window closes: nothing open, then one local shell.
-      expect(result.idle).toEqual({ kind: 'activity', terminals: 0, transfers: 0, tunnels: 0 });
-      expect(result.busy).toEqual({ kind: 'activity', terminals: 1, transfers: 0, tunnels: 0 });
+      expect(result.idle).toEqual({ kind: 'activity', terminals: 0, transfers: 0, tunnels: 0, edits: 0 });
+      expect(result.busy).toEqual({ kind: 'activity', terminals: 1, transfers: 0, tunnels: 0, edits: 0 });
       expect(result.refused).toMatch(/No such method: keys\.privateKeyFor/);
       expect((await stat(dataDir)).isDirectory()).toBe(true);
     } finally {

@@ -186,6 +186,11 @@ export class EditService implements EditsApi {
     this.finish(edit);
   }
 
+  /** Files open in an editor and watched: a save after the app closes would not reach the node. */
+  openCount(): number {
+    return this.edits.size;
+  }
+
   /** Stops every edit at once (the app is quitting): nothing more is uploaded, the copies are removed. */
   closeAll(): void {
     for (const edit of this.edits.values()) {

@@ -15,12 +15,20 @@ import { InvalidInput } from '../../../shared/src/errors.ts';
 import type { TunnelInfo } from '../../../shared/src/tunnels.ts';
 import { GatewayProcess } from '../../reliability/support/GatewayProcess.ts';
 import { nodeOwned } from '../support/nodeOwned.ts';
+import { freeLocalPort, mysqlQuery } from '../support/localPorts.ts';
 
 const run = promisify(execFile);
 const DEMO = 4856;
 const OTHER = 35526;
 const SHOP_APACHE = 518839;
 const SHOP_DB = 518840;
+/** A statement by the real `mysql` client through a tunnel to the MariaDB node, as the sandbox's user. */
+const mysql = (port: number, sql: string) =>
+  mysqlQuery(
+    sandbox.ready.databases.find((entry) => entry.node === SHOP_DB)!,
+    port,
+    sql,
+  );
 const ANALYTICS_DB = 518860;
 const BLOG = 518900;
 
@@ -64,23 +72,6 @@ async function until(check: () => boolean): Promise<void> {
 
 const latest = (seen: { info: TunnelInfo }[], id: string) =>
   seen.filter((entry) => entry.info.id === id).at(-1)?.info;
-
-function mysql(port: number, sql: string): Promise<string> {
-  const db = sandbox.ready.databases.find((entry) => entry.node === SHOP_DB)!;
-  return run('mysql', [
-    '-h',
-    '127.0.0.1',
-    '-P',
-    String(port),
-    '-u',
-    db.user,
-    `-p${db.password}`,
-    '-N',
-    '-e',
-    sql,
-    db.name,
-  ]).then(({ stdout }) => stdout.trim());
-}
 
 /** A raw client of the local port: resolves with its socket once the server's first bytes arrived. */
 function greeted(port: number): Promise<{ socket: Socket; greeting: Buffer }> {
@@ -278,13 +269,3 @@ describe('tunnels through the gateway', () => {
     service.closeAll();
   }, 120_000);
 });
-
-function freeLocalPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
