@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { gzipOfPath, withCompression } from './exportPath.ts';
-import { Button, Checkbox, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Checkbox, Form } from 'react-aria-components';
+import { ModalDialog } from '../ui/dialogs.tsx';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { DatabaseCredentials, SqlProgress, SqlResult } from '../../../shared/src/databases.ts';
 import type { DroppedEntry } from '../host/droppedEntries.ts';
@@ -109,99 +110,89 @@ export function SqlDialog(props: {
       ? `Import ${dump?.name ?? 'SQL'} into node ${sql.nodeId}`
       : `Export SQL from node ${sql.nodeId}`;
   return (
-    <ModalOverlay
-      isOpen
-      isDismissable={!busy}
-      onOpenChange={(open) => !open && props.onClose()}
-      className="modal-overlay"
-    >
-      <Modal className="modal">
-        <Dialog className="dialog" aria-label={title}>
-          <Heading slot="title">{title}</Heading>
-          <Form
-            onSubmit={(event) => {
-              event.preventDefault();
-              void run(importOrExport);
-            }}
-          >
-            {props.mode === 'import' && <DumpChoice dump={dump} onChange={setDump} busy={busy} />}
-            <Field
-              label="Database"
-              value={credentials.database}
-              onChange={(database) => edit({ database })}
+    <ModalDialog title={title} busy={busy} onClose={props.onClose}>
+      <Form
+        onSubmit={(event) => {
+          event.preventDefault();
+          void run(importOrExport);
+        }}
+      >
+        {props.mode === 'import' && <DumpChoice dump={dump} onChange={setDump} busy={busy} />}
+        <Field
+          label="Database"
+          value={credentials.database}
+          onChange={(database) => edit({ database })}
+          isRequired
+        />
+        <div className="row">
+          <Field
+            label="User"
+            value={credentials.user}
+            onChange={(user) => edit({ user })}
+            isRequired
+            autoComplete="off"
+          />
+          <Field
+            label="Password"
+            type="password"
+            value={credentials.password}
+            onChange={(password) => edit({ password })}
+            autoComplete="off"
+          />
+        </div>
+        {props.mode === 'export' && (
+          <>
+            <DestinationField
+              kind="sqlExport"
+              label="Save to (a file on this computer)"
+              value={exportFile.path}
+              onChange={(path) => {
+                exportFile.setPath(path);
+                const compressed = gzipOfPath(path);
+                if (compressed !== undefined) setGzip(compressed);
+              }}
+              onChosen={(chosen) => exportFile.moveTo({ dir: chosen.path, separator: chosen.separator })}
               isRequired
+              isDisabled={busy}
+              placeholder={exportFile.placeholder}
             />
-            <div className="row">
-              <Field
-                label="User"
-                value={credentials.user}
-                onChange={(user) => edit({ user })}
-                isRequired
-                autoComplete="off"
-              />
-              <Field
-                label="Password"
-                type="password"
-                value={credentials.password}
-                onChange={(password) => edit({ password })}
-                autoComplete="off"
-              />
-            </div>
-            {props.mode === 'export' && (
-              <>
-                <DestinationField
-                  kind="sqlExport"
-                  label="Save to (a file on this computer)"
-                  value={exportFile.path}
-                  onChange={(path) => {
-                    exportFile.setPath(path);
-                    const compressed = gzipOfPath(path);
-                    if (compressed !== undefined) setGzip(compressed);
-                  }}
-                  onChosen={(chosen) => exportFile.moveTo({ dir: chosen.path, separator: chosen.separator })}
-                  isRequired
-                  isDisabled={busy}
-                  placeholder={exportFile.placeholder}
-                />
-                <Checkbox
-                  isSelected={gzip}
-                  onChange={(compressed) => {
-                    setGzip(compressed);
-                    // A name the user typed keeps matching (the suggested one follows by itself).
-                    if (exportFile.typed) exportFile.setPath(withCompression(exportFile.path, compressed));
-                  }}
-                  className="checkbox"
-                >
-                  <div className="box" aria-hidden="true" /> Compress (gzip)
-                </Checkbox>
-              </>
-            )}
-            <Checkbox isSelected={remember} onChange={setRemember} className="checkbox">
-              <div className="box" aria-hidden="true" /> Remember these credentials (in the system keychain)
+            <Checkbox
+              isSelected={gzip}
+              onChange={(compressed) => {
+                setGzip(compressed);
+                // A name the user typed keeps matching (the suggested one follows by itself).
+                if (exportFile.typed) exportFile.setPath(withCompression(exportFile.path, compressed));
+              }}
+              className="checkbox"
+            >
+              <div className="box" aria-hidden="true" /> Compress (gzip)
             </Checkbox>
-            {busy && <SqlProgressBar mode={props.mode} progress={progress} />}
-            {result && (
-              <p role="status" className="success">
-                {props.mode === 'import' ? 'Imported' : 'Exported'} {formatBytes(result.bytes)} in{' '}
-                {(result.durationMs / 1000).toFixed(1)} s.
-              </p>
-            )}
-            <InlineError message={error} />
-            <div className="row end">
-              {busy ? (
-                <Button onPress={() => controller?.abort()}>Cancel</Button>
-              ) : (
-                <Button onPress={props.onClose}>{result ? 'Close' : 'Cancel'}</Button>
-              )}
-              {!result && (
-                <Button type="submit" className="react-aria-Button primary" isDisabled={busy}>
-                  {props.mode === 'import' ? 'Import' : 'Export'}
-                </Button>
-              )}
-            </div>
-          </Form>
-        </Dialog>
-      </Modal>
-    </ModalOverlay>
+          </>
+        )}
+        <Checkbox isSelected={remember} onChange={setRemember} className="checkbox">
+          <div className="box" aria-hidden="true" /> Remember these credentials (in the system keychain)
+        </Checkbox>
+        {busy && <SqlProgressBar mode={props.mode} progress={progress} />}
+        {result && (
+          <p role="status" className="success">
+            {props.mode === 'import' ? 'Imported' : 'Exported'} {formatBytes(result.bytes)} in{' '}
+            {(result.durationMs / 1000).toFixed(1)} s.
+          </p>
+        )}
+        <InlineError message={error} />
+        <div className="row end">
+          {busy ? (
+            <Button onPress={() => controller?.abort()}>Cancel</Button>
+          ) : (
+            <Button onPress={props.onClose}>{result ? 'Close' : 'Cancel'}</Button>
+          )}
+          {!result && (
+            <Button type="submit" className="react-aria-Button primary" isDisabled={busy}>
+              {props.mode === 'import' ? 'Import' : 'Export'}
+            </Button>
+          )}
+        </div>
+      </Form>
+    </ModalDialog>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Form } from 'react-aria-components';
+import { ModalDialog } from '../ui/dialogs.tsx';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { RemoteFileEntry } from '../../../shared/src/files.ts';
 import type { LocalStart } from '../../../shared/src/localFolders.ts';
@@ -71,48 +72,38 @@ export function DownloadDialog(props: {
     });
 
   return (
-    <ModalOverlay
-      isOpen
-      isDismissable={!busy}
-      onOpenChange={(open) => !open && props.onClose()}
-      className="modal-overlay"
-    >
-      <Modal className="modal">
-        <Dialog className="dialog" aria-label={title}>
-          <Heading slot="title">{title}</Heading>
-          <Form
-            onSubmit={(event) => {
-              event.preventDefault();
-              if (!invalid) void download();
-            }}
+    <ModalDialog title={title} busy={busy} onClose={props.onClose}>
+      <Form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (!invalid) void download();
+        }}
+      >
+        <DestinationField
+          kind="download"
+          label="To the local folder"
+          value={folder}
+          onChange={setFolder}
+          onChosen={(chosen) => setFolder(chosen.path)}
+          autoFocus
+          isDisabled={busy}
+          description="A folder on this computer, as a full path; files that exist there are asked about."
+        />
+        {folder !== start?.path && invalid && <p className="inline-error">{invalid}</p>}
+        <InlineError message={error} />
+        <div className="row end">
+          <Button onPress={props.onClose} isDisabled={busy}>
+            Cancel
+          </Button>
+          <Button
+            type="submit"
+            className="react-aria-Button primary"
+            isDisabled={busy || invalid !== undefined}
           >
-            <DestinationField
-              kind="download"
-              label="To the local folder"
-              value={folder}
-              onChange={setFolder}
-              onChosen={(chosen) => setFolder(chosen.path)}
-              autoFocus
-              isDisabled={busy}
-              description="A folder on this computer, as a full path; files that exist there are asked about."
-            />
-            {folder !== start?.path && invalid && <p className="inline-error">{invalid}</p>}
-            <InlineError message={error} />
-            <div className="row end">
-              <Button onPress={props.onClose} isDisabled={busy}>
-                Cancel
-              </Button>
-              <Button
-                type="submit"
-                className="react-aria-Button primary"
-                isDisabled={busy || invalid !== undefined}
-              >
-                Download
-              </Button>
-            </div>
-          </Form>
-        </Dialog>
-      </Modal>
-    </ModalOverlay>
+            Download
+          </Button>
+        </div>
+      </Form>
+    </ModalDialog>
   );
 }

@@ -1,14 +1,6 @@
 import { useState } from 'react';
-import {
-  Button,
-  Checkbox,
-  Dialog,
-  Form,
-  FormContext,
-  Heading,
-  Modal,
-  ModalOverlay,
-} from 'react-aria-components';
+import { Button, Checkbox, Form, FormContext } from 'react-aria-components';
+import { ModalDialog } from '../ui/dialogs.tsx';
 import { Field, InlineError } from '../ui/fields.tsx';
 import { FolderList } from './FolderList.tsx';
 import { FolderPlaces, FolderTrail } from './FolderPlaces.tsx';
@@ -50,84 +42,75 @@ export function FolderChooser(props: {
   // react-aria hands every Form below it through FormContext: its own forms take none of them.
   return (
     <FormContext.Provider value={null}>
-      <ModalOverlay
-        isOpen
-        isDismissable
-        onOpenChange={(isOpen) => !isOpen && props.onCancel()}
-        className="modal-overlay"
+      <ModalDialog
+        title={props.title}
+        onClose={props.onCancel}
+        modalClass="folder-modal"
+        dialogClass="folder-chooser"
       >
-        <Modal className="modal folder-modal">
-          <Dialog className="dialog folder-chooser" aria-label={props.title}>
-            <Heading slot="title">{props.title}</Heading>
-            <div className="folder-chooser-body">
-              <FolderPlaces current={listing?.path} onOpen={(path) => void go(path)} />
-              <div className="folder-main">
-                {listing && (
-                  <FolderTrail
-                    trail={listing.trail}
-                    parent={listing.parent}
-                    onOpen={(path) => void go(path)}
-                  />
-                )}
-                <FolderList
-                  label={listing ? `Folders in ${listing.path}` : 'Folders'}
-                  path={listing?.path}
-                  folders={folders}
-                  active={active}
-                  onActive={setActive}
-                  onOpen={(path) => void go(path)}
-                  onUp={() => listing?.parent && void go(listing.parent)}
-                  loading={loading}
-                />
-                <div className="row folder-options">
-                  <Checkbox isSelected={showHidden} onChange={setShowHidden} className="checkbox">
-                    <div className="box" aria-hidden="true" /> Show hidden folders
-                    {hiddenCount > 0 && !showHidden && ` (${hiddenCount})`}
-                  </Checkbox>
-                  <span className="spacer" />
-                  {!making && (
-                    <Button onPress={() => setMaking(true)} isDisabled={!listing}>
-                      New folder
-                    </Button>
-                  )}
-                </div>
-                {making && listing && (
-                  <NewFolderForm
-                    parent={listing.path}
-                    onMade={(path) => void go(path)}
-                    onCancel={() => setMaking(false)}
-                  />
-                )}
-                <Form
-                  onSubmit={(event) => {
-                    event.preventDefault();
-                    event.stopPropagation();
-                    if (typed?.trim()) void go(typed.trim());
-                  }}
-                >
-                  <Field
-                    label="Folder"
-                    value={typed ?? listing?.path ?? ''}
-                    onChange={setTyped}
-                    description="Type or paste a full path and press Enter to open it."
-                  />
-                </Form>
-                <InlineError message={error} />
-              </div>
+        <div className="folder-chooser-body">
+          <FolderPlaces current={listing?.path} onOpen={(path) => void go(path)} />
+          <div className="folder-main">
+            {listing && (
+              <FolderTrail trail={listing.trail} parent={listing.parent} onOpen={(path) => void go(path)} />
+            )}
+            <FolderList
+              label={listing ? `Folders in ${listing.path}` : 'Folders'}
+              path={listing?.path}
+              folders={folders}
+              active={active}
+              onActive={setActive}
+              onOpen={(path) => void go(path)}
+              onUp={() => listing?.parent && void go(listing.parent)}
+              loading={loading}
+            />
+            <div className="row folder-options">
+              <Checkbox isSelected={showHidden} onChange={setShowHidden} className="checkbox">
+                <div className="box" aria-hidden="true" /> Show hidden folders
+                {hiddenCount > 0 && !showHidden && ` (${hiddenCount})`}
+              </Checkbox>
+              <span className="spacer" />
+              {!making && (
+                <Button onPress={() => setMaking(true)} isDisabled={!listing}>
+                  New folder
+                </Button>
+              )}
             </div>
-            <div className="row end">
-              <Button onPress={props.onCancel}>Cancel</Button>
-              <Button
-                className="react-aria-Button primary"
-                isDisabled={!chosen || loading}
-                onPress={() => chosen && props.onChoose(chosen)}
-              >
-                {chosenName ? `Choose “${chosenName}”` : 'Choose'}
-              </Button>
-            </div>
-          </Dialog>
-        </Modal>
-      </ModalOverlay>
+            {making && listing && (
+              <NewFolderForm
+                parent={listing.path}
+                onMade={(path) => void go(path)}
+                onCancel={() => setMaking(false)}
+              />
+            )}
+            <Form
+              onSubmit={(event) => {
+                event.preventDefault();
+                event.stopPropagation();
+                if (typed?.trim()) void go(typed.trim());
+              }}
+            >
+              <Field
+                label="Folder"
+                value={typed ?? listing?.path ?? ''}
+                onChange={setTyped}
+                description="Type or paste a full path and press Enter to open it."
+              />
+            </Form>
+            <InlineError message={error} />
+          </div>
+        </div>
+        <div className="row end">
+          <Button onPress={props.onCancel}>Cancel</Button>
+          <Button
+            className="react-aria-Button primary"
+            isDisabled={!chosen || loading}
+            onPress={() => chosen && props.onChoose(chosen)}
+          >
+            {chosenName ? `Choose “${chosenName}”` : 'Choose'}
+          </Button>
+        </div>
+      </ModalDialog>
     </FormContext.Provider>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Dialog, Form, Heading, Modal, ModalOverlay } from 'react-aria-components';
+import { Button, Form } from 'react-aria-components';
+import { ModalDialog } from '../ui/dialogs.tsx';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { PlatformNode } from '../../../shared/src/platform.ts';
 import { databaseOf, type TunnelInfo } from '../../../shared/src/tunnels.ts';
@@ -43,54 +44,44 @@ export function OpenTunnelDialog(props: {
 
   const title = `Open a tunnel to node ${node.id}`;
   return (
-    <ModalOverlay
-      isOpen
-      isDismissable={!busy}
-      onOpenChange={(open) => !open && props.onClose()}
-      className="modal-overlay"
-    >
-      <Modal className="modal">
-        <Dialog className="dialog" aria-label={title}>
-          <Heading slot="title">{title}</Heading>
-          <p className="muted">
-            A port on this computer (127.0.0.1 only) forwarded through the gateway to a port on the node, as{' '}
-            <code>ssh -L</code> does. It stays open until you close it in the Tunnels panel.
-          </p>
-          <Form
-            onSubmit={(event) => {
-              event.preventDefault();
-              if (problem) setError(problem);
-              else void open();
-            }}
-          >
-            <div className="row tunnel-ports">
-              <Field
-                label="Port on the node"
-                value={remote}
-                onChange={setRemote}
-                inputMode="numeric"
-                isRequired
-                autoFocus
-              />
-              <Field
-                label="Port on this computer"
-                value={local}
-                onChange={setLocal}
-                inputMode="numeric"
-                placeholder="a free one"
-                description="Leave empty for a free port."
-              />
-            </div>
-            <InlineError message={error} />
-            <div className="row end">
-              <Button onPress={props.onClose}>{error ? 'Close' : 'Cancel'}</Button>
-              <Button type="submit" className="react-aria-Button primary" isDisabled={busy}>
-                {busy ? 'Opening…' : 'Open tunnel'}
-              </Button>
-            </div>
-          </Form>
-        </Dialog>
-      </Modal>
-    </ModalOverlay>
+    <ModalDialog title={title} busy={busy} onClose={props.onClose}>
+      <p className="muted">
+        A port on this computer (127.0.0.1 only) forwarded through the gateway to a port on the node, as{' '}
+        <code>ssh -L</code> does. It stays open until you close it in the Tunnels panel.
+      </p>
+      <Form
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (problem) setError(problem);
+          else void open();
+        }}
+      >
+        <div className="row tunnel-ports">
+          <Field
+            label="Port on the node"
+            value={remote}
+            onChange={setRemote}
+            inputMode="numeric"
+            isRequired
+            autoFocus
+          />
+          <Field
+            label="Port on this computer"
+            value={local}
+            onChange={setLocal}
+            inputMode="numeric"
+            placeholder="a free one"
+            description="Leave empty for a free port."
+          />
+        </div>
+        <InlineError message={error} />
+        <div className="row end">
+          <Button onPress={props.onClose}>{error ? 'Close' : 'Cancel'}</Button>
+          <Button type="submit" className="react-aria-Button primary" isDisabled={busy}>
+            {busy ? 'Opening…' : 'Open tunnel'}
+          </Button>
+        </div>
+      </Form>
+    </ModalDialog>
   );
 }

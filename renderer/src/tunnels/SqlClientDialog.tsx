@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { Button, Dialog, Heading, Input, Modal, ModalOverlay, TextField } from 'react-aria-components';
+import { Button, Input, TextField } from 'react-aria-components';
+import { ModalDialog } from '../ui/dialogs.tsx';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { DatabaseCredentials } from '../../../shared/src/databases.ts';
 import type { PlatformNode } from '../../../shared/src/platform.ts';
@@ -78,96 +79,85 @@ export function SqlClientDialog(props: {
   const command = sqlClientCommand(database.engine, port, credentials.user, credentials.database);
   const title = `Connect a SQL client to node ${node.id}`;
   return (
-    <ModalOverlay
-      isOpen
-      isDismissable
-      onOpenChange={(open) => !open && props.onClose()}
-      className="modal-overlay"
-    >
-      <Modal className="modal">
-        <Dialog className="dialog" aria-label={title}>
-          <Heading slot="title">{title}</Heading>
-          {busy && (
-            <p role="status" className="muted">
-              Opening a tunnel to port {database.port} on node {node.id}…
-            </p>
-          )}
-          <InlineError message={error} />
-          {ready && (
-            <>
-              <p role="status">
-                The node’s {database.engine === 'mysql' ? 'MySQL / MariaDB' : 'PostgreSQL'} port{' '}
-                {database.port} is on this computer at <code>127.0.0.1:{port}</code>. Paste these into your
-                client:
-              </p>
-              <div className="sql-settings">
-                <Setting label="Host" value="127.0.0.1" copy={() => copy('127.0.0.1', 'host')} />
-                <Setting label="Port" value={String(port)} copy={() => copy(String(port), 'port')} />
-                <Setting label="User" value={credentials.user} copy={() => copy(credentials.user, 'user')}>
-                  <TextField
-                    aria-label="User"
-                    value={credentials.user}
-                    onChange={(user) => setCredentials((c) => ({ ...c, user }))}
-                    autoComplete="off"
-                    className="sql-setting-value"
-                  >
-                    <Input />
-                  </TextField>
-                </Setting>
-                <Setting
-                  label="Database"
-                  value={credentials.database}
-                  copy={() => copy(credentials.database, 'database')}
-                >
-                  <TextField
-                    aria-label="Database"
-                    value={credentials.database}
-                    onChange={(name) => setCredentials((c) => ({ ...c, database: name }))}
-                    autoComplete="off"
-                    className="sql-setting-value"
-                  >
-                    <Input />
-                  </TextField>
-                </Setting>
-                <Setting
-                  label="Password"
-                  value={credentials.password}
-                  copy={() => copy(credentials.password, 'password', 'The password is on the clipboard.')}
-                >
-                  <span className="sql-setting-value muted">
-                    {credentials.password ? '•••••••• (hidden)' : 'your database password (not known here)'}
-                  </span>
-                </Setting>
-              </div>
-              <p className="sql-command-label">Command line (asks for the password):</p>
-              <div className="sql-setting">
-                <code className="sql-command" aria-label="Command line">
-                  {command}
-                </code>
-                <Button aria-label="Copy the command line" onPress={() => copy(command, 'command line')}>
-                  Copy
-                </Button>
-              </div>
-              <p className="muted">The tunnel stays open until you close it in the Tunnels panel.</p>
-            </>
-          )}
-          <div className="row end">
-            {ready && (
-              <Button
-                onPress={() => {
-                  void core.tunnels.close(tunnel.id);
-                  props.onClose();
-                }}
+    <ModalDialog title={title} onClose={props.onClose}>
+      {busy && (
+        <p role="status" className="muted">
+          Opening a tunnel to port {database.port} on node {node.id}…
+        </p>
+      )}
+      <InlineError message={error} />
+      {ready && (
+        <>
+          <p role="status">
+            The node’s {database.engine === 'mysql' ? 'MySQL / MariaDB' : 'PostgreSQL'} port {database.port}{' '}
+            is on this computer at <code>127.0.0.1:{port}</code>. Paste these into your client:
+          </p>
+          <div className="sql-settings">
+            <Setting label="Host" value="127.0.0.1" copy={() => copy('127.0.0.1', 'host')} />
+            <Setting label="Port" value={String(port)} copy={() => copy(String(port), 'port')} />
+            <Setting label="User" value={credentials.user} copy={() => copy(credentials.user, 'user')}>
+              <TextField
+                aria-label="User"
+                value={credentials.user}
+                onChange={(user) => setCredentials((c) => ({ ...c, user }))}
+                autoComplete="off"
+                className="sql-setting-value"
               >
-                Close tunnel
-              </Button>
-            )}
-            <Button className="react-aria-Button primary" onPress={props.onClose}>
-              Done
+                <Input />
+              </TextField>
+            </Setting>
+            <Setting
+              label="Database"
+              value={credentials.database}
+              copy={() => copy(credentials.database, 'database')}
+            >
+              <TextField
+                aria-label="Database"
+                value={credentials.database}
+                onChange={(name) => setCredentials((c) => ({ ...c, database: name }))}
+                autoComplete="off"
+                className="sql-setting-value"
+              >
+                <Input />
+              </TextField>
+            </Setting>
+            <Setting
+              label="Password"
+              value={credentials.password}
+              copy={() => copy(credentials.password, 'password', 'The password is on the clipboard.')}
+            >
+              <span className="sql-setting-value muted">
+                {credentials.password ? '•••••••• (hidden)' : 'your database password (not known here)'}
+              </span>
+            </Setting>
+          </div>
+          <p className="sql-command-label">Command line (asks for the password):</p>
+          <div className="sql-setting">
+            <code className="sql-command" aria-label="Command line">
+              {command}
+            </code>
+            <Button aria-label="Copy the command line" onPress={() => copy(command, 'command line')}>
+              Copy
             </Button>
           </div>
-        </Dialog>
-      </Modal>
-    </ModalOverlay>
+          <p className="muted">The tunnel stays open until you close it in the Tunnels panel.</p>
+        </>
+      )}
+      <div className="row end">
+        {ready && (
+          <Button
+            onPress={() => {
+              void core.tunnels.close(tunnel.id);
+              props.onClose();
+            }}
+          >
+            Close tunnel
+          </Button>
+        )}
+        <Button className="react-aria-Button primary" onPress={props.onClose}>
+          Done
+        </Button>
+      </div>
+    </ModalDialog>
   );
 }

@@ -13,6 +13,39 @@ import {
 import { Field, InlineError } from './fields.tsx';
 import { useAction } from './useAction.ts';
 
+/**
+ * A modal dialog named by its title (its heading, and its accessible name); Escape or a click outside
+ * closes it, except while `busy` (an import running must not vanish under the user's click).
+ */
+export function ModalDialog(props: {
+  title: string;
+  onClose: () => void;
+  busy?: boolean;
+  /** Extra classes for the modal and the dialog (e.g. a wider one). */
+  modalClass?: string;
+  dialogClass?: string;
+  children: ReactNode;
+}) {
+  return (
+    <ModalOverlay
+      isOpen
+      isDismissable={!props.busy}
+      onOpenChange={(open) => !open && props.onClose()}
+      className="modal-overlay"
+    >
+      <Modal className={props.modalClass ? `modal ${props.modalClass}` : 'modal'}>
+        <Dialog
+          className={props.dialogClass ? `dialog ${props.dialogClass}` : 'dialog'}
+          aria-label={props.title}
+        >
+          <Heading slot="title">{props.title}</Heading>
+          {props.children}
+        </Dialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}
+
 /** Closes the dialog once the action is done; a failure stays in the dialog, with the reason, to retry. */
 function useDialogAction(action: () => Promise<void>, close: () => void) {
   const { error, busy, run } = useAction();
