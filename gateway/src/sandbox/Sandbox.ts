@@ -15,6 +15,7 @@ import { EnvironmentStatus, type EnvironmentRecord, type NodeRecord, type User }
 import { ChildProcesses } from './ChildProcesses.ts';
 import { DEMO_USERS } from './demoData.ts';
 import { readyObject, type SandboxReady } from './readyLine.ts';
+import { canHandOnListeners } from './nodeNetwork.ts';
 import { canIsolateNodes, SandboxNodes } from './SandboxNodes.ts';
 import { seedDemoData } from './seed.ts';
 import { checkSandboxHost } from './network.ts';
@@ -135,6 +136,7 @@ export class Sandbox {
         children,
         tools,
         isolated,
+        handsOnListeners: await canHandOnListeners(),
       });
       await startRunningEnvironments(store, nodes);
 

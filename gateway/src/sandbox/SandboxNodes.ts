@@ -26,6 +26,11 @@ export interface SandboxNodesOptions {
    * needs root on Linux, which is the default there; elsewhere nodes share the host's filesystem.
    */
   isolated?: boolean;
+  /**
+   * Whether this Node can hand a listening socket to a node's sshd (`canHandOnListeners`, checked
+   * once at start): needed for database nodes' own networks.
+   */
+  handsOnListeners: boolean;
 }
 
 /** Whether this process can give nodes namespaces of their own: root on Linux. */
@@ -62,13 +67,15 @@ export class SandboxNodes implements EnvironmentLifecycle {
   /**
    * Whether database nodes get a network of their own, where the database answers on the node's
    * own 3306 / 5432 as on the platform: isolated nodes, with an sshd that takes its socket from
-   * the sandbox (Debian's). Otherwise every node shares the host's loopback.
+   * the sandbox (Debian's) and a Node that can hand one on. Otherwise every node shares the host's
+   * loopback.
    */
   readonly databaseNetworks: boolean;
 
   constructor(private readonly options: SandboxNodesOptions) {
     this.isolated = options.isolated ?? canIsolateNodes();
-    this.databaseNetworks = this.isolated && sshdTakesListeningSocket(options.tools.path('sshd'));
+    this.databaseNetworks =
+      this.isolated && options.handsOnListeners && sshdTakesListeningSocket(options.tools.path('sshd'));
     const [mariadb, postgres] = DEMO_DATABASES;
     const common = { children: options.children, tools: options.tools };
     this.database = new MariaDbServer({

@@ -45,6 +45,20 @@ export interface HostListener {
 }
 
 /**
+ * Whether this Node hands out a listening socket's descriptor (`listenOnHost` needs it), tried once
+ * on loopback when the sandbox starts: without it database nodes share the host's loopback, as a
+ * non-root sandbox's do, rather than failing later.
+ */
+export async function canHandOnListeners(): Promise<boolean> {
+  try {
+    (await listenOnHost('127.0.0.1')).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Binds a port on `host` in this process, so a node's sshd started in a network of its own can
  * serve it. Node has no public way to name a server's descriptor for a child's stdio; its handle's
  * `fd` (Unix) is what its own cluster module hands on. Checked, so a Node without it fails here,
