@@ -7,17 +7,19 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_TOKEN_METHODS } from '../../shared/src/apiMethods.ts';
 import type { Environment } from '../../shared/src/platform.ts';
+import { mysqlQuery } from '../core/support/localPorts.ts';
 import { nodeOwned } from '../core/support/nodeOwned.ts';
 import { shellQuote } from '../../shared/src/shellQuote.ts';
 import { cliCommand, json, runInPty } from './runCli.ts';
-import { runAs, scriptAccount, type ScriptAccount } from './scriptAccount.ts';
+import { runAs, scriptAccount, startAs, type ScriptAccount } from './scriptAccount.ts';
 
 const run = promisify(execFile);
 const SHOP_APACHE = 518839;
+const SHOP_DB = 518840;
 
 /**
  * `enscale-ssh env start|stop|sleep` as a script runs it, judged by real clients: `curl` on the
- * Apache node's web server and `ssh` through the gateway go down with the environment and come back
+ * Apache node's web server, `ssh` and `mysql` through a tunnel go down with the environment and come back
  * with it (at the same address, as a node's URL stays on the platform).
  */
 let sandbox: Sandbox;
@@ -93,6 +95,10 @@ describe('enscale-ssh env', () => {
     const ssh = await runAs(demo, ['ssh', String(SHOP_APACHE), '--', 'echo', 'hello']);
     expect(ssh.code).toBe(1);
     expect(ssh.stdout + ssh.stderr).toMatch(/Environment 'shop' is stopped/);
+    // A tunnel to its database is refused by the gateway, and says so.
+    const refused = await runAs(demo, ['tunnel', String(SHOP_DB), '3306']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/stopped/i);
     const again = await runAs(demo, ['env', 'stop', 'shop', '--yes']);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/shop is already stopped/);
@@ -103,6 +109,16 @@ describe('enscale-ssh env', () => {
     expect(await curl('env.txt')).toBe('shop is up\n');
     const back = await runAs(demo, ['ssh', String(SHOP_APACHE), '--', 'echo', 'hello']);
     expect(back.stdout).toBe('hello\n');
+    // Its MariaDB is back too: the real mysql client through a tunnel.
+    const tunnel = startAs(demo, ['--json', 'tunnel', String(SHOP_DB), '3306']);
+    try {
+      const { local } = JSON.parse(await tunnel.firstLine) as { local: { port: number } };
+      const db = sandbox.ready.databases.find((entry) => entry.node === SHOP_DB)!;
+      expect(await mysqlQuery(db, local.port, 'select 1')).toBe('1');
+    } finally {
+      tunnel.child.kill('SIGINT');
+      await tunnel.ended;
+    }
   });
 
   it('puts an environment to sleep and wakes it', async () => {

@@ -1,18 +1,15 @@
 import { Sandbox } from '@enscale-ssh/gateway';
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeOwned } from '../core/support/nodeOwned.ts';
 import { freeLocalPort, listening, mysqlQuery } from '../core/support/localPorts.ts';
-import { runAs, scriptAccount, type ScriptAccount } from './scriptAccount.ts';
+import { runAs, scriptAccount, startAs, type ScriptAccount } from './scriptAccount.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/enscale-ssh.js', import.meta.url));
 const run = promisify(execFile);
 const SHOP_APACHE = 518839;
 const SHOP_DB = 518840;
@@ -37,33 +34,9 @@ const accounts = new Map<'demo' | 'other', ScriptAccount>();
 /** A run of the CLI as the account, through to its end. */
 const cli = (who: 'demo' | 'other', args: string[]) => runAs(accounts.get(who)!, args);
 
-/** A tunnel left running: its first stdout line, then whatever it says until it ends. */
-interface RunningTunnel {
-  child: ChildProcessWithoutNullStreams;
-  firstLine: Promise<string>;
-  ended: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
-function startTunnel(who: 'demo' | 'other', args: string[]): RunningTunnel {
-  const { profile, token, key } = accounts.get(who)!;
-  const child = spawn(process.execPath, [BIN, '--profile', profile, '--identity', key, 'tunnel', ...args], {
-    env: { ...process.env, ENSCALE_SSH_TOKEN: token },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const firstLine = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('close', () => reject(new Error(`the tunnel ended before its first line: ${stderr}`)));
-  });
-  firstLine.catch(() => undefined);
-  const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, firstLine, ended };
-}
+/** `enscale-ssh tunnel ARGS` as the account, left running. */
+const startTunnel = (who: 'demo' | 'other', args: string[]) =>
+  startAs(accounts.get(who)!, ['tunnel', ...args]);
 
 beforeAll(async () => {
   sandbox = await Sandbox.start({ apiPort: 0, gatewayPort: 0 });
