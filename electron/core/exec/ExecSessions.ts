@@ -42,10 +42,20 @@ export class ExecSessions implements ExecApi {
     try {
       if (options.signal?.aborted) throw new Cancelled('Cancelled.');
       const client = await this.connections.client(target);
+      let exit: ExecResult = { code: null, signal: null };
       const channel = await new Promise<ClientChannel>((resolve, reject) =>
-        client.exec(command, (error, stream) => (error ? reject(error) : resolve(stream))),
+        client.exec(command, (error, stream) => {
+          if (error) return reject(error);
+          // Now, not after the await: a gateway that refuses the node (a stopped environment)
+          // answers, writes why, exits and closes in one read, and ssh2 emits 'exit' while it
+          // parses it; a listener added after the await missed it (status 255 instead of 1).
+          stream.on('exit', (code: number | null, exitSignal?: string) => {
+            exit = { code: exitSignal ? null : code, signal: exitSignal ?? null };
+          });
+          resolve(stream);
+        }),
       );
-      return await this.follow(id, session, target, channel, options.signal, opened);
+      return await this.follow(id, session, target, channel, options.signal, opened, () => exit);
     } catch (error) {
       failed(error);
       throw error;
@@ -85,6 +95,7 @@ export class ExecSessions implements ExecApi {
     channel: ClientChannel,
     signal: AbortSignal | undefined,
     opened: (channel: ClientChannel) => void,
+    exit: () => ExecResult,
   ): Promise<ExecResult> {
     const release = this.connections.retain(target);
     // One flow control for both streams (they share the channel's window); each chunk keeps its stream.
@@ -107,17 +118,13 @@ export class ExecSessions implements ExecApi {
     channel.stderr.on('data', push('stderr'));
     opened(channel);
     return new Promise<ExecResult>((resolve) => {
-      let result: ExecResult = { code: null, signal: null };
-      channel.on('exit', (code: number | null, exitSignal?: string) => {
-        result = { code: exitSignal ? null : code, signal: exitSignal ?? null };
-      });
       const abort = () => channel.close();
       signal?.addEventListener('abort', abort, { once: true });
       channel.once('close', () => {
         signal?.removeEventListener('abort', abort);
         release();
         // The result comes after all the output, at the reader's pace.
-        void flow.drained().then(() => resolve(result));
+        void flow.drained().then(() => resolve(exit()));
       });
     });
   }
