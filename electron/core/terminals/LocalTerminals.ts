@@ -9,6 +9,7 @@ import { currentLocalPlatform, type LocalPlatform } from '../transfers/localName
 import { FlowControl } from './FlowControl.ts';
 import { chooseLocalShell, localShellEnv } from './localShell.ts';
 import { LOCAL_SUBJECT } from './sessionLog/logNames.ts';
+import { LogControls } from './sessionLog/logControls.ts';
 import type { SessionLogs } from './sessionLog/SessionLogs.ts';
 import { TerminalLog } from './sessionLog/TerminalLog.ts';
 
@@ -75,6 +76,11 @@ interface Session {
 export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
   readonly events = new Emitter<TerminalEvents>();
   private readonly sessions = new Map<string, Session>();
+  private readonly logControls = new LogControls(
+    () => this.options.logs,
+    (id) => this.session(id).log,
+    (id) => this.sessions.get(id)?.log,
+  );
   private readonly encoder = new TextEncoder();
   private readonly platform: LocalPlatform;
 
@@ -164,25 +170,20 @@ export class LocalTerminals implements TerminalApi<LocalTerminalRequest> {
     session.flow.flush();
   }
 
-  async startLog(id: string): Promise<{ path: string }> {
-    return this.session(id).log.start();
+  startLog(id: string): Promise<{ path: string }> {
+    return this.logControls.start(id);
   }
 
-  async stopLog(id: string): Promise<void> {
-    await this.sessions.get(id)?.log.stop();
+  stopLog(id: string): Promise<void> {
+    return this.logControls.stop(id);
   }
 
-  async logFolder(): Promise<{ path: string }> {
-    return { path: await this.logs().folder() };
+  logFolder(): Promise<{ path: string }> {
+    return this.logControls.folder();
   }
 
-  async openLogFolder(): Promise<{ path: string }> {
-    return this.logs().openFolder();
-  }
-
-  private logs(): SessionLogs {
-    if (!this.options.logs) throw new InvalidInput('Session logs are not set up in this process.');
-    return this.options.logs;
+  openLogFolder(): Promise<{ path: string }> {
+    return this.logControls.openFolder();
   }
 
   /** Local shells still running. */

@@ -12,6 +12,7 @@ import type {
 import type { GatewayConnections } from '../ssh/GatewayConnections.ts';
 import { FlowControl } from './FlowControl.ts';
 import { gatewaySubject } from './sessionLog/logNames.ts';
+import { LogControls } from './sessionLog/logControls.ts';
 import type { SessionLogs } from './sessionLog/SessionLogs.ts';
 import { TerminalLog } from './sessionLog/TerminalLog.ts';
 
@@ -40,6 +41,11 @@ const clampSize = ({ cols, rows }: TerminalSize): TerminalSize => ({
 export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
   readonly events = new Emitter<TerminalEvents>();
   private readonly sessions = new Map<string, Session>();
+  private readonly logControls = new LogControls(
+    () => this.options.logs,
+    (id) => this.session(id).log,
+    (id) => this.sessions.get(id)?.log,
+  );
 
   /** Sessions still open. */
   openCount(): number {
@@ -129,25 +135,20 @@ export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
     session.flow.flush();
   }
 
-  async startLog(id: string): Promise<{ path: string }> {
-    return this.session(id).log.start();
+  startLog(id: string): Promise<{ path: string }> {
+    return this.logControls.start(id);
   }
 
-  async stopLog(id: string): Promise<void> {
-    await this.sessions.get(id)?.log.stop();
+  stopLog(id: string): Promise<void> {
+    return this.logControls.stop(id);
   }
 
-  async logFolder(): Promise<{ path: string }> {
-    return { path: await this.logs().folder() };
+  logFolder(): Promise<{ path: string }> {
+    return this.logControls.folder();
   }
 
-  async openLogFolder(): Promise<{ path: string }> {
-    return this.logs().openFolder();
-  }
-
-  private logs(): SessionLogs {
-    if (!this.options.logs) throw new InvalidInput('Session logs are not set up in this process.');
-    return this.options.logs;
+  openLogFolder(): Promise<{ path: string }> {
+    return this.logControls.openFolder();
   }
 
   /** Bytes sent to the screen and not yet acknowledged (for tests and diagnostics). */
