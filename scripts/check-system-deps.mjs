@@ -11,6 +11,9 @@ const TOOLS = [
   ['sftp', 'openssh-client'],
   ['scp', 'openssh-client'],
   ['ssh-keygen', 'openssh-client'],
+  ['ssh-add', 'openssh-client'],
+  // The SSH agent names the client process from `ss -xpn` (test/core/agent).
+  ['ss', 'iproute2'],
   ['mariadbd', 'mariadb-server'],
   ['mariadb-install-db', 'mariadb-server'],
   ['mariadb', 'mariadb-client'],

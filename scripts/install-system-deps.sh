@@ -22,6 +22,7 @@ PACKAGES=(
   sudo             # a node's limited sudo (its service's init script only), as on Enscale
   busybox          # busybox httpd: the Apache node's web server (service httpd)
   socat            # a database node's own 3306 / 5432, leading to the sandbox's server
+  iproute2         # ss: the SSH agent names the process asking for a signature (Linux)
   bsdutils         # script: drives the gateway menu through a real pty
   dbus-daemon      # dbus-run-session: the private session bus scripts/with-keyring.sh starts for tests
   dbus-bin         # dbus-send: the keychain tests lock a keyring of their own

@@ -1,4 +1,5 @@
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { AgentRun } from '../core/agent/AgentControl.ts';
 import { Core } from '../core/Core.ts';
 import { scriptSecrets } from '../core/keys/keychainFallback.ts';
 import { KeyVault } from '../core/keys/KeyVault.ts';
@@ -17,6 +18,8 @@ export interface CoreSessionOptions {
   identities?: readonly Identity[];
   /** `ENSCALE_SSH_TOKEN`: signs this run in without storing anything. */
   environmentToken?: string;
+  /** `enscale-ssh agent`: the core serves the SSH agent socket while the command runs. */
+  agent?: AgentRun;
 }
 
 /**
@@ -45,6 +48,7 @@ export class CoreSession {
       ...(scripted ? { secrets: scriptSecrets(new KeytarSecretStore(), service) } : {}),
       ...(identities.length > 0 ? { identities } : {}),
       ...(environmentToken !== undefined ? { environmentToken } : {}),
+      ...(options.agent ? { agent: options.agent } : {}),
     });
     const { port1, port2 } = new MessageChannel();
     this.ports = [port1, port2];

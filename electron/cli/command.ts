@@ -1,4 +1,5 @@
 import type { CoreContract } from '../../shared/src/contract.ts';
+import type { AgentRun } from '../core/agent/AgentControl.ts';
 import { printable, terminalJson } from '../../shared/src/printable.ts';
 
 export interface OptionSpec {
@@ -26,6 +27,8 @@ export interface Command {
   args: { min: number; max: number };
   /** Whether it takes arguments after `--`. */
   rest?: boolean;
+  /** What the core serves besides the contract while the command runs (`agent`: the agent socket). */
+  serves?(options: CommandContext['options']): { agent?: AgentRun };
   /** Resolves with the exit status (0 when nothing is returned). */
   run(context: CommandContext): Promise<number> | Promise<void>;
 }

@@ -3,11 +3,15 @@ import { parseArgs } from 'node:util';
 import { Cancelled } from '../../shared/src/errors.ts';
 import { note, type Command, type OptionSpec } from './command.ts';
 import { envsCommands } from './commands/envs.ts';
+import { importCommands } from './commands/import.ts';
+import { hostsCommands } from './commands/hosts.ts';
 import { keysCommands } from './commands/keys.ts';
 import { platformCommands } from './commands/platform.ts';
 import { remoteCommands } from './commands/remote.ts';
 import { sqlCommands } from './commands/sql.ts';
+import { sshConfigCommands } from './commands/sshConfig.ts';
 import { tunnelCommands } from './commands/tunnel.ts';
+import { agentCommands } from './commands/agent.ts';
 import { transferCommands } from './commands/transfers.ts';
 import { CoreSession } from './CoreSession.ts';
 import { readIdentity } from './identity.ts';
@@ -20,9 +24,13 @@ const COMMANDS: Command[] = [
   ...keysCommands,
   ...envsCommands,
   ...remoteCommands,
+  ...hostsCommands,
   ...transferCommands,
   ...sqlCommands,
   ...tunnelCommands,
+  ...importCommands,
+  ...sshConfigCommands,
+  ...agentCommands,
 ];
 
 // Accepted before or after the command's words.
@@ -135,6 +143,7 @@ export async function main(argv: string[]): Promise<number> {
       ...(keychainService ? { keychainService } : {}),
       ...(typeof identityFile === 'string' ? { identities: [await readIdentity(identityFile)] } : {}),
       ...(environmentToken ? { environmentToken } : {}),
+      ...line.command.serves?.(line.options),
     });
     const { json, profile: _profile, identity: _identity, help: _help, ...options } = line.options;
     const status = await line.command.run({

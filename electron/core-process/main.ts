@@ -26,6 +26,8 @@ const core = new Core({
   dataDir: options.dataDir,
   interactive: true,
   openPath: opener.openPath,
+  // The SSH agent follows Settings → SSH agent, on by default.
+  agent: 'settings',
   ...(options.keychainService ? { keychainService: options.keychainService } : {}),
 });
 const services = core.exposed();

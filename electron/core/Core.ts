@@ -1,4 +1,7 @@
 import { checkSsh2Internals } from '@enscale-ssh/ssh2-internals';
+import { AgentControl, type AgentRun } from './agent/AgentControl.ts';
+import type { AgentService } from './agent/AgentService.ts';
+import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { CORE_METHODS, type CoreContract } from '../../shared/src/contract.ts';
 import type { KeyInfo } from '../../shared/src/keys.ts';
@@ -20,6 +23,12 @@ import { GatewayConnections } from './ssh/GatewayConnections.ts';
 import { GatewayIdentities, givenIdentities } from './ssh/gatewayIdentities.ts';
 import { GatewaySftp } from './ssh/GatewaySftp.ts';
 import { HostKeys } from './ssh/HostKeys.ts';
+import { SshConfigService } from './sshConfig/SshConfigService.ts';
+import { agentPlatform, hostRoutes, type AgentPlatform } from './hosts/hostRoutes.ts';
+import { HostStore } from './hosts/HostStore.ts';
+import { importGateway } from './imports/importGateway.ts';
+import { ImportService } from './imports/ImportService.ts';
+import { runProcess } from './imports/windowsRegistry.ts';
 import { JsonFile } from './storage/JsonFile.ts';
 import { systemOpenPath, type OpenPath } from './system/openPath.ts';
 import { LocalTerminals } from './terminals/LocalTerminals.ts';
@@ -56,6 +65,16 @@ export interface CoreOptions {
    * `shell.openPath` on the desktop; the OS's opener (`open`, `explorer.exe`, `xdg-open`) otherwise.
    */
   openPath?: OpenPath;
+  /**
+   * Whether this process serves the SSH agent socket: `'settings'` follows Settings → SSH agent (the
+   * desktop app, the browser host); `{ confirm }` runs it until `close()` (`enscale-ssh agent`). Left
+   * out, nothing listens: tests and the other CLI commands do not all bind the profile's socket.
+   */
+  agent?: AgentRun;
+  /** The OS whose conventions apply (the user's SSH agent); the running one by default. */
+  osPlatform?: AgentPlatform;
+  /** The user's home folder, whose ~/.ssh/config "Write to ~/.ssh/config" edits; os.homedir() by default. */
+  homeDir?: string;
 }
 
 interface DeviceSettings {
@@ -82,6 +101,15 @@ export class Core {
   readonly settings: SettingsService;
   readonly localFolders: LocalFolders;
   readonly edits: EditService;
+  /** The SSH agent's socket service (its contract side is `exposed().agent`). */
+  readonly agent: AgentService;
+  private readonly agentControl: AgentControl;
+  /** Saved plain hosts and node shortcuts. */
+  readonly hosts: HostStore;
+  /** ssh config entries for the nodes, and the Include in ~/.ssh/config. */
+  readonly sshConfig: SshConfigService;
+  /** PuTTY/KiTTY sessions and ssh config hosts imported as hosts and node shortcuts. */
+  readonly imports: ImportService;
   /** Opens a local file or folder with the OS (for "Edit" and "Open log folder"). */
   readonly openPath: OpenPath;
   private readonly device: JsonFile<DeviceSettings>;
@@ -123,6 +151,10 @@ export class Core {
       ...(options.environmentToken !== undefined ? { environmentToken: options.environmentToken } : {}),
     });
     this.hostKeys = new HostKeys(join(options.dataDir, 'known_hosts'));
+    this.hosts = new HostStore({
+      dataDir: options.dataDir,
+      keyExists: async (id) => (await this.keys.list()).some((key) => key.id === id),
+    });
     this.gatewayKeys = new GatewayIdentities({
       vault: this.keys,
       platform: this.platform,
@@ -143,6 +175,12 @@ export class Core {
       get keepaliveIntervalMs() {
         return settings.current().connection.keepaliveSeconds * 1000;
       },
+      plainHosts: hostRoutes({
+        store: this.hosts,
+        vault: this.keys,
+        platform: options.osPlatform ?? agentPlatform(process.platform),
+        env: process.env,
+      }),
     });
     // After a refusal the dashboard may have changed (a key synced meanwhile): read it afresh next time.
     this.connections.events.on('state', ({ state }) => {
@@ -168,6 +206,36 @@ export class Core {
       dataDir: options.dataDir,
       editorCommand: async () => (await settings.get()).editor.command,
       openPath: this.openPath,
+    });
+    this.agentControl = new AgentControl({
+      place: { platform: process.platform, dataDir: options.dataDir },
+      vault: this.keys,
+      settings,
+      ...(options.agent ? { run: options.agent } : {}),
+      logger: (line) => process.stderr.write(`${line}\n`),
+    });
+    this.agent = this.agentControl.service;
+    this.sshConfig = new SshConfigService({
+      dataDir: options.dataDir,
+      home: options.homeDir ?? homedir(),
+      platform: options.osPlatform ?? agentPlatform(process.platform),
+      platformService: this.platform,
+      appKnownHosts: join(options.dataDir, 'known_hosts'),
+      // The socket the agent serves (agentSocketPath's), named whether or not it runs yet.
+      agentSocket: this.agent.socketPath,
+      // A window's process lives on and follows the list; a CLI run exits right after its command
+      // (process.exit), which could cut a rewrite short and leave its temp file in ~/.ssh.
+      follow: options.interactive,
+    });
+    this.imports = new ImportService({
+      hosts: this.hosts,
+      keys: this.keys,
+      gateway: async () => importGateway((await this.platform.current()).profile),
+      platform: options.osPlatform ?? agentPlatform(process.platform),
+      home: options.homeDir ?? homedir(),
+      localUser: userInfo().username,
+      runProcess,
+      tempDir: tmpdir(),
     });
     this.databases = new DatabaseService({
       connections: this.connections,
@@ -214,6 +282,10 @@ export class Core {
       settings: expose(this.settings, CORE_METHODS.settings, CORE_ARGS.settings),
       localFolders: expose(this.localFolders, CORE_METHODS.localFolders, CORE_ARGS.localFolders),
       edits: expose(this.edits, CORE_METHODS.edits, CORE_ARGS.edits),
+      agent: expose(this.agentControl, CORE_METHODS.agent, CORE_ARGS.agent),
+      hosts: expose(this.hosts, CORE_METHODS.hosts, CORE_ARGS.hosts),
+      sshConfig: expose(this.sshConfig, CORE_METHODS.sshConfig, CORE_ARGS.sshConfig),
+      imports: expose(this.imports, CORE_METHODS.imports, CORE_ARGS.imports),
     };
   }
 
@@ -233,6 +305,8 @@ export class Core {
   close(): void {
     // Before the connections go: no save starts uploading into a closing connection.
     this.edits.closeAll();
+    // The socket file goes with the process: a client finds no agent rather than a dead socket.
+    this.agentControl.close();
     this.localTerminals.closeAll();
     this.tunnels.closeAll();
     this.connections.closeAll();

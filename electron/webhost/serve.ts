@@ -36,7 +36,15 @@ export async function serve(options: WebHostCommandLine, keychainService?: strin
   const { secrets, home } = temporaryProfile
     ? await throwawayProfileSecrets(new KeytarSecretStore(), service)
     : { secrets: new KeytarSecretStore(), home: 'keychain' as const };
-  const core = new Core({ dataDir, interactive: true, keychainService: service, secrets, secretsHome: home });
+  // The SSH agent follows Settings → SSH agent; its socket is in this profile's folder.
+  const core = new Core({
+    dataDir,
+    interactive: true,
+    keychainService: service,
+    secrets,
+    secretsHome: home,
+    agent: 'settings',
+  });
   let sandbox: Sandbox | undefined;
   let web: WebHost | undefined;
 

@@ -9,6 +9,11 @@ export interface ConnectionTarget {
   username: string;
   /** The platform's published gateway key, trusted without asking. */
   pinned?: PinnedHostKey;
+  /**
+   * A saved plain host (hosts.ts) rather than the gateway: the core signs in with the host's own key
+   * or agent and through its jump host, and takes address and user from what is saved.
+   */
+  hostId?: string;
 }
 
 /**
@@ -38,8 +43,12 @@ export interface ConnectionEvents {
   state: ConnectionStateEvent;
 }
 
+/**
+ * One connection per key. Two saved hosts at the same address may sign in differently (another key,
+ * another jump host), so a saved host's connection is its own.
+ */
 export const connectionKey = (target: ConnectionTarget): string =>
-  `${target.username}@${target.gateway.host}:${target.gateway.port}`;
+  `${target.username}@${target.gateway.host}:${target.gateway.port}${target.hostId ? `#${target.hostId}` : ''}`;
 
 /** Connection state only: nothing to call. */
 export interface ConnectionsApi {

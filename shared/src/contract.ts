@@ -1,9 +1,12 @@
+import { AGENT_METHODS, type AgentApi } from './agent.ts';
 import { CONNECTIONS_METHODS, type ConnectionsApi } from './connections.ts';
 import { DATABASES_METHODS, type DatabasesApi } from './databases.ts';
 import { EDITS_METHODS, type EditsApi } from './edits.ts';
 import { EXEC_METHODS, type ExecApi } from './exec.ts';
 import { FILES_METHODS, type FilesApi } from './files.ts';
 import { HOST_KEYS_METHODS, type HostKeysApi } from './hostKeys.ts';
+import { HOSTS_METHODS, type HostsApi } from './hosts.ts';
+import { IMPORTS_METHODS, type ImportsApi } from './imports.ts';
 import { KEYS_METHODS, type KeysApi } from './keys.ts';
 import { LOCAL_FOLDERS_METHODS, type LocalFoldersApi } from './localFolders.ts';
 import { PLATFORM_METHODS, type PlatformApi } from './platformService.ts';
@@ -11,6 +14,7 @@ import { RpcClient } from './rpc/RpcClient.ts';
 import type { MethodsOf } from './rpc/methods.ts';
 import type { RpcChannel } from './rpc/protocol.ts';
 import { SETTINGS_METHODS, type SettingsApi } from './settings.ts';
+import { SSH_CONFIG_METHODS, type SshConfigApi } from './sshConfig.ts';
 import {
   TERMINAL_METHODS,
   type LocalTerminalRequest,
@@ -46,6 +50,14 @@ export interface CoreContract {
   localFolders: LocalFoldersApi;
   /** "Edit": a node's file in a local editor, each save uploaded back. */
   edits: EditsApi;
+  /** The app as an SSH agent for other programs: status and per-use confirmation. */
+  agent: AgentApi;
+  /** Saved plain SSH hosts and node shortcuts. */
+  hosts: HostsApi;
+  /** Other tools' saved sessions (PuTTY, KiTTY, ssh config) imported as hosts and node shortcuts. */
+  imports: ImportsApi;
+  /** ssh config entries for the nodes ("Copy ssh config", "Write to ~/.ssh/config"). */
+  sshConfig: SshConfigApi;
 }
 
 /**
@@ -67,6 +79,10 @@ export const CORE_METHODS = {
   settings: SETTINGS_METHODS,
   localFolders: LOCAL_FOLDERS_METHODS,
   edits: EDITS_METHODS,
+  agent: AGENT_METHODS,
+  hosts: HOSTS_METHODS,
+  imports: IMPORTS_METHODS,
+  sshConfig: SSH_CONFIG_METHODS,
 } as const satisfies { [S in keyof CoreContract]: readonly MethodsOf<CoreContract[S]>[] };
 
 /** The typed client every host hands the UI (and the CLI): `window.enscale` is one of these. */

@@ -41,6 +41,13 @@ export interface AppSettings {
   };
   /** The last folder chosen per kind of destination ('' until one is chosen: the Downloads folder). */
   folders: Record<FolderKind, string>;
+  /** The app as an SSH agent for other programs (`ssh`, `git`, VS Code): see shared/src/agent.ts. */
+  agent: {
+    /** Whether the app serves its agent socket. */
+    enabled: boolean;
+    /** Whether each signature waits for a yes in the app, naming the key and the program asking. */
+    confirm: boolean;
+  };
 }
 
 /** The kinds of local destination whose last folder is remembered separately. */
@@ -54,6 +61,7 @@ export interface SettingsChange {
   terminal?: Partial<AppSettings['terminal']>;
   editor?: Partial<AppSettings['editor']>;
   folders?: Partial<AppSettings['folders']>;
+  agent?: Partial<AppSettings['agent']>;
 }
 
 export const TRANSFER_CONCURRENCY = { min: 1, max: 8 } as const;
@@ -76,6 +84,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   terminal: { localShell: '', logSessions: false, logFolder: '', logRaw: false },
   editor: { command: '' },
   folders: { download: '', sqlExport: '', keyExport: '', sessionLogs: '' },
+  agent: { enabled: true, confirm: false },
 };
 
 /** The longest editor command line kept: a program's path and a few arguments. */

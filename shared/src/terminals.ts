@@ -42,7 +42,7 @@ export interface TerminalLogChoice {
   continues?: string;
 }
 
-/** A node terminal's log choice, with the environment its file is named after. */
+/** A node terminal's log choice, with the environment its file is named after (a saved host's name, for a host). */
 export interface NodeLogChoice extends TerminalLogChoice {
   environment?: string;
 }

@@ -3,7 +3,7 @@ import type { CoreContract } from '../../../shared/src/contract.ts';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import { note, type Command } from '../command.ts';
 import { droppedMessage, exitStatus, remoteCommand } from '../exitStatus.ts';
-import { gatewayTarget, parseNodeId } from '../targets.ts';
+import { gatewayTarget, nodeOrHostTarget } from '../targets.ts';
 import { runTerminal } from '../terminal.ts';
 
 /**
@@ -50,7 +50,7 @@ export const remoteCommands: Command[] = [
     rest: true,
     async run(context) {
       const [node, ...words] = context.args;
-      const target = await gatewayTarget(context, parseNodeId(node));
+      const target = await nodeOrHostTarget(context, node);
       const command = [...words, ...context.rest];
       if (command.length === 0) return runTerminal(context.api, target);
       return runCommand(context.api, target, remoteCommand(command));

@@ -5,7 +5,7 @@ import type { TransferDirection, TransferJob, TransferRequest } from '../../../s
 import { output, type Command, type CommandContext } from '../command.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { formatBytes, ProgressBar } from '../progress.ts';
-import { gatewayTarget, parseNodeId } from '../targets.ts';
+import { nodeOrHostTarget } from '../targets.ts';
 
 const isDirectory = (path: string) =>
   stat(path).then(
@@ -20,7 +20,7 @@ const isDirectory = (path: string) =>
  */
 async function transfer(context: CommandContext, direction: TransferDirection): Promise<void> {
   const [node, from = '', to = ''] = context.args;
-  const target = await gatewayTarget(context, parseNodeId(node));
+  const target = await nodeOrHostTarget(context, node);
   let request: TransferRequest;
   if (direction === 'upload') {
     // Like cp and scp: a destination that names a folder receives the file under its own name.

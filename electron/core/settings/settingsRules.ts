@@ -36,6 +36,7 @@ export function readStored(raw: unknown): AppSettings {
   const terminal = isObject(stored.terminal) ? stored.terminal : {};
   const editor = isObject(stored.editor) ? stored.editor : {};
   const folders = isObject(stored.folders) ? stored.folders : {};
+  const agent = isObject(stored.agent) ? stored.agent : {};
   const bool = (value: unknown, fallback: boolean) => (typeof value === 'boolean' ? value : fallback);
   const number = (value: unknown, range: { min: number; max: number }, fallback: number) =>
     typeof value === 'number' && Number.isFinite(value) ? clamp(value, range) : fallback;
@@ -66,6 +67,7 @@ export function readStored(raw: unknown): AppSettings {
         storedText(folders[kind], (value) => folderSetting(value, 'A folder')),
       ]),
     ) as AppSettings['folders'],
+    agent: { enabled: bool(agent.enabled, d.agent.enabled), confirm: bool(agent.confirm, d.agent.confirm) },
   };
 }
 
@@ -115,6 +117,7 @@ const FIELDS = {
   terminal: ['localShell', 'logSessions', 'logFolder', 'logRaw'],
   editor: ['command'],
   folders: FOLDER_KINDS,
+  agent: ['enabled', 'confirm'],
 } as const;
 
 /** Refuses names this version does not know: a typo would otherwise be saved and silently ignored. */
@@ -202,6 +205,7 @@ export function applyChange(
     terminal = {},
     editor = {},
     folders = {},
+    agent = {},
   } = change as SettingsChange;
   const next = structuredClone(current);
   if (transfers.concurrency !== undefined)
@@ -230,6 +234,12 @@ export function applyChange(
     if (value === undefined) continue;
     if (typeof value !== 'boolean') throw new InvalidInput(`terminal.${flag} is on or off: true or false.`);
     next.terminal[flag] = value;
+  }
+  for (const flag of ['enabled', 'confirm'] as const) {
+    const value = agent[flag];
+    if (value === undefined) continue;
+    if (typeof value !== 'boolean') throw new InvalidInput(`agent.${flag} is on or off: true or false.`);
+    next.agent[flag] = value;
   }
   if (terminal.logFolder !== undefined)
     next.terminal.logFolder = folderSetting(terminal.logFolder, 'The log folder', platform);

@@ -1,5 +1,5 @@
 import type { ConnectionsApi } from '../../../shared/src/connections.ts';
-import { connect as connectSocket } from 'node:net';
+import { connect as connectSocket, Socket } from 'node:net';
 import ssh2 from 'ssh2';
 import {
   AppError,
@@ -26,6 +26,13 @@ import {
   type ReadyIdentity,
 } from './keyOffer.ts';
 import { poolOutgoingPackets } from './pooledSocket.ts';
+import {
+  offerAgent,
+  plainHostRefused,
+  type ConnectionRoute,
+  type PlainHostRoutes,
+} from './connectionRoute.ts';
+import type { Duplex } from 'node:stream';
 import { hostKeyAlgorithmsFor, isNoMatchingHostKey, watchLiveness } from '@enscale-ssh/ssh2-internals';
 
 export type { GatewayIdentity, IdentityProvider } from './keyOffer.ts';
@@ -40,6 +47,8 @@ export interface GatewayConnectionsOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   readyTimeoutMs?: number;
+  /** Saved plain hosts (a target with `hostId`): how each is reached and signed in to. */
+  plainHosts?: PlainHostRoutes;
 }
 
 const PIN_PROBE_ORDER: NonNullable<PinnedHostKey['keyType']>[] = [
@@ -150,13 +159,12 @@ export class GatewayConnections implements ConnectionsApi {
     const { target } = entry;
     this.emit(entry, 'connecting');
     let client: ssh2.Client;
-    // Looked up while the handshake runs; offered once the gateway's host key is verified.
-    const identities = this.options.identity().then(readIdentities);
-    identities.catch(() => undefined);
+    let route: ConnectionRoute | undefined;
     try {
-      client = await this.handshake(entry, identities);
+      route = await this.route(target);
+      client = await this.handshake(entry, route);
     } catch (error) {
-      const typed = describeConnectError(error, target);
+      const typed = describeConnectError(error, target, route);
       this.emit(entry, 'failed', typed.message);
       throw typed;
     }
@@ -176,13 +184,17 @@ export class GatewayConnections implements ConnectionsApi {
    * hand) is tried against each key type the server may hold — ssh2 would otherwise settle on the
    * server's first choice, which need not be the published key — and the type that matches is kept.
    */
-  private async handshake(entry: Entry, identities: Promise<readonly ReadyIdentity[]>): Promise<ssh2.Client> {
-    const pinned = entry.target.pinned;
-    if (!pinned || pinned.keyType) return this.connectOnce(entry.target, identities, pinned);
+  private async handshake(entry: Entry, route: ConnectionRoute): Promise<ssh2.Client> {
+    // Looked up while the handshake runs; offered once the host key is verified.
+    const identities = 'identities' in route.auth ? route.auth.identities().then(readIdentities) : undefined;
+    identities?.catch(() => undefined);
+    // A plain host is never pinned: its key is checked against known_hosts, asking when new.
+    const pinned = route.plain ? undefined : entry.target.pinned;
+    if (!pinned || pinned.keyType) return this.connectOnce(route, identities, pinned);
     const types = entry.learnedKeyType ? [entry.learnedKeyType] : PIN_PROBE_ORDER;
     for (const keyType of types) {
       try {
-        const client = await this.connectOnce(entry.target, identities, { ...pinned, keyType });
+        const client = await this.connectOnce(route, identities, { ...pinned, keyType });
         entry.learnedKeyType = keyType;
         return client;
       } catch (error) {
@@ -199,12 +211,45 @@ export class GatewayConnections implements ConnectionsApi {
     );
   }
 
+  /** The gateway as the target names it, or a saved plain host as it is saved. */
+  private async route(target: ConnectionTarget): Promise<ConnectionRoute> {
+    if (target.hostId === undefined)
+      return { ...target.gateway, username: target.username, auth: { identities: this.options.identity } };
+    if (!this.options.plainHosts) throw new Error('Saved hosts are not available in this app.');
+    const route = await this.options.plainHosts(target.hostId);
+    return { ...route, plain: { name: route.name } };
+  }
+
+  /**
+   * The stream the SSH connection runs on: a TCP socket of its own, or for a host behind a jump host
+   * a `direct-tcpip` channel of the jump host's connection, held open while this one lives.
+   */
+  private async transport(route: ConnectionRoute): Promise<{ stream: Duplex; release: () => void }> {
+    if (!route.via)
+      return { stream: connectSocket({ host: route.host, port: route.port }), release: () => undefined };
+    const release = this.retain(route.via);
+    try {
+      const jump = await this.client(route.via);
+      const stream = await new Promise<ssh2.ClientChannel>((resolve, reject) =>
+        jump.forwardOut('127.0.0.1', 0, route.host, route.port, (error, channel) =>
+          error
+            ? reject(new Error(`The jump host could not reach ${route.host}:${route.port}: ${error.message}`))
+            : resolve(channel),
+        ),
+      );
+      return { stream, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
   private async connectOnce(
-    target: ConnectionTarget,
-    identities: Promise<readonly ReadyIdentity[]>,
+    route: ConnectionRoute,
+    identities: Promise<readonly ReadyIdentity[]> | undefined,
     pinned: PinnedHostKey | undefined,
   ): Promise<ssh2.Client> {
-    const { host, port } = target.gateway;
+    const { host, port, username } = route;
     // Without a pin, the key types known_hosts trusts for the host are the only ones asked for.
     const knownTypes = pinned ? [] : await this.options.hostKeys.knownKeyTypes(host, port);
     // A pin asks for the key type that was published, so it is compared with the right key.
@@ -212,14 +257,15 @@ export class GatewayConnections implements ConnectionsApi {
     const client = new ssh2.Client();
     const log: OfferLog = { offered: [] };
     // The client's own socket, handed to ssh2, so its outgoing packets can use pooled buffers.
-    const socket = connectSocket({ host, port });
-    poolOutgoingPackets(client, socket);
+    const { stream: socket, release } = await this.transport(route);
+    client.once('close', release);
+    if (socket instanceof Socket) poolOutgoingPackets(client, socket);
     let hostKeyError: unknown;
     const keepaliveIntervalMs = this.options.keepaliveIntervalMs ?? 15_000;
     return new Promise<ssh2.Client>((resolve, reject) => {
       client.once('ready', () => {
         // A gateway silent for four keepalive intervals is gone: the drop handler reconnects.
-        const stop = watchLiveness(socket, keepaliveIntervalMs, 3, () => client.destroy());
+        const stop = watchLiveness(socket as Socket, keepaliveIntervalMs, 3, () => client.destroy());
         client.once('close', stop);
         resolve(client);
       });
@@ -236,11 +282,16 @@ export class GatewayConnections implements ConnectionsApi {
       });
       // A gateway with a lower auth-try limit hangs up after the last refusal it allows, without an
       // error, and ssh2 then stops its ready timer: without this the connect would wait forever.
-      client.once('close', () => failed(new Error('the gateway closed the connection during sign-in')));
+      client.once('close', () =>
+        failed(new Error(`the ${route.plain ? 'host' : 'gateway'} closed the connection during sign-in`)),
+      );
       client.connect({
         sock: socket,
-        username: target.username,
-        authHandler: offerInTurn(target.username, identities, log),
+        username,
+        authHandler:
+          'agent' in route.auth
+            ? offerAgent(username, route.auth.agent, log)
+            : offerInTurn(username, identities ?? Promise.resolve([]), log),
         keepaliveInterval: keepaliveIntervalMs,
         // ssh2 only sends the keepalives; watchLiveness decides, counting any data (see there).
         keepaliveCountMax: Number.POSITIVE_INFINITY,
@@ -297,7 +348,7 @@ export class GatewayConnections implements ConnectionsApi {
 }
 
 /** Turns ssh2's connection errors into typed ones with words a person can act on. */
-function describeConnectError(error: unknown, target: ConnectionTarget): Error {
+function describeConnectError(error: unknown, target: ConnectionTarget, route?: ConnectionRoute): Error {
   if (
     error instanceof HostKeyChanged ||
     error instanceof HostKeyRejected ||
@@ -308,9 +359,12 @@ function describeConnectError(error: unknown, target: ConnectionTarget): Error {
   // Said by the identity provider (no key to offer): its words are already the user's.
   if (error instanceof AppError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  const where = `${target.gateway.host}:${target.gateway.port}`;
+  const where = `${route?.host ?? target.gateway.host}:${route?.port ?? target.gateway.port}`;
   if (error instanceof KeysRefused)
-    return keysRefusedError(error, where, target.username, connectionKey(target));
+    return route?.plain
+      ? plainHostRefused(error, route, connectionKey(target))
+      : keysRefusedError(error, where, target.username, connectionKey(target));
+  const what = route?.plain ? `the host “${route.plain.name}”` : 'the SSH gateway';
   const code = (error as NodeJS.ErrnoException).code;
   if (
     code === 'ECONNREFUSED' ||
@@ -318,7 +372,7 @@ function describeConnectError(error: unknown, target: ConnectionTarget): Error {
     code === 'EHOSTUNREACH' ||
     /Timed out/i.test(message)
   ) {
-    return new Error(`Cannot reach the SSH gateway ${where} (${code ?? message}). Check your connection.`);
+    return new Error(`Cannot reach ${what} ${where} (${code ?? message}). Check your connection.`);
   }
   return new Error(`SSH connection to ${where} failed: ${message}`);
 }

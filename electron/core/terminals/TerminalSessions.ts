@@ -11,7 +11,7 @@ import type {
 } from '../../../shared/src/terminals.ts';
 import type { GatewayConnections } from '../ssh/GatewayConnections.ts';
 import { FlowControl } from './FlowControl.ts';
-import { gatewaySubject } from './sessionLog/logNames.ts';
+import { gatewaySubject, plainHostSubject } from './sessionLog/logNames.ts';
 import { LogControls } from './sessionLog/logControls.ts';
 import type { SessionLogs } from './sessionLog/SessionLogs.ts';
 import { TerminalLog } from './sessionLog/TerminalLog.ts';
@@ -62,7 +62,11 @@ export class TerminalSessions implements TerminalApi<OpenTerminalRequest> {
     const size = clampSize(request);
     const pty = { term: 'xterm-256color', cols: size.cols, rows: size.rows, width: 0, height: 0 };
     const id = randomUUID();
-    const subject = gatewaySubject(request.target.username, request.log?.environment);
+    const { target } = request;
+    // For a saved host the page names the host where a node names its environment.
+    const subject = target.hostId
+      ? plainHostSubject(target.username, target.gateway.host, request.log?.environment)
+      : gatewaySubject(target.username, request.log?.environment);
     const log = new TerminalLog(this.options.logs, { subject, columns: size.cols }, (state) =>
       this.events.emit('log', { id, ...state }),
     );

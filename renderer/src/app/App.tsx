@@ -5,6 +5,7 @@ import type { PlatformState } from '../../../shared/src/platformService.ts';
 import { FirstRun, type FirstRunStep } from '../firstrun/FirstRun.tsx';
 import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 import { HostKeyDialog } from '../hostkeys/HostKeyDialog.tsx';
+import { AgentPrompt } from '../agent/AgentPrompt.tsx';
 import { useColorScheme, useSettings } from '../settings/SettingsContext.tsx';
 import { Workbench } from '../workbench/Workbench.tsx';
 import { errorMessage } from '../ui/errorMessage.ts';
@@ -79,6 +80,7 @@ export function App() {
       )}
       {screen.kind === 'workbench' && <Workbench state={screen.state} />}
       <HostKeyDialog />
+      <AgentPrompt />
       <SecretsInMemoryNotice />
     </>
   );

@@ -9,7 +9,7 @@ import { stampText } from './editStatus.ts';
  */
 export function EditConflictDialog(props: {
   edit: EditSession;
-  nodeId: number;
+  place: string;
   onAnswer: (resolution: EditResolution) => void;
 }) {
   const { edit } = props;
@@ -21,7 +21,7 @@ export function EditConflictDialog(props: {
         <Dialog role="alertdialog" className="dialog">
           <Heading slot="title">{edit.name} changed on the node</Heading>
           <p>
-            <code>{question.remotePath}</code> on node {props.nodeId} is not the copy you{' '}
+            <code>{question.remotePath}</code> on {props.place} is not the copy you{' '}
             {edit.uploads > 0 ? 'last uploaded' : 'opened'}. Uploading your save replaces the node’s copy.
           </p>
           <dl className="fingerprints edit-stamps">

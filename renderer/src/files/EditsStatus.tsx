@@ -11,7 +11,7 @@ import type { Edits } from './useEdits.ts';
  * after a failure, and "Stop editing" — which asks first when the last save is not on the node. The
  * first edit waiting for an answer shows its question.
  */
-export function EditsStatus(props: { edits: Edits; nodeId: number }) {
+export function EditsStatus(props: { edits: Edits; place: string }) {
   const { edits } = props;
   const [stopping, setStopping] = useState<EditSession>();
   // The question answered last: hidden at once, before the core's next event says what became of it.
@@ -45,7 +45,7 @@ export function EditsStatus(props: { edits: Edits; nodeId: number }) {
         <EditConflictDialog
           key={question.id}
           edit={question}
-          nodeId={props.nodeId}
+          place={props.place}
           onAnswer={(resolution) => {
             setAnswered(JSON.stringify(question.question));
             void edits.resolve(question, resolution);
@@ -61,8 +61,8 @@ export function EditsStatus(props: { edits: Edits; nodeId: number }) {
           onClose={() => setStopping(undefined)}
         >
           <p>
-            Your last save of <code>{stopping.remotePath}</code> is not on node {props.nodeId}. Stopping
-            removes the local copy; what your editor still shows stays there.
+            Your last save of <code>{stopping.remotePath}</code> is not on {props.place}. Stopping removes the
+            local copy; what your editor still shows stays there.
           </p>
         </ConfirmDialog>
       )}

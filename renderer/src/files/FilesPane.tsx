@@ -23,7 +23,7 @@ import { useUploadDrop } from './useUploadDrop.ts';
  */
 export function FilesPane(props: {
   target: ConnectionTarget;
-  nodeId: number;
+  place: string;
   label: string;
   /** A `.sql`/`.sql.gz` dropped on a database node's pane goes to its import instead. */
   onSqlDrop?: ((entry: DroppedEntry) => void) | undefined;
@@ -72,7 +72,7 @@ export function FilesPane(props: {
       {...drop.handlers}
     >
       <FilesToolbar
-        nodeId={props.nodeId}
+        place={props.place}
         path={path}
         canDownload={selectedEntries.length > 0}
         canEdit={single !== undefined && !isFolder(single)}
@@ -91,7 +91,7 @@ export function FilesPane(props: {
       />
       <InlineError message={folder.error} />
       {drop.staging && <StagingProgress staging={drop.staging} />}
-      <EditsStatus edits={edits} nodeId={props.nodeId} />
+      <EditsStatus edits={edits} place={props.place} />
       <div
         ref={tableHost}
         className="files-table-host"
@@ -149,7 +149,7 @@ export function FilesPane(props: {
       <FilesPaneDialogs
         dialog={actions.dialog}
         target={target}
-        nodeId={props.nodeId}
+        place={props.place}
         path={path}
         refresh={folder.refresh}
         onTransfersStarted={props.onTransfersStarted}

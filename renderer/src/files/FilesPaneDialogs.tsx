@@ -21,7 +21,7 @@ export type OpenDialog =
 export function FilesPaneDialogs(props: {
   dialog: OpenDialog | undefined;
   target: ConnectionTarget;
-  nodeId: number;
+  place: string;
   /** The folder shown, where a new folder is made. */
   path: string | undefined;
   refresh: () => Promise<void>;
@@ -85,7 +85,7 @@ export function FilesPaneDialogs(props: {
       return (
         <DeleteEntriesDialog
           target={target}
-          nodeId={props.nodeId}
+          place={props.place}
           entries={dialog.entries}
           refresh={refresh}
           onClose={onClose}
@@ -118,7 +118,7 @@ export function FilesPaneDialogs(props: {
 /** Deletes the chosen entries, folders with everything in them, naming the first ten. */
 function DeleteEntriesDialog(props: {
   target: ConnectionTarget;
-  nodeId: number;
+  place: string;
   entries: RemoteFileEntry[];
   refresh: () => Promise<void>;
   onClose: () => void;
@@ -138,8 +138,8 @@ function DeleteEntriesDialog(props: {
     >
       <p>
         {entries.length === 1 && entries[0] && !isFolder(entries[0])
-          ? `This deletes it on node ${props.nodeId}.`
-          : `This deletes them on node ${props.nodeId}, folders with everything in them.`}{' '}
+          ? `This deletes it on ${props.place}.`
+          : `This deletes them on ${props.place}, folders with everything in them.`}{' '}
         It cannot be undone.
       </p>
       <ul className="delete-list">

@@ -20,7 +20,7 @@ import { crumbsOf, parentOf } from './remotePath.ts';
  * the user's editor, new folder, and the rest of the file actions in a menu.
  */
 export function FilesToolbar(props: {
-  nodeId: number;
+  place: string;
   /** The folder shown, none while the first listing loads. */
   path: string | undefined;
   canDownload: boolean;
@@ -37,7 +37,7 @@ export function FilesToolbar(props: {
 }) {
   const { path, onUpload, onAction } = props;
   return (
-    <div className="files-toolbar" role="toolbar" aria-label={`File actions on node ${props.nodeId}`}>
+    <div className="files-toolbar" role="toolbar" aria-label={`File actions on ${props.place}`}>
       <Button
         aria-label="Up"
         onPress={() => path && void props.onOpen(parentOf(path))}

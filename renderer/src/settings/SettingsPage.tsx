@@ -1,6 +1,8 @@
 import { Button } from 'react-aria-components';
 import type { Account, PlatformProfile } from '../../../shared/src/platform.ts';
 import { InlineError } from '../ui/fields.tsx';
+import { AgentSection } from '../agent/AgentSection.tsx';
+import { SshConfigSection } from '../sshConfig/SshConfigSection.tsx';
 import { AboutSection } from './AboutSection.tsx';
 import { AccountSection } from './AccountSection.tsx';
 import { ConnectionSection } from './ConnectionSection.tsx';
@@ -33,6 +35,8 @@ export function SettingsPage(props: { account: Account; profile: PlatformProfile
       {settings && <LocalShellSection settings={settings} update={update} />}
       {settings && <EditorSection settings={settings} update={update} />}
       {settings && <SessionLogSection settings={settings} update={update} />}
+      {settings && <AgentSection settings={settings} update={update} />}
+      {settings && <SshConfigSection agentEnabled={settings.agent.enabled} />}
       <AboutSection />
     </section>
   );

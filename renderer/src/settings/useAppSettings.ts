@@ -33,6 +33,7 @@ export function useAppSettings() {
             terminal: { ...current.terminal, ...change.terminal },
             editor: { ...current.editor, ...change.editor },
             folders: { ...current.folders, ...change.folders },
+            agent: { ...current.agent, ...change.agent },
           },
       );
       try {

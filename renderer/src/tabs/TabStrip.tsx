@@ -121,6 +121,12 @@ export function TabStrip(props: {
                 {state && <span className={`state-dot ${state}`} aria-hidden="true" />}
                 <span className="tab-title">{tab.title}</span>
                 {state && <span className="visually-hidden"> ({STATE_WORDS[state]})</span>}
+                {tab.layout?.broadcast && (
+                  <span className="tab-broadcast" title="What is typed goes to every pane of this tab">
+                    <span aria-hidden="true">BROADCAST</span>
+                    <span className="visually-hidden">, broadcasting to its panes</span>
+                  </span>
+                )}
                 {log && (
                   <span className="tab-log" title={`Logging to ${log}`}>
                     <span aria-hidden="true">LOG</span>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EMPTY_TABS, tabsReducer, type Tab, type TabList } from './tabList.ts';
+import { EMPTY_TABS, tabLayout, tabsReducer, type Tab, type TabList } from './tabList.ts';
 
 const tab = (id: string): Tab => ({ id, title: id, content: { kind: 'local' } });
 const ids = (state: TabList) => state.tabs.map((t) => t.id);
@@ -49,5 +49,41 @@ describe('the tab list', () => {
     const state = open('a');
     expect(tabsReducer(state, { type: 'activate', id: 'x' })).toBe(state);
     expect(tabsReducer(state, { type: 'close', id: 'x' })).toBe(state);
+  });
+});
+
+describe('a terminal tab’s panes in the tab list', () => {
+  it('splits a terminal tab, and closes it with its last pane', () => {
+    let state = open('a', 'b');
+    state = tabsReducer(state, { type: 'pane', tabId: 'a', change: { type: 'split', direction: 'right' } });
+    const [a, b] = state.tabs;
+    expect(a?.layout && Object.keys(a.layout.panes)).toEqual(['a', 'a/2']);
+    expect(b && tabLayout(b)?.focusedId).toBe('b');
+    state = tabsReducer(state, { type: 'pane', tabId: 'a', change: { type: 'close' } });
+    expect(ids(state)).toEqual(['a', 'b']);
+    state = tabsReducer(state, { type: 'pane', tabId: 'a', change: { type: 'close' } });
+    expect(ids(state)).toEqual(['b']);
+  });
+
+  it('leaves pages alone, except that closing their pane closes them', () => {
+    const settings: Tab = { id: 's', title: 'Settings', content: { kind: 'settings' } };
+    let state = tabsReducer(EMPTY_TABS, { type: 'open', tab: settings });
+    expect(tabLayout(settings)).toBeUndefined();
+    const split = tabsReducer(state, {
+      type: 'pane',
+      tabId: 's',
+      change: { type: 'split', direction: 'down' },
+    });
+    expect(split).toBe(state);
+    state = tabsReducer(state, { type: 'pane', tabId: 's', change: { type: 'close' } });
+    expect(state).toEqual(EMPTY_TABS);
+    expect(tabsReducer(state, { type: 'pane', tabId: 'x', change: { type: 'close' } })).toBe(state);
+  });
+
+  it('ignores a change that changes nothing (focusing the focused pane)', () => {
+    const state = open('a');
+    expect(tabsReducer(state, { type: 'pane', tabId: 'a', change: { type: 'focus', paneId: 'a' } })).toBe(
+      state,
+    );
   });
 });

@@ -1,4 +1,11 @@
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
+import {
+  changePanes,
+  isTerminalContent,
+  singlePane,
+  type PaneChange,
+  type PaneLayout,
+} from '../panes/paneLayout.ts';
 
 /** What a tab shows: a node's shell, the gateway menu, a local shell, or a node's files. */
 export type TabContent =
@@ -6,13 +13,24 @@ export type TabContent =
   | { kind: 'menu'; target: ConnectionTarget }
   | { kind: 'local' }
   | { kind: 'files'; target: ConnectionTarget; nodeId: number; envName: string; nodeType: string }
+  | { kind: 'host'; target: ConnectionTarget; hostId: string; name: string }
+  | { kind: 'hostFiles'; target: ConnectionTarget; hostId: string; name: string }
   | { kind: 'keys' }
   | { kind: 'settings' };
 
 export interface Tab {
   id: string;
   title: string;
+  /** The tab's first pane (a terminal tab) or its one view. */
   content: TabContent;
+  /** A terminal tab's panes, once it has been split (or opened on a group's nodes); see `tabLayout`. */
+  layout?: PaneLayout;
+}
+
+/** A terminal tab's panes (one, with the tab's id, until it is split); undefined for other tabs. */
+export function tabLayout(tab: Tab): PaneLayout | undefined {
+  if (tab.layout) return tab.layout;
+  return isTerminalContent(tab.content) ? singlePane(tab.id, tab.content) : undefined;
 }
 
 export interface TabList {
@@ -27,7 +45,8 @@ export type TabAction =
   | { type: 'close'; id: string }
   | { type: 'activate'; id: string }
   | { type: 'move'; id: string; toIndex: number }
-  | { type: 'step'; by: 1 | -1 };
+  | { type: 'step'; by: 1 | -1 }
+  | { type: 'pane'; tabId: string; change: PaneChange };
 
 /** The tab strip's state changes, kept pure so they are tested without a screen. */
 export function tabsReducer(state: TabList, action: TabAction): TabList {
@@ -59,6 +78,18 @@ export function tabsReducer(state: TabList, action: TabAction): TabList {
       const index = state.tabs.findIndex((t) => t.id === state.activeId);
       const next = state.tabs[(index + action.by + state.tabs.length) % state.tabs.length];
       return next ? { ...state, activeId: next.id } : state;
+    }
+    case 'pane': {
+      const tab = state.tabs.find((t) => t.id === action.tabId);
+      const layout = tab && tabLayout(tab);
+      if (!tab) return state;
+      // A page or file pane has one view: closing its "pane" closes the tab; nothing else applies.
+      if (!layout)
+        return action.change.type === 'close' ? tabsReducer(state, { type: 'close', id: tab.id }) : state;
+      const next = changePanes(layout, action.change, tab.id);
+      if (next === null) return tabsReducer(state, { type: 'close', id: tab.id });
+      if (next === layout) return state;
+      return { ...state, tabs: state.tabs.map((t) => (t === tab ? { ...tab, layout: next } : t)) };
     }
   }
 }

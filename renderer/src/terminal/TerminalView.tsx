@@ -15,6 +15,7 @@ import { linkHint, linkToOpen, type LinkClick } from './links.ts';
 import { DARK_THEME, LIGHT_THEME } from './themes.ts';
 import { ReconnectOverlay } from './ReconnectOverlay.tsx';
 import { attachClipboard } from './terminalClipboard.ts';
+import { isTyped } from '../panes/typedInput.ts';
 
 export interface TerminalViewProps<Request> {
   hub: TerminalHub<Request>;
@@ -30,6 +31,8 @@ export interface TerminalViewProps<Request> {
   onConnection?: (connection: TerminalConnection<Request> | undefined) => void;
   /** Why the node is down (its environment is stopped): the session ends and waits until this clears. */
   held?: string | undefined;
+  /** Where what the user types and pastes goes instead of this terminal's own session (a broadcasting tab's panes). */
+  onInput?: (data: string) => void;
 }
 
 const optionsFrom = (settings: TerminalSettings, scheme: 'light' | 'dark') => ({
@@ -129,7 +132,16 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
     );
     setConnection(link);
     latest.current.onConnection?.(link);
-    const input = term.onData((data) => link.input(data));
+    // What the user typed may go elsewhere too (a broadcasting tab); the terminal's own answers and
+    // reports, and binary mouse reports, go only to its session (see panes/typedInput.ts).
+    let lastKey: string | undefined;
+    const keys = term.onKey(({ key }) => (lastKey = key));
+    const input = term.onData((data) => {
+      const typed = isTyped(data, lastKey);
+      lastKey = undefined;
+      if (typed && latest.current.onInput) latest.current.onInput(data);
+      else link.input(data);
+    });
     const binary = term.onBinary((data) => link.input(data));
     const resized = term.onResize(({ cols, rows }) => link.resize(cols, rows));
     const clipboard = attachClipboard(term, element, settingsRef, () => setSearching(true));
@@ -146,6 +158,7 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
       observer.disconnect();
       cancelAnimationFrame(frame);
       clipboard();
+      keys.dispose();
       input.dispose();
       binary.dispose();
       resized.dispose();

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, Menu, MenuItem, MenuTrigger, Popover } from 'react-aria-components';
 import type { Environment } from '../../../shared/src/platform.ts';
+import { useCopySshConfig } from '../sshConfig/useCopySshConfig.ts';
 import { ConfirmDialog } from '../ui/dialogs.tsx';
 import { Working } from '../ui/Working.tsx';
 import {
@@ -15,6 +16,7 @@ const LABELS: Record<EnvironmentChange, string> = { start: 'Start', stop: 'Stopâ
 /** The environment's â‹¯ menu (start, stop, sleep), the question before nodes go down, and progress. */
 export function EnvironmentControls({ env, changes }: { env: Environment; changes: EnvironmentChanges }) {
   const [asking, setAsking] = useState<Exclude<EnvironmentChange, 'start'>>();
+  const copySshConfig = useCopySshConfig();
   const pending = changes.pending[env.envName];
   if (pending)
     return (
@@ -22,8 +24,8 @@ export function EnvironmentControls({ env, changes }: { env: Environment; change
         <Working label={CHANGE_PROGRESS[pending]} />
       </div>
     );
+  // The menu is there in every status: "Copy ssh config" is, whatever the environment's status.
   const offered = allowedChanges(env.status);
-  if (offered.length === 0) return null;
   return (
     <div className="environment-controls">
       <MenuTrigger>
@@ -33,6 +35,7 @@ export function EnvironmentControls({ env, changes }: { env: Environment; change
         <Popover placement="bottom end">
           <Menu
             onAction={(key) => {
+              if (key === 'sshConfig') return copySshConfig({ kind: 'environment', name: env.envName });
               const change = key as EnvironmentChange;
               if (change === 'start') changes.run(env.envName, 'start');
               else setAsking(change);
@@ -47,6 +50,7 @@ export function EnvironmentControls({ env, changes }: { env: Environment; change
                 {LABELS[change]}
               </MenuItem>
             ))}
+            <MenuItem id="sshConfig">Copy ssh config</MenuItem>
           </Menu>
         </Popover>
       </MenuTrigger>

@@ -4,12 +4,16 @@ import { canEnter, environmentStatusLabel } from '../../../shared/src/environmen
 import { isDatabaseNodeType } from '../../../shared/src/nodeGroups.ts';
 import { droppedEntries, type DroppedEntry } from '../host/droppedEntries.ts';
 import type { Environment, PlatformNode } from '../../../shared/src/platform.ts';
+import { OpenEveryNode } from '../panes/OpenEveryNode.tsx';
+import { useCopySshConfig } from '../sshConfig/useCopySshConfig.ts';
 import type { TunnelActions } from '../tunnels/useTunnelsUi.tsx';
 import { EnvironmentControls } from './EnvironmentControls.tsx';
 import { allowedChanges, type EnvironmentChanges } from './useEnvironmentChanges.ts';
 
 export interface NodeActions extends TunnelActions {
   openTerminal(env: Environment, node: PlatformNode): void;
+  /** One tab with a pane per node (a group's, or the environment's). */
+  openTerminals(env: Environment, nodes: PlatformNode[], title: string): void;
   openFiles(env: Environment, node: PlatformNode): void;
   copySsh(node: PlatformNode): void;
   copySftp(node: PlatformNode): void;
@@ -53,13 +57,23 @@ export function EnvironmentItem(props: {
         <span className={`status-dot ${enterable ? 'on' : 'off'}`} aria-hidden="true" />
         <span className="environment-name">{env.displayName || env.envName}</span>
         <span className="badge">{status}</span>
+        <OpenEveryNode env={env} nodes={env.nodes} enterable={enterable} onOpen={actions.openTerminals} />
         <EnvironmentControls env={env} changes={props.changes} />
       </header>
       <div className="environment-domain muted">{env.domain}</div>
       {why && <p className="environment-why">{why}</p>}
       {byGroup(env.nodes).map((group) => (
         <div key={group.name} className="node-group">
-          <h3 className="node-group-name">{group.name}</h3>
+          <div className="node-group-head">
+            <h3 className="node-group-name">{group.name}</h3>
+            <OpenEveryNode
+              env={env}
+              nodes={group.nodes}
+              group={group.name}
+              enterable={enterable}
+              onOpen={actions.openTerminals}
+            />
+          </div>
           <ul className="nodes">
             {group.nodes.map((node) => (
               <NodeRow key={node.id} env={env} node={node} enterable={enterable} actions={actions} />
@@ -75,6 +89,7 @@ function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boole
   const { env, node, enterable, actions } = props;
   const database = isDatabaseNodeType(node.nodeType);
   const [dropping, setDropping] = useState(false);
+  const copySshConfig = useCopySshConfig();
   // A dump dropped on a database node's row goes to its import dialog.
   const dropProps =
     database && enterable
@@ -128,6 +143,7 @@ function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boole
               onAction={(key) => {
                 if (key === 'ssh') actions.copySsh(node);
                 if (key === 'sftp') actions.copySftp(node);
+                if (key === 'sshConfig') copySshConfig({ kind: 'node', nodeId: node.id });
                 if (key === 'import') actions.importSql(node);
                 if (key === 'export') actions.exportSql(node);
                 if (key === 'tunnel') actions.openTunnel(node);
@@ -136,6 +152,7 @@ function NodeRow(props: { env: Environment; node: PlatformNode; enterable: boole
             >
               <MenuItem id="ssh">Copy ssh command</MenuItem>
               <MenuItem id="sftp">Copy sftp command</MenuItem>
+              <MenuItem id="sshConfig">Copy ssh config</MenuItem>
               {database && (
                 <MenuItem id="import" isDisabled={!enterable} aria-label={`Import SQL into node ${node.id}`}>
                   Import SQL…

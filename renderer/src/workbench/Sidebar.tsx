@@ -1,5 +1,7 @@
 import { Button } from 'react-aria-components';
 import type { EnvironmentList } from '../../../shared/src/platformService.ts';
+import { HostsSection, type HostActions } from '../hosts/HostsSection.tsx';
+import { ImportButton } from '../imports/ImportDialog.tsx';
 import { InlineError } from '../ui/fields.tsx';
 import { EnvironmentItem, type NodeActions } from './EnvironmentItem.tsx';
 import type { EnvironmentChanges } from './useEnvironmentChanges.ts';
@@ -13,6 +15,7 @@ export function Sidebar(props: {
   onOpenMenu: () => void;
   actions: NodeActions;
   changes: EnvironmentChanges;
+  hostActions: HostActions;
 }) {
   const { list } = props;
   return (
@@ -44,6 +47,7 @@ export function Sidebar(props: {
       {list?.environments.map((env) => (
         <EnvironmentItem key={env.envName} env={env} actions={props.actions} changes={props.changes} />
       ))}
+      <HostsSection actions={props.hostActions} importButton={<ImportButton />} />
     </nav>
   );
 }

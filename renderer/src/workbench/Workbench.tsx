@@ -15,7 +15,10 @@ import { TransfersStore } from '../transfers/TransfersStore.ts';
 import { useTunnelsUi } from '../tunnels/useTunnelsUi.tsx';
 import { useCore, useCoreEvent } from '../host/HostContext.tsx';
 import { HostKeyChangedDialog } from '../hostkeys/HostKeyDialog.tsx';
+import { hostActions } from '../hosts/hostActions.ts';
 import { useNotifier } from '../notify/Notifier.tsx';
+import { gridLayout, type TerminalContent } from '../panes/paneLayout.ts';
+import { tabSummaries } from '../panes/paneNames.ts';
 import { EMPTY_TABS, tabsReducer, type Tab } from '../tabs/tabList.ts';
 import { TabStrip } from '../tabs/TabStrip.tsx';
 import { terminalTabMenus } from '../tabs/TabMenu.tsx';
@@ -81,15 +84,26 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
     );
   };
 
+  const nodeTerminal = (env: Environment, node: PlatformNode): TerminalContent => ({
+    kind: 'node',
+    target: target(nodeUser(node.id, account.uid)),
+    nodeId: node.id,
+    envName: env.envName,
+  });
   const actions = {
     ...tunnels.actions,
     openTerminal: (env: Environment, node: PlatformNode) =>
-      open(`${node.id} · ${env.envName}`, {
-        kind: 'node',
-        target: target(nodeUser(node.id, account.uid)),
-        nodeId: node.id,
-        envName: env.envName,
-      }),
+      open(`${node.id} · ${env.envName}`, nodeTerminal(env, node)),
+    /** One tab, one pane per node (a node group's, or an environment's). */
+    openTerminals: (env: Environment, nodes: PlatformNode[], title: string) => {
+      const contents = nodes.map((node) => nodeTerminal(env, node));
+      const id = newTabId();
+      if (contents[0])
+        dispatch({
+          type: 'open',
+          tab: { id, title, content: contents[0], layout: gridLayout(id, contents) },
+        });
+    },
     openFiles: (env: Environment, node: PlatformNode) =>
       open(`Files ${node.id} · ${env.envName}`, {
         kind: 'files',
@@ -126,24 +140,22 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
     setStatuses((s) => ({ ...s, [id]: status }));
     if (status.errorCode === 'HostKeyChanged') setChangedKey(status.message);
   };
-  const close = (id: string) => () => dispatch({ type: 'close', id });
 
   const panel = (tab: Tab, active: boolean) => (
     <TabContentView
-      content={tab.content}
+      tab={tab}
       active={active}
       hubs={{ gateway: gatewayHub, local: localHub }}
-      onStatus={onStatus(tab.id)}
-      onClose={close(tab.id)}
+      statuses={statuses}
+      onStatus={onStatus}
+      onChange={(change) => dispatch({ type: 'pane', tabId: tab.id, change })}
       onSqlDrop={(nodeId, nodeType, dump) =>
         setSqlDialog({ mode: 'import', sql: sqlTarget(nodeId, nodeType), dump })
       }
       onTransfersStarted={() => setTransfersOpen(true)}
       state={state}
-      log={terminalLogs.bind(tab.id)}
-      held={
-        tab.content.kind === 'node' ? environmentHold(list, changes.pending, tab.content.envName) : undefined
-      }
+      log={terminalLogs.bind}
+      holdFor={(envName) => environmentHold(list, changes.pending, envName)}
     />
   );
 
@@ -168,15 +180,15 @@ export function Workbench({ state }: { state: { profile: PlatformProfile; accoun
           onOpenMenu={openMenu}
           actions={actions}
           changes={changes}
+          hostActions={hostActions(open, list, profile)}
         />
         <main className="main">
           <TabStrip
             tabs={tabs}
             dispatch={dispatch}
-            statuses={statuses}
+            {...tabSummaries(tabs.tabs, statuses, terminalLogs.logs)}
             panel={panel}
-            logs={terminalLogs.logs}
-            menu={terminalTabMenus({ ...terminalLogs, statuses })}
+            menu={terminalTabMenus({ ...terminalLogs, statuses, dispatch })}
             empty={
               <div className="welcome">
                 <p>Open a node’s terminal from the list on the left, or the gateway menu.</p>

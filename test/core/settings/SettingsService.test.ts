@@ -46,6 +46,7 @@ describe('SettingsService', () => {
       terminal: DEFAULT_APP_SETTINGS.terminal,
       editor: DEFAULT_APP_SETTINGS.editor,
       folders: DEFAULT_APP_SETTINGS.folders,
+      agent: DEFAULT_APP_SETTINGS.agent,
     });
 
     const second = new SettingsService({ dataDir: dir });
@@ -57,6 +58,7 @@ describe('SettingsService', () => {
       terminal: DEFAULT_APP_SETTINGS.terminal,
       editor: DEFAULT_APP_SETTINGS.editor,
       folders: DEFAULT_APP_SETTINGS.folders,
+      agent: DEFAULT_APP_SETTINGS.agent,
     });
   });
 
@@ -116,6 +118,7 @@ describe('SettingsService', () => {
       terminal: DEFAULT_APP_SETTINGS.terminal,
       editor: DEFAULT_APP_SETTINGS.editor,
       folders: DEFAULT_APP_SETTINGS.folders,
+      agent: DEFAULT_APP_SETTINGS.agent,
     };
     expect(await settings.get()).toEqual(expected);
     expect(await stored()).toEqual(expected);
@@ -185,6 +188,32 @@ describe('SettingsService', () => {
     expect(read.folders).toEqual({ ...DEFAULT_APP_SETTINGS.folders, keyExport: '/keys' });
   });
 
+  it('keeps the SSH agent switches (on, no confirmation by default), refusing anything but true or false', async () => {
+    const settings = new SettingsService({ dataDir: dir });
+    expect((await settings.get()).agent).toEqual({ enabled: true, confirm: false });
+    expect((await settings.update({ agent: { confirm: true } })).agent).toEqual({
+      enabled: true,
+      confirm: true,
+    });
+    expect((await settings.update({ agent: { enabled: false } })).agent).toEqual({
+      enabled: false,
+      confirm: true,
+    });
+    const attempt = settings.update({ agent: { enabled: 'yes' } } as unknown as Parameters<
+      SettingsService['update']
+    >[0]);
+    await expect(attempt).rejects.toThrow('agent.enabled is on or off: true or false.');
+    await expect(
+      settings.update({ agent: { socket: '/tmp/x' } } as unknown as Parameters<SettingsService['update']>[0]),
+    ).rejects.toThrow("There is no setting 'agent.socket' (there are: enabled, confirm).");
+    expect((await new SettingsService({ dataDir: dir }).get()).agent).toEqual({
+      enabled: false,
+      confirm: true,
+    });
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ agent: { enabled: 'no', confirm: 1 } }));
+    expect((await new SettingsService({ dataDir: dir }).get()).agent).toEqual(DEFAULT_APP_SETTINGS.agent);
+  });
+
   it('reads a damaged or hand-edited file as far as it makes sense', async () => {
     await writeFile(join(dir, 'settings.json'), '{not json');
     expect(await new SettingsService({ dataDir: dir }).get()).toEqual(DEFAULT_APP_SETTINGS);
@@ -201,6 +230,7 @@ describe('SettingsService', () => {
       terminal: DEFAULT_APP_SETTINGS.terminal,
       editor: DEFAULT_APP_SETTINGS.editor,
       folders: DEFAULT_APP_SETTINGS.folders,
+      agent: DEFAULT_APP_SETTINGS.agent,
     });
   });
 

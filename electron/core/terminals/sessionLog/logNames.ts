@@ -72,4 +72,11 @@ export function gatewaySubject(username: string, environment?: string): LogSubje
   return { parts: [username], title: username };
 }
 
+/** A saved plain host's subject: the name the page gave it (else its user and address). */
+export function plainHostSubject(username: string, host: string, name?: string): LogSubject {
+  const given = name?.replace(CONTROLS, '').trim().slice(0, 64) || undefined;
+  const title = given ?? `${username}@${host}`;
+  return { parts: [title], title };
+}
+
 export const LOCAL_SUBJECT: LogSubject = { parts: ['local'], title: 'a local shell' };

@@ -1,14 +1,18 @@
 import type { CoreContract } from '../../contract.ts';
 import type { MethodsOf } from '../methods.ts';
 import type { ArgsSchema } from '../args.ts';
+import { AGENT_ARGS } from './agent.ts';
 import { DATABASES_ARGS } from './databases.ts';
 import { EDITS_ARGS } from './edits.ts';
 import { EXEC_ARGS } from './exec.ts';
 import { FILES_ARGS } from './files.ts';
+import { HOSTS_ARGS } from './hosts.ts';
+import { IMPORTS_ARGS } from './imports.ts';
 import { KEYS_ARGS } from './keys.ts';
 import { LOCAL_FOLDERS_ARGS } from './localFolders.ts';
 import { HOST_KEYS_ARGS, PLATFORM_ARGS } from './platform.ts';
 import { SETTINGS_ARGS } from './settings.ts';
+import { SSH_CONFIG_ARGS } from './sshConfig.ts';
 import { LOCAL_TERMINALS_ARGS, TERMINALS_ARGS } from './terminals.ts';
 import { TRANSFERS_ARGS } from './transfers.ts';
 import { TUNNELS_ARGS } from './tunnels.ts';
@@ -37,6 +41,10 @@ export const CORE_ARGS = {
   settings: SETTINGS_ARGS,
   localFolders: LOCAL_FOLDERS_ARGS,
   edits: EDITS_ARGS,
+  agent: AGENT_ARGS,
+  hosts: HOSTS_ARGS,
+  imports: IMPORTS_ARGS,
+  sshConfig: SSH_CONFIG_ARGS,
 } as const satisfies {
   [S in keyof CoreContract]: { readonly [M in MethodsOf<CoreContract[S]>]: ArgsSchema };
 };

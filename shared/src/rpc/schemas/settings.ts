@@ -24,6 +24,7 @@ const SettingsChangeSchema = v.strictObject({
     }),
   ),
   editor: v.optional(v.strictObject({ command: v.optional(v.string()) })),
+  agent: v.optional(v.strictObject({ enabled: v.optional(v.boolean()), confirm: v.optional(v.boolean()) })),
   folders: v.optional(
     v.strictObject({
       download: v.optional(v.string()),

@@ -14,6 +14,7 @@ export const ConnectionTargetSchema = v.strictObject({
   gateway: GatewayAddressSchema,
   username: v.string(),
   pinned: v.optional(PinnedHostKeySchema),
+  hostId: v.optional(v.pipe(v.string(), v.maxLength(64))),
 });
 
 export const text = v.string();
