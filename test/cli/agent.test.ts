@@ -2,13 +2,10 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runTool } from '../core/agent/agentTools.ts';
-import { cliCommand, runCli } from './runCli.ts';
+import { cliCommand, runCli, startCli } from './runCli.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/enscale-ssh.js', import.meta.url));
 const SERVICE = `enscale-ssh-test-cli-${process.pid}`;
 
 /**
@@ -42,23 +39,7 @@ afterAll(async () => {
 
 /** `enscale-ssh agent ARGS`, left running: its first stdout line, then its end. */
 function startAgent(args: string[]) {
-  const child = spawn(process.execPath, [BIN, '--profile', profile, 'agent', ...args], {
-    env: { ...process.env, ENSCALE_SSH_KEYCHAIN_SERVICE: SERVICE },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const firstLine = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('close', () => reject(new Error(`agent ended before its first line: ${stderr}`)));
-  });
-  firstLine.catch(() => undefined);
-  const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, firstLine, ended };
+  return startCli(profile, ['agent', ...args], { ENSCALE_SSH_KEYCHAIN_SERVICE: SERVICE });
 }
 
 describe('enscale-ssh agent', () => {

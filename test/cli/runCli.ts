@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { shellQuote } from '../../shared/src/shellQuote.ts';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../../bin/enscale-ssh.js', import.meta.url));
@@ -82,4 +83,32 @@ export function runInPty(commandLine: string, input: string): Promise<CliResult>
     // end would reach the pty as end-of-file before the shell has read the line.
     child.stdout.once('data', () => child.stdin.write(input));
   });
+}
+
+/** A CLI run left going (a tunnel): its first stdout line, then whatever it says until it ends. */
+export interface RunningCli {
+  child: ChildProcessWithoutNullStreams;
+  firstLine: Promise<string>;
+  ended: Promise<{ code: number | null; stdout: string; stderr: string }>;
+}
+
+/** Starts the real command and returns at once (a tunnel, the agent: they run until stopped). */
+export function startCli(profile: string, args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  const child = spawn(process.execPath, [BIN, '--profile', profile, ...args], {
+    env: { ...process.env, ENSCALE_SSH_KEYCHAIN_SERVICE: `enscale-ssh-test-cli-${process.pid}`, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const firstLine = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('close', () => reject(new Error(`the command ended before its first line: ${stderr}`)));
+  });
+  firstLine.catch(() => undefined);
+  const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.once('close', (code) => resolve({ code, stdout, stderr })),
+  );
+  return { child, firstLine, ended };
 }

@@ -1,14 +1,10 @@
 import type { Sandbox } from '@enscale-ssh/gateway';
-import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { PlatformClient } from '../../electron/core/platform/PlatformClient.ts';
-import { runCli, type CliResult } from './runCli.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/enscale-ssh.js', import.meta.url));
+import { runCli, startCli, type CliResult, type RunningCli } from './runCli.ts';
 
 /** A CLI profile signed in as a script on a server is: a token and a key for the run, no keychain. */
 export interface ScriptAccount {
@@ -66,31 +62,9 @@ export function runAs(account: ScriptAccount, args: string[], input?: string): P
   });
 }
 
-/** A CLI run left going (a tunnel): its first stdout line, then whatever it says until it ends. */
-export interface RunningCli {
-  child: ChildProcessWithoutNullStreams;
-  firstLine: Promise<string>;
-  ended: Promise<{ code: number | null; stdout: string; stderr: string }>;
-}
-
 /** Starts a CLI run as the account and returns at once (a tunnel runs until it is stopped). */
 export function startAs(account: ScriptAccount, args: string[]): RunningCli {
-  const { profile, token, key } = account;
-  const child = spawn(process.execPath, [BIN, '--profile', profile, '--identity', key, ...args], {
-    env: { ...process.env, ENSCALE_SSH_TOKEN: token },
-    stdio: ['pipe', 'pipe', 'pipe'],
+  return startCli(account.profile, ['--identity', account.key, ...args], {
+    ENSCALE_SSH_TOKEN: account.token,
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const firstLine = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', resolve);
-    child.once('close', () => reject(new Error(`the command ended before its first line: ${stderr}`)));
-  });
-  firstLine.catch(() => undefined);
-  const ended = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.once('close', (code) => resolve({ code, stdout, stderr })),
-  );
-  return { child, firstLine, ended };
 }

@@ -38,59 +38,31 @@ export function HostsSection(props: { actions: HostActions; importButton?: React
       )}
       <ul className="nodes">
         {shortcuts.map((shortcut) => (
-          <li key={shortcut.id} className="node">
-            <div className="node-info">
-              <span className="node-type">{shortcut.name}</span>
-            </div>
-            <div className="node-actions">
-              <Button
-                aria-label={`Open terminal on shortcut ${shortcut.name}`}
-                className="react-aria-Button icon"
-                onPress={() => props.actions.openShortcut(shortcut)}
-              >
-                &gt;_
-              </Button>
-              <ItemMenu
-                name={shortcut.name}
-                onRemove={() => setEditing({ kind: 'remove', item: shortcut })}
-              />
-            </div>
-            <div className="node-meta muted" title={shortcut.importedFrom}>
-              Node ID {shortcut.nodeId} · shortcut
-            </div>
-          </li>
+          <SavedRow
+            key={shortcut.id}
+            name={shortcut.name}
+            terminalLabel={`Open terminal on shortcut ${shortcut.name}`}
+            onTerminal={() => props.actions.openShortcut(shortcut)}
+            onRemove={() => setEditing({ kind: 'remove', item: shortcut })}
+            meta={`Node ID ${shortcut.nodeId} · shortcut`}
+            importedFrom={shortcut.importedFrom}
+          />
         ))}
         {hosts.map((host) => (
-          <li key={host.id} className="node">
-            <div className="node-info">
-              <span className="node-type">{host.name}</span>
-            </div>
-            <div className="node-actions">
-              <Button
-                aria-label={`Open terminal on ${host.name}`}
-                className="react-aria-Button icon"
-                onPress={() => props.actions.openHostTerminal(host)}
-              >
-                &gt;_
-              </Button>
-              <Button
-                aria-label={`Open files on ${host.name}`}
-                className="react-aria-Button icon"
-                onPress={() => props.actions.openHostFiles(host)}
-              >
-                ▤
-              </Button>
-              <ItemMenu
-                name={host.name}
-                onEdit={() => setEditing({ kind: 'edit', host })}
-                onRemove={() => setEditing({ kind: 'remove', item: host })}
-              />
-            </div>
-            <div className="node-meta muted" title={host.importedFrom}>
-              {`${host.user}@${host.host}${host.port === 22 ? '' : `:${host.port}`}`}
-              {host.jumpHostId && ` · via ${hosts.find((h) => h.id === host.jumpHostId)?.name ?? '?'}`}
-            </div>
-          </li>
+          <SavedRow
+            key={host.id}
+            name={host.name}
+            terminalLabel={`Open terminal on ${host.name}`}
+            onTerminal={() => props.actions.openHostTerminal(host)}
+            onFiles={() => props.actions.openHostFiles(host)}
+            onEdit={() => setEditing({ kind: 'edit', host })}
+            onRemove={() => setEditing({ kind: 'remove', item: host })}
+            meta={
+              `${host.user}@${host.host}${host.port === 22 ? '' : `:${host.port}`}` +
+              (host.jumpHostId ? ` · via ${hosts.find((h) => h.id === host.jumpHostId)?.name ?? '?'}` : '')
+            }
+            importedFrom={host.importedFrom}
+          />
         ))}
       </ul>
       {props.importButton}
@@ -115,6 +87,52 @@ export function HostsSection(props: { actions: HostActions; importButton?: React
         </ConfirmDialog>
       )}
     </section>
+  );
+}
+
+/** One saved host's or shortcut's row: its name, how it is reached, and its actions. */
+function SavedRow(props: {
+  name: string;
+  terminalLabel: string;
+  onTerminal: () => void;
+  onFiles?: () => void;
+  onEdit?: () => void;
+  onRemove: () => void;
+  meta: string;
+  importedFrom: string | undefined;
+}) {
+  return (
+    <li className="node">
+      <div className="node-info">
+        <span className="node-type">{props.name}</span>
+      </div>
+      <div className="node-actions">
+        <Button
+          aria-label={props.terminalLabel}
+          className="react-aria-Button icon"
+          onPress={props.onTerminal}
+        >
+          &gt;_
+        </Button>
+        {props.onFiles && (
+          <Button
+            aria-label={`Open files on ${props.name}`}
+            className="react-aria-Button icon"
+            onPress={props.onFiles}
+          >
+            ▤
+          </Button>
+        )}
+        <ItemMenu
+          name={props.name}
+          {...(props.onEdit ? { onEdit: props.onEdit } : {})}
+          onRemove={props.onRemove}
+        />
+      </div>
+      <div className="node-meta muted" title={props.importedFrom}>
+        {props.meta}
+      </div>
+    </li>
   );
 }
 
