@@ -41,6 +41,11 @@ export interface AgentStatus {
   error?: string;
   /** Requests waiting for an answer now, for a window that opens while one waits. */
   pending: AgentConfirmRequest[];
+  /**
+   * Windows: the same agent on Pageant's named pipe, for PuTTY, Plink and WinSCP (0.75 and later):
+   * the pipe while served, or why not (Pageant itself holds it, …).
+   */
+  pageant?: { pipe?: string; error?: string };
 }
 
 /**

@@ -6,6 +6,8 @@ import type { AppSettings, SettingsEvents } from '../../../shared/src/settings.t
 import type { EventSource } from '../../../shared/src/rpc/Emitter.ts';
 import { agentSocketPath, type AgentSocketPlace } from './agentSocketPath.ts';
 import { AgentService, type AgentServiceOptions, type AgentSignRequest } from './AgentService.ts';
+import { windowsPageantPipe } from './pageantPipe.ts';
+import { runProcess } from '../system/processRunner.ts';
 
 /**
  * When the agent runs: `'settings'` follows Settings → SSH agent (on/off and confirm, as they change:
@@ -21,6 +23,11 @@ export interface AgentControlOptions {
   /** Left out: the agent never runs in this process (tests, the CLI's other commands). */
   run?: AgentRun;
   logger?: (line: string) => void;
+  /**
+   * Windows only: the name of Pageant's pipe for this user (pageantPipe.ts), served beside OpenSSH's
+   * so PuTTY and WinSCP reach the keys too. Asked of Windows by default; injected in tests.
+   */
+  pageantPipe?: () => Promise<string>;
 }
 
 /**
@@ -41,6 +48,9 @@ interface Waiting {
 export class AgentControl implements AgentApi {
   readonly events = new Emitter<AgentEvents>();
   readonly service: AgentService;
+  /** The same agent on Pageant's pipe (Windows), once its name is known. */
+  #pageant: AgentService | undefined;
+  #pageantError: string | undefined;
   readonly #options: AgentControlOptions;
   readonly #waiting = new Map<string, Waiting>();
   /** Why the socket path cannot be used at all (too long for the OS). */
@@ -59,14 +69,7 @@ export class AgentControl implements AgentApi {
       socketPath = posix.join(options.place.dataDir, 'agent', 'agent.sock');
       this.#pathError = (error as Error).message;
     }
-    this.service = new AgentService({
-      vault: options.vault,
-      socketPath,
-      platform: options.place.platform,
-      confirm: (request, signal) => this.#ask(request, signal),
-      shouldConfirm: () => this.#confirm(),
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
+    this.service = this.#serviceOn(socketPath);
     if (options.run === undefined) return;
     if (options.run === 'settings') options.settings.events.on('changed', () => this.#follow());
     this.#follow();
@@ -83,7 +86,43 @@ export class AgentControl implements AgentApi {
       confirm: this.#confirm(),
       ...(error ? { error } : {}),
       pending: [...this.#waiting.values()].map(({ request }) => request),
+      ...(this.#options.place.platform === 'win32'
+        ? {
+            pageant: {
+              ...(this.#pageant?.running ? { pipe: this.#pageant.socketPath } : {}),
+              ...(this.#pageantError ? { error: this.#pageantError } : {}),
+            },
+          }
+        : {}),
     };
+  }
+
+  #serviceOn(socketPath: string): AgentService {
+    const options = this.#options;
+    return new AgentService({
+      vault: options.vault,
+      socketPath,
+      platform: options.place.platform,
+      confirm: (request, signal) => this.#ask(request, signal),
+      shouldConfirm: () => this.#confirm(),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+  }
+
+  /** Pageant's pipe follows the agent on Windows; its failure (Pageant itself running) is its own. */
+  async #followPageant(wanted: boolean): Promise<void> {
+    if (this.#options.place.platform !== 'win32') return;
+    try {
+      if (!wanted) return await this.#pageant?.stop();
+      this.#pageant ??= this.#serviceOn(
+        await (this.#options.pageantPipe ?? (() => windowsPageantPipe(runProcess)))(),
+      );
+      await this.#pageant.start();
+      this.#pageantError = undefined;
+    } catch (error) {
+      this.#pageantError = error instanceof Error ? error.message : String(error);
+      this.#options.logger?.(`agent (Pageant's pipe): ${this.#pageantError}`);
+    }
   }
 
   async answer(id: string, allow: boolean): Promise<void> {
@@ -95,6 +134,7 @@ export class AgentControl implements AgentApi {
     this.#closed = true;
     for (const waiting of [...this.#waiting.values()]) waiting.settle(false);
     this.service.stopNow();
+    this.#pageant?.stopNow();
   }
 
   #enabled(): boolean {
@@ -113,6 +153,7 @@ export class AgentControl implements AgentApi {
       await this.#options.settings.ready();
       if (this.#closed) return;
       const wanted = this.#enabled();
+      await this.#followPageant(wanted && !this.#pathError);
       if (wanted === this.service.running) return;
       try {
         if (this.#pathError) throw new Error(this.#pathError);

@@ -76,6 +76,15 @@ export function listenError(error: unknown, socketPath: string, platform: NodeJS
         `or 'Stop-Service ssh-agent; Set-Service ssh-agent -StartupType Manual' in an administrator ` +
         `PowerShell), then turn the app's agent on again.`,
     );
+  if (
+    platform === 'win32' &&
+    /pipe[\\/]pageant\./.test(socketPath) &&
+    (failure === 'EADDRINUSE' || failure === 'EACCES')
+  )
+    return new AgentSocketBusy(
+      'Pageant is running and holds its pipe, so PuTTY and WinSCP use its keys, not the app’s. ' +
+        'Quit Pageant (its tray icon → Exit) and turn the app’s agent off and on to serve them.',
+    );
   if (failure === 'EADDRINUSE')
     return new AgentSocketBusy(`Another SSH agent already answers on ${socketPath}: stop it first.`);
   return error instanceof Error ? error : new Error(String(error));

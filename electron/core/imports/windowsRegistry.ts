@@ -1,28 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LocalFileError } from '../../../shared/src/errors.ts';
 import type { ParsedSessions } from './foreignSession.ts';
 import { sessionsFromRegistry } from './puttySessions.ts';
 import { parseRegFile } from './regFile.ts';
+import type { ProcessRunner } from '../system/processRunner.ts';
 
-/** Runs a program without a shell and answers how it ended; injected so tests can stand in for reg.exe. */
-export type ProcessRunner = (
-  file: string,
-  args: readonly string[],
-) => Promise<{ code: number | null; stdout: string; stderr: string }>;
-
-export const runProcess: ProcessRunner = (file, args) =>
-  new Promise((resolve) => {
-    execFile(file, [...args], { windowsHide: true, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({
-        code,
-        stdout: String(stdout),
-        stderr: String(stderr || (error && code === null ? error.message : '')),
-      });
-    });
-  });
+export { runProcess, type ProcessRunner } from '../system/processRunner.ts';
 
 export const REGISTRY_KEYS = [
   'HKCU\\Software\\SimonTatham\\PuTTY\\Sessions',

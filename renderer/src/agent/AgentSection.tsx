@@ -63,7 +63,10 @@ export function AgentSection(props: {
       {status?.running && pipe && (
         <p>
           Listening on <code>{status.socketPath}</code>, the pipe OpenSSH for Windows uses: ssh, git and VS
-          Code find it with no setting. PuTTY and WinSCP (Pageant) are not served.
+          Code find it with no setting.{' '}
+          {status.pageant?.pipe
+            ? 'PuTTY, Plink and WinSCP (0.75 and later) find it on Pageant’s pipe.'
+            : `PuTTY and WinSCP are not served: ${status.pageant?.error ?? 'Pageant’s pipe is not open.'}`}
         </p>
       )}
       {status?.running && !pipe && (
