@@ -76,9 +76,32 @@ describe('saved hosts on the command line', () => {
     expect(await readFile(join(dir, 'down.txt'), 'utf8')).toBe('hello from a plain host\n');
   });
 
+  it('says how to trust a host whose key nobody has seen, rather than asking', async () => {
+    const other = await startPlainSshd({ authorizedKeys: [] });
+    try {
+      const store = new HostStore({ dataDir: profile, keyExists: async () => false });
+      await store.add({
+        name: 'new box',
+        host: '127.0.0.1',
+        port: other.port,
+        user: other.user,
+        auth: { kind: 'agent' },
+      });
+      const result = await runCli(profile, ['ssh', 'new box', '--', 'true'], undefined, agentEnv);
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toMatch(
+        /The host key of “new box” \(127\.0\.0\.1:\d+\) is not known yet: SHA256:.*Open the host once in the app/,
+      );
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('names the saved hosts when a name matches none', async () => {
     const result = await runCli(profile, ['ssh', 'nosuch', '--', 'true']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("'nosuch' is neither a node ID nor a saved host (saved hosts: 'Backup')");
+    expect(result.stderr).toContain(
+      "'nosuch' is neither a node ID nor a saved host (saved hosts: 'Backup', 'new box')",
+    );
   });
 });

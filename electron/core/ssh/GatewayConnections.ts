@@ -28,6 +28,7 @@ import {
 import { poolOutgoingPackets } from './pooledSocket.ts';
 import {
   offerAgent,
+  plainHostKeyUnknown,
   plainHostRefused,
   type ConnectionRoute,
   type PlainHostRoutes,
@@ -349,6 +350,8 @@ export class GatewayConnections implements ConnectionsApi {
 
 /** Turns ssh2's connection errors into typed ones with words a person can act on. */
 function describeConnectError(error: unknown, target: ConnectionTarget, route?: ConnectionRoute): Error {
+  // HostKeys speaks of the platform's published key; a plain host has none to compare with.
+  if (error instanceof HostKeyUnknown && route?.plain) return plainHostKeyUnknown(error, route);
   if (
     error instanceof HostKeyChanged ||
     error instanceof HostKeyRejected ||

@@ -1,5 +1,5 @@
 import type ssh2 from 'ssh2';
-import { AuthenticationFailed } from '../../../shared/src/errors.ts';
+import { AuthenticationFailed, HostKeyUnknown } from '../../../shared/src/errors.ts';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import type { IdentityProvider, KeysRefused, OfferLog } from './keyOffer.ts';
 
@@ -43,6 +43,17 @@ export function offerAgent(username: string, agent: string, log: OfferLog): ssh2
     log.offered.push({ name: 'the keys of your SSH agent', sha256: agent });
     callback({ type: 'agent', username, agent });
   };
+}
+
+/** A plain host's unknown key where nobody can be asked (the CLI): how to trust it first. */
+export function plainHostKeyUnknown(error: HostKeyUnknown, route: ConnectionRoute): HostKeyUnknown {
+  const sha256 = typeof error.details['sha256'] === 'string' ? error.details['sha256'] : 'unknown';
+  return new HostKeyUnknown(
+    `The host key of “${route.plain?.name ?? route.host}” (${route.host}:${route.port}) is not known yet: ${sha256}. ` +
+      'Open the host once in the app and trust its key after comparing it with the server’s own ' +
+      '(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the server).',
+    error.details,
+  );
 }
 
 /** A plain host's refusal in words a person can act on (the gateway's own is `keysRefusedError`). */

@@ -13,7 +13,7 @@ export interface PlainSshd {
   user: string;
   /** The server's ed25519 host key, as a `known_hosts` key: `ssh-ed25519 AAAA…`. */
   hostKey: string;
-  /** The folder its sessions start in (the user's home is not touched). */
+  /** The folder its SFTP sessions start in (the user's home is not touched). */
   dir: string;
   stop(): Promise<void>;
 }
@@ -58,10 +58,8 @@ export async function startPlainSshd(options: PlainSshdOptions): Promise<PlainSs
         'StrictModes no',
         'UsePAM no',
         `AllowTcpForwarding ${options.forwarding ? 'local' : 'no'}`,
-        // Sessions start in the test's folder, whoever the user is.
-        `ForceCommand cd ${home} && exec \${SSH_ORIGINAL_COMMAND:-$SHELL -l}`,
-        // Under ForceCommand the subsystem runs as a command, so it must be a program, not internal-sftp.
-        `Subsystem sftp /usr/lib/openssh/sftp-server -d ${home}`,
+        // SFTP starts in the test's folder (the user's home is not touched); shells in the home.
+        `Subsystem sftp internal-sftp -d ${home}`,
         '',
       ].join('\n'),
       { mode: 0o600 },
