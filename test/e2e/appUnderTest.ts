@@ -149,6 +149,22 @@ export async function completeFirstRun(page: Page, shots?: string): Promise<void
 }
 
 /**
+ * The app signed in on the sandbox (the first run done) with the DOM renderer, whose screen the tests
+ * read: where most end-to-end files start. Closed again if a step fails, so no host is left running.
+ */
+export async function startSignedIn(): Promise<AppUnderTest> {
+  const app = await startApp();
+  try {
+    await completeFirstRun(app.page);
+    await setRenderer(app.page, 'DOM');
+    return app;
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
  * Picks the terminal renderer on the Settings page (a tab). With the DOM renderer xterm.js draws text into the page,
  * where the tests read it (a WebGL terminal is a canvas); most tests use it.
  */

@@ -5,15 +5,13 @@ import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { showScreen } from './accessibility.ts';
 import {
-  completeFirstRun,
   eventually,
   screenText,
-  setRenderer,
-  startApp,
   terminal,
   typeIn,
   visible,
   waitForScreen,
+  startSignedIn,
   type AppUnderTest,
 } from './appUnderTest.ts';
 
@@ -29,9 +27,7 @@ let app: AppUnderTest;
 const clients = new Map<number, ssh2.Client>();
 
 beforeAll(async () => {
-  app = await startApp();
-  await completeFirstRun(app.page);
-  await setRenderer(app.page, 'DOM');
+  app = await startSignedIn();
 });
 afterAll(async () => {
   for (const client of clients.values()) client.end();

@@ -2,22 +2,18 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { showScreen } from './accessibility.ts';
 import {
-  completeFirstRun,
-  setRenderer,
-  startApp,
   terminal,
   typeIn,
   visible,
   waitForScreen,
+  startSignedIn,
   type AppUnderTest,
 } from './appUnderTest.ts';
 
 let app: AppUnderTest;
 
 beforeAll(async () => {
-  app = await startApp();
-  await completeFirstRun(app.page);
-  await setRenderer(app.page, 'DOM');
+  app = await startSignedIn();
 });
 afterAll(async () => {
   await app?.close();

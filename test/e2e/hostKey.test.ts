@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  completeFirstRun,
-  setRenderer,
-  startApp,
   terminal,
   typeIn,
   visible,
   waitForScreen,
+  startSignedIn,
   type AppUnderTest,
 } from './appUnderTest.ts';
 import { showScreen } from './accessibility.ts';
@@ -14,9 +12,7 @@ import { showScreen } from './accessibility.ts';
 let app: AppUnderTest;
 
 beforeAll(async () => {
-  app = await startApp();
-  await completeFirstRun(app.page);
-  await setRenderer(app.page, 'DOM');
+  app = await startSignedIn();
 });
 afterAll(async () => {
   await app?.close();

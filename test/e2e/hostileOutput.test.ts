@@ -3,16 +3,14 @@ import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  completeFirstRun,
   eventually,
   readClipboard,
   screenText,
-  setRenderer,
-  startApp,
   terminal,
   typeIn,
   visible,
   waitForScreen,
+  startSignedIn,
   type AppUnderTest,
 } from './appUnderTest.ts';
 import { showScreen } from './accessibility.ts';
@@ -90,9 +88,7 @@ const hintText = async () => {
 };
 
 beforeAll(async () => {
-  app = await startApp();
-  await completeFirstRun(app.page);
-  await setRenderer(app.page, 'DOM');
+  app = await startSignedIn();
   home = join(app.web.ready.sandbox!.data, 'nodes', String(NODE), 'home');
   const { page, context } = app;
   context.on('page', (opened) => popups.push(opened));

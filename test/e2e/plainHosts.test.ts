@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlainSshd, type PlainSshd } from '../core/support/plainSshd.ts';
 import {
-  completeFirstRun,
-  setRenderer,
-  startApp,
   terminal,
   typeIn,
   visible,
   waitForScreen,
+  startSignedIn,
   type AppUnderTest,
 } from './appUnderTest.ts';
 import { showScreen } from './accessibility.ts';
@@ -17,9 +15,7 @@ let app: AppUnderTest;
 let server: PlainSshd;
 
 beforeAll(async () => {
-  app = await startApp();
-  await completeFirstRun(app.page);
-  await setRenderer(app.page, 'DOM');
+  app = await startSignedIn();
   // The server accepts the key the first run made (and synced to the dashboard): the vault's key.
   const [key] = await new SandboxApi(app.web.ready.sandbox!.api).keys();
   server = await startPlainSshd({ authorizedKeys: [key!.publicKey] });

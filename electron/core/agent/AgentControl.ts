@@ -51,6 +51,7 @@ export class AgentControl implements AgentApi {
   /** The same agent on Pageant's pipe (Windows), once its name is known. */
   #pageant: AgentService | undefined;
   #pageantError: string | undefined;
+  #pageantName: Promise<string> | undefined;
   readonly #options: AgentControlOptions;
   readonly #waiting = new Map<string, Waiting>();
   /** Why the socket path cannot be used at all (too long for the OS). */
@@ -114,9 +115,10 @@ export class AgentControl implements AgentApi {
     if (this.#options.place.platform !== 'win32') return;
     try {
       if (!wanted) return await this.#pageant?.stop();
-      this.#pageant ??= this.#serviceOn(
-        await (this.#options.pageantPipe ?? (() => windowsPageantPipe(runProcess)))(),
-      );
+      // Asked of Windows once per process: every settings change comes through here, and each
+      // question starts powershell.exe.
+      this.#pageantName ??= (this.#options.pageantPipe ?? (() => windowsPageantPipe(runProcess)))();
+      this.#pageant ??= this.#serviceOn(await this.#pageantName);
       await this.#pageant.start();
       this.#pageantError = undefined;
     } catch (error) {

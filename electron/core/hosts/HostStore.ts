@@ -53,17 +53,15 @@ export class HostStore implements HostsApi {
     return { hosts, shortcuts };
   }
 
-  /** One saved host, or a clear error (it was removed in another window, say). */
-  async host(id: string): Promise<SavedHost> {
-    const host = (await this.read()).hosts.find((h) => h.id === id);
-    if (!host) throw new InvalidInput('This host is not saved any more: add it again under Hosts.', { id });
-    return host;
-  }
-
-  /** The hosts `id` is reached through, nearest first (see `jumpChain`). */
-  async jumpsOf(id: string): Promise<SavedHost[]> {
-    const file = await this.read();
-    return jumpChain(file.hosts, await this.host(id));
+  /**
+   * One saved host and the hosts it is reached through, nearest first (`jumpChain`), from one read of
+   * the file; a clear error when it was removed meanwhile (in another window, say).
+   */
+  async withJumps(id: string): Promise<{ host: SavedHost; jumps: SavedHost[] }> {
+    const { hosts } = await this.read();
+    const host = hosts.find((h) => h.id === id);
+    if (!host) throw hostGone(id);
+    return { host, jumps: jumpChain(hosts, host) };
   }
 
   add(draft: HostDraft): Promise<SavedHost> {
@@ -76,8 +74,7 @@ export class HostStore implements HostsApi {
 
   update(id: string, draft: HostDraft): Promise<SavedHost> {
     return this.change(async (file) => {
-      if (!file.hosts.some((h) => h.id === id))
-        throw new InvalidInput('This host is not saved any more: add it again under Hosts.', { id });
+      if (!file.hosts.some((h) => h.id === id)) throw hostGone(id);
       const host: SavedHost = { id, ...(await this.checked(file, draft)) };
       const hosts = file.hosts.map((h) => (h.id === id ? host : h));
       jumpChain(hosts, host);
@@ -160,6 +157,9 @@ export class HostStore implements HostsApi {
     return result.output as HostsFile;
   }
 }
+
+const hostGone = (id: string) =>
+  new InvalidInput('This host is not saved any more: add it again under Hosts.', { id });
 
 /** valibot's optional fields come back as `undefined`; the file and the page get them left out. */
 function withoutUndefined<T extends object>(value: T): T {

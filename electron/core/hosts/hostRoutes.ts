@@ -34,8 +34,10 @@ export interface HostRoutesOptions {
 /** How the connections reach each saved host: read afresh at every (re)connect, so an edit counts. */
 export function hostRoutes(options: HostRoutesOptions): PlainHostRoutes {
   return async (hostId) => {
-    const host = await options.store.host(hostId);
-    const [jump] = await options.store.jumpsOf(hostId);
+    const {
+      host,
+      jumps: [jump],
+    } = await options.store.withJumps(hostId);
     const route: PlainHostRoute = {
       name: host.name,
       host: host.host,
