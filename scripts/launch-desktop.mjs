@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleWorkspaces } from './bundleWorkspaces.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -32,19 +33,6 @@ function electronBinary() {
       : '';
   return candidate && existsSync(candidate) ? candidate : null;
 }
-
-/**
- * The repository's own TypeScript packages (workspaces) are bundled like its other sources: a
- * packaged app has no TypeScript loader. esbuild asks plugins before it applies `packages: 'external'`.
- */
-const bundleWorkspaces = {
-  name: 'bundle-workspaces',
-  setup(build) {
-    build.onResolve({ filter: /^@enscale-ssh\/ssh2-internals(\/|$)/ }, (args) => ({
-      path: createRequire(join(root, 'package.json')).resolve(args.path),
-    }));
-  },
-};
 
 /** The three bundles. Dependencies stay in node_modules (native modules cannot be bundled). */
 async function bundle(outDir, { renderer }) {

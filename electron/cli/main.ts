@@ -13,8 +13,7 @@ import { sshConfigCommands } from './commands/sshConfig.ts';
 import { tunnelCommands } from './commands/tunnel.ts';
 import { agentCommands } from './commands/agent.ts';
 import { transferCommands } from './commands/transfers.ts';
-import { CoreSession } from './CoreSession.ts';
-import { readIdentity } from './identity.ts';
+import type { CoreSession } from './CoreSession.ts';
 import { oldCliFolderNote, profileDir } from '../core/profileDir.ts';
 import { USAGE, UsageError } from './usage.ts';
 import { printableLine } from '../../shared/src/printable.ts';
@@ -138,6 +137,10 @@ export async function main(argv: string[]): Promise<number> {
     const keychainService = process.env.ENSCALE_SSH_KEYCHAIN_SERVICE;
     const identityFile = line.options.identity;
     const environmentToken = process.env.ENSCALE_SSH_TOKEN?.trim();
+    // Loaded only once a command runs: the core (ssh2, the keychain, node-pty) is most of the start-up
+    // time, and `--help` or a usage error needs none of it.
+    const { CoreSession } = await import('./CoreSession.ts');
+    const { readIdentity } = await import('./identity.ts');
     session = new CoreSession({
       dataDir,
       ...(keychainService ? { keychainService } : {}),

@@ -1,4 +1,3 @@
-import { checkSsh2Internals } from '@enscale-ssh/ssh2-internals';
 import { AgentControl, type AgentRun } from './agent/AgentControl.ts';
 import type { AgentService } from './agent/AgentService.ts';
 import { homedir, tmpdir, userInfo } from 'node:os';
@@ -116,9 +115,6 @@ export class Core {
   private readonly gatewayKeys: GatewayIdentities;
 
   constructor(options: CoreOptions) {
-    // Before anything connects: the SSH code reaches into ssh2 1.17's private fields, so another
-    // ssh2 fails here, naming the version expected, rather than misbehaving later.
-    checkSsh2Internals();
     this.openPath = options.openPath ?? systemOpenPath();
     // Each secret read from the keychain once per process: macOS may ask the user on every read.
     const secrets = options.secrets ?? new CachedSecretStore(new KeytarSecretStore());

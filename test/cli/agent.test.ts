@@ -102,6 +102,8 @@ describe('enscale-ssh agent', () => {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let screen = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const waiters: { pattern: RegExp; seen: () => void }[] = [];
     child.stdout.on('data', (chunk: Buffer) => {
       screen += chunk.toString();
@@ -142,7 +144,7 @@ describe('enscale-ssh agent', () => {
     expect((await refused).code).not.toBe(0);
 
     child.stdin.write('\u0003');
-    expect(await ended).toBe(0);
+    expect(await ended, `terminal:\n${screen}\nstderr:\n${stderr}`).toBe(0);
     expect(existsSync(socketPath)).toBe(false);
   }, 60_000);
 

@@ -1,16 +1,14 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import ssh2, { type ParsedKey } from 'ssh2';
+import type { ParsedKey } from 'ssh2';
+import { ssh2 } from '../ssh/ssh2Module.ts';
 import type { AgentClient } from '../../../shared/src/agent.ts';
 import type { KeyInfo } from '../../../shared/src/keys.ts';
 import { clientProcess } from './clientProcess.ts';
 import { isNamedPipe } from './agentSocketPath.ts';
 import { AgentFramer } from './agentFramer.ts';
 import { clearStaleSocket, listenError, prepareSocketFolder } from './socketFile.ts';
-
-// ssh2 is CommonJS: Node's ESM loader (the CLI runs these files as they are) sees only its default export.
-const { AgentProtocol, utils } = ssh2;
 
 /** What the agent asks the user before a signature, when `shouldConfirm()` says to. */
 export interface AgentSignRequest {
@@ -121,7 +119,7 @@ export class AgentService {
 
   #serve(socket: Socket): void {
     this.#clients.add(socket);
-    const protocol = new AgentProtocol(false);
+    const protocol = new (ssh2().AgentProtocol)(false);
     const framer = new AgentFramer();
     let open = true;
     const end = () => {
@@ -171,7 +169,7 @@ export class AgentService {
   async #listed(): Promise<Listed[]> {
     const listed: Listed[] = [];
     for (const info of await this.#options.vault.list()) {
-      const parsed = utils.parseKey(info.publicKey);
+      const parsed = ssh2().utils.parseKey(info.publicKey);
       if (parsed instanceof Error) continue;
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
       if (key) listed.push({ info, blob: key.getPublicSSH() });
@@ -183,7 +181,7 @@ export class AgentService {
     const keys: ParsedKey[] = [];
     for (const { info } of await this.#listed()) {
       // The key's name as its comment, as `ssh-add -l` shows it.
-      const parsed = utils.parseKey(`${info.publicKey.split(' ').slice(0, 2).join(' ')} ${info.name}`);
+      const parsed = ssh2().utils.parseKey(`${info.publicKey.split(' ').slice(0, 2).join(' ')} ${info.name}`);
       const key = Array.isArray(parsed) ? parsed[0] : parsed;
       if (key && !(key instanceof Error)) keys.push(key);
     }
@@ -219,7 +217,7 @@ export class AgentService {
     }
     const secret = await this.#options.vault.privateKeyFor(entry.info.id);
     try {
-      const parsed = utils.parseKey(secret);
+      const parsed = ssh2().utils.parseKey(secret);
       const privateKey = Array.isArray(parsed) ? parsed[0] : parsed;
       if (!privateKey || privateKey instanceof Error) return undefined;
       // RSA: SHA-1 unless the client asked for rsa-sha2-256/512 (ssh2 put the wish in `hash`).

@@ -1,5 +1,7 @@
 import { isAbsolute, join } from 'node:path';
-import SSHConfig, { type Line } from 'ssh-config';
+// Named imports only: the package's default export is read differently by Node's ESM loader and by
+// the CLI's CommonJS bundle (scripts/cliBundle.mjs), where `default` is the whole module.
+import { LineType, parse, type Line, type SSHConfig } from 'ssh-config';
 import type { ForeignProxy, ForeignSession, ParsedSessions } from './foreignSession.ts';
 
 /*
@@ -27,12 +29,12 @@ const all = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 export function sshConfigHosts(text: string, context: SshConfigContext): ParsedSessions {
-  const config = SSHConfig.parse(text);
+  const config = parse(text);
   const aliases: string[] = [];
   const skipped: ParsedSessions['skipped'] = [];
   const visit = (lines: Line[]): void => {
     for (const line of lines) {
-      if (line.type !== SSHConfig.DIRECTIVE) continue;
+      if (line.type !== LineType.DIRECTIVE) continue;
       const param = line.param.toLowerCase();
       if (param === 'include')
         skipped.push({

@@ -6,6 +6,7 @@ import {
   SignedOut,
 } from '../../../shared/src/errors.ts';
 import { apiBaseUrl, checkedApiUrl, jelasticMethodName } from '../../../shared/src/apiMethods.ts';
+import { httpPost, type HttpAnswer, type HttpPost } from './httpPost.ts';
 
 /** The Jelastic envelope: `result` 0 is success; the rest of the fields depend on the method. */
 export type ApiReply = { result: number; error?: string } & Record<string, unknown>;
@@ -14,8 +15,8 @@ export interface JelasticApiOptions {
   /** The API's base URL, without `/1.0/` (one given with it is normalised). */
   baseUrl: string;
   timeoutMs?: number;
-  /** Replaceable for tests of odd servers; the global fetch otherwise. */
-  fetch?: typeof fetch;
+  /** Replaceable for tests of odd servers; node:http(s) otherwise (`httpPost`). */
+  post?: HttpPost;
   /** Whether the credential in `session` is an access token: a refusal then names the token. */
   usesToken?: () => boolean;
 }
@@ -37,12 +38,12 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
  * against real installations; py-jelastic's `cluster` is a system value we have no claim to.
  */
 export class JelasticApi {
-  private readonly fetch: typeof fetch;
+  private readonly send: HttpPost;
   /** The base calls go to: the one given, or its https form after the platform redirected there. */
   private base: string;
 
   constructor(private readonly options: JelasticApiOptions) {
-    this.fetch = options.fetch ?? globalThis.fetch;
+    this.send = options.post ?? httpPost;
     // Checked here too, not only where the address is typed: a profile saved by an older version
     // may hold an http address for a remote host.
     this.base = checkedApiUrl(options.baseUrl);
@@ -52,7 +53,7 @@ export class JelasticApi {
     const body = new URLSearchParams(params).toString();
     let response = await this.post(`${this.base}/1.0/${path}`, body);
     if (REDIRECTS.has(response.status)) response = await this.followUpgrade(response, path, body);
-    const text = await response.text();
+    const text = response.body;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -109,15 +110,9 @@ export class JelasticApi {
     return new PermissionDenied(text, { method, result: PERMISSION_DENIED, platform: message });
   }
 
-  private async post(url: string, body: string): Promise<Response> {
+  private async post(url: string, body: string): Promise<HttpAnswer> {
     try {
-      return await this.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
-        redirect: 'manual',
-      });
+      return await this.send(url, body, this.options.timeoutMs ?? 30_000);
     } catch (error) {
       const reason =
         error instanceof Error
@@ -135,8 +130,8 @@ export class JelasticApi {
    * again, and the https base kept for later calls); any other redirect is the user's to confirm,
    * since the form carries a password or a token.
    */
-  private async followUpgrade(response: Response, path: string, body: string): Promise<Response> {
-    const location = response.headers.get('location') ?? '';
+  private async followUpgrade(response: HttpAnswer, path: string, body: string): Promise<HttpAnswer> {
+    const location = response.location ?? '';
     const from = new URL(this.base);
     let to: URL | undefined;
     try {

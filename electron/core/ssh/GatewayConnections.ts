@@ -1,6 +1,7 @@
 import type { ConnectionsApi } from '../../../shared/src/connections.ts';
 import { connect as connectSocket, Socket } from 'node:net';
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
+import { ssh2 as loadSsh2 } from './ssh2Module.ts';
 import {
   AppError,
   AuthenticationFailed,
@@ -255,7 +256,7 @@ export class GatewayConnections implements ConnectionsApi {
     const knownTypes = pinned ? [] : await this.options.hostKeys.knownKeyTypes(host, port);
     // A pin asks for the key type that was published, so it is compared with the right key.
     const serverHostKey = hostKeyAlgorithmsFor(pinned?.keyType ? [pinned.keyType] : knownTypes);
-    const client = new ssh2.Client();
+    const client = new (loadSsh2().Client)();
     const log: OfferLog = { offered: [] };
     // The client's own socket, handed to ssh2, so its outgoing packets can use pooled buffers.
     const { stream: socket, release } = await this.transport(route);

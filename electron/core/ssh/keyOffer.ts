@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
+import { ssh2 as loadSsh2 } from './ssh2Module.ts';
 import { AuthenticationFailed } from '../../../shared/src/errors.ts';
 
 /** A private key to offer the gateway, with the name the refusal message calls it by. */
@@ -42,7 +43,7 @@ export function readIdentities(identities: readonly GatewayIdentity[]): ReadyIde
       offered: [],
     });
   return identities.map((identity) => {
-    const parsed = ssh2.utils.parseKey(identity.privateKey, identity.passphrase);
+    const parsed = loadSsh2().utils.parseKey(identity.privateKey, identity.passphrase);
     const key = Array.isArray(parsed) ? parsed[0] : parsed;
     if (!key || key instanceof Error || !key.isPrivateKey())
       throw new AuthenticationFailed(

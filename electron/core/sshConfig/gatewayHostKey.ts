@@ -1,6 +1,6 @@
 import { hostKeyAlgorithmsFor } from '@enscale-ssh/ssh2-internals';
 import { readFile } from 'node:fs/promises';
-import ssh2 from 'ssh2';
+import { ssh2 as loadSsh2 } from '../ssh/ssh2Module.ts';
 import type { PinnedHostKey } from '../../../shared/src/connections.ts';
 import { HostKeyChanged, HostKeyUnknown } from '../../../shared/src/errors.ts';
 import type { GatewayAddress } from '../../../shared/src/gatewayAddress.ts';
@@ -40,7 +40,7 @@ const matchesPin = (blob: Buffer, pinned: PinnedHostKey): boolean =>
  */
 export function probeHostKey(gateway: GatewayAddress, keyType: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const client = new ssh2.Client();
+    const client = new (loadSsh2().Client)();
     let key: Buffer | undefined;
     const serverHostKey = hostKeyAlgorithmsFor([keyType]);
     const done = (error?: Error) => {
