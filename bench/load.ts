@@ -9,7 +9,10 @@
  * Sizes: BENCH_LOAD_SESSIONS (200), BENCH_LOAD_SECONDS (60), BENCH_LOAD_CLIENTS (client processes,
  * 4), BENCH_LOAD_PROBES (shell-only sessions timing keystrokes, 3), BENCH_LOAD_RATE_SECONDS (10 per
  * measurement), BENCH_LOAD_RATE_CLIENTS (2) × BENCH_LOAD_RATE_CONCURRENCY (4), BENCH_LOAD_CORE_SECONDS
- * (30), BENCH_LOAD_CORE_MB (16 per transfer).
+ * (30), BENCH_LOAD_CORE_MB (16 per transfer). BENCH_LOAD_PARTS=sessions runs the session part alone
+ * (keystrokes, CPU per MiB), for quick iterations. BENCH_LOAD_CPU_PROF=DIR writes a CPU profile of
+ * the sandbox process (gateway, API, store) to DIR when it stops (`--cpu-prof`; open it in Chrome's
+ * DevTools).
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir, userInfo } from 'node:os';
@@ -40,6 +43,8 @@ const RATE_CONCURRENCY = env('BENCH_LOAD_RATE_CONCURRENCY', 4);
 const CORE_SECONDS = env('BENCH_LOAD_CORE_SECONDS', 30);
 const CORE_MB = env('BENCH_LOAD_CORE_MB', 16);
 const PROBES = env('BENCH_LOAD_PROBES', 3);
+const SESSIONS_ONLY = process.env.BENCH_LOAD_PARTS === 'sessions';
+const CPU_PROF = process.env.BENCH_LOAD_CPU_PROF;
 const MIB = 1 << 20;
 
 /** The demo data's running nodes (docs/sandbox.md), each with its owner: sessions use them in turn. */
@@ -88,7 +93,8 @@ export async function startLoadSandbox(
   dir: string,
   gatewayOptions: Partial<GatewayOptions> = {},
 ): Promise<LoadSandbox> {
-  const sandbox = await SandboxProcess.start({ ...LOAD_ADMISSION, ...gatewayOptions });
+  const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
+  const sandbox = await SandboxProcess.start({ ...LOAD_ADMISSION, ...gatewayOptions }, profile);
   try {
     const path = join(dir, 'id_rsa');
     await run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-f', path]);
@@ -167,6 +173,17 @@ export async function loadBenchmark(): Promise<Record<string, unknown>> {
     });
     log(JSON.stringify(sessions));
     const loadAfterSessions = loadAverage();
+    if (SESSIONS_ONLY) {
+      return {
+        benchmark: 'load',
+        part: 'sessions',
+        gatewaySessions: { clientProcesses: CLIENTS, ...sessions },
+        ratios: {
+          gatewayVsNodeSshdCpuPerMiB: ratio(sessions.cpu.gatewayMsPerMiB, sessions.cpu.nodeSshdMsPerMiB),
+        },
+        conditions: { loadAverage: { before: loadBefore, afterSessions: loadAfterSessions } },
+      };
+    }
 
     await mkdir(join(work, 'sshd'));
     sshd = await startPeerSshd(join(work, 'sshd'), key.publicKey);

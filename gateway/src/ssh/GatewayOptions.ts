@@ -54,6 +54,12 @@ export interface GatewayOptions {
    * 32 × maxChannelsPerConnection channels.
    */
   maxConnectionsPerUser: number;
+  /**
+   * Large socket reads (64 KiB of bulk data each) served per turn of the event loop, in rotation;
+   * small reads (keystrokes, echoes) are served in every turn. Fewer keep keystrokes quicker beside
+   * bulk transfers, at a little throughput (`TurnTaking`; figures in docs/reliability.md).
+   */
+  bulkReadsPerTurn: number;
   /** Identification string sent to clients (`SSH-2.0-…`). */
   ident: string;
 }
@@ -78,6 +84,7 @@ export const DEFAULT_GATEWAY_OPTIONS: Readonly<GatewayOptions> = Object.freeze({
   upstreamIdleMs: 60_000,
   maxChannelsPerConnection: 64,
   maxConnectionsPerUser: 32,
+  bulkReadsPerTurn: 8,
   ident: 'EnscaleSSHGateway_1.0',
 });
 
@@ -110,6 +117,7 @@ const POSITIVE: readonly (keyof GatewayOptions)[] = [
   'upstreamChannelsPerConnection',
   'maxChannelsPerConnection',
   'maxConnectionsPerUser',
+  'bulkReadsPerTurn',
 ];
 
 /** Fills in defaults and checks every number, so a typo fails at start-up rather than at 3 a.m. */

@@ -1,4 +1,4 @@
-import { checkSsh2Internals } from '@enscale-ssh/ssh2-internals';
+import { checkSsh2Internals, PacketPool, poolPackets } from '@enscale-ssh/ssh2-internals';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
@@ -16,7 +16,7 @@ import { UserConnections } from './UserConnections.ts';
 import { PreAuthSlots } from './PreAuthSlots.ts';
 import { SourcePenalties } from './SourcePenalties.ts';
 import { sourceKey } from '../sourceKey.ts';
-import { takeTurns } from './takeTurns.ts';
+import { TurnTaking } from './takeTurns.ts';
 import { UpstreamPool } from './UpstreamPool.ts';
 
 export interface GatewayServerDeps {
@@ -72,6 +72,10 @@ export class GatewayServer {
   private readonly admissions = new Map<string, Admission>();
   private readonly slots: PreAuthSlots;
   private readonly users: UserConnections;
+  /** Client and node sockets alike: one rotation decides what the gateway reads next. */
+  private readonly turns: TurnTaking;
+  /** Outgoing packet buffers, for client and node connections alike. */
+  private readonly packets = new PacketPool({ shared: true });
   private closing = false;
 
   constructor(private readonly deps: GatewayServerDeps) {
@@ -94,7 +98,10 @@ export class GatewayServer {
     );
     this.slots = new PreAuthSlots(options, deps.random ?? Math.random);
     this.users = new UserConnections(options.maxConnectionsPerUser);
+    this.turns = new TurnTaking(options.bulkReadsPerTurn);
     this.pool = new UpstreamPool({
+      turns: this.turns,
+      packets: this.packets,
       privateKey: deps.nodeAccessKey,
       audit: deps.audit,
       connectTimeoutMs: options.upstreamConnectTimeoutMs,
@@ -216,8 +223,8 @@ export class GatewayServer {
       this.recordNoLogin(admission);
     });
     this.ssh.injectSocket(socket);
-    // After ssh2 has paused the socket for its key exchange (see takeTurns).
-    takeTurns(socket);
+    // After ssh2 has paused the socket for its key exchange (see TurnTaking).
+    this.turns.add(socket);
   }
 
   /**
@@ -250,6 +257,8 @@ export class GatewayServer {
       return;
     }
     const id = admission.id;
+    // Before the key exchange ends ('connection' comes with the client's identification).
+    poolPackets(connection, admission.socket, this.packets);
     this.deps.audit.record({
       event: 'connect',
       conn: id,

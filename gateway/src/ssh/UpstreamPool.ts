@@ -1,11 +1,16 @@
-import { hostKeyAlgorithmsFor, watchLiveness } from '@enscale-ssh/ssh2-internals';
+import {
+  hostKeyAlgorithmsFor,
+  poolPackets,
+  watchLiveness,
+  type PacketPool,
+} from '@enscale-ssh/ssh2-internals';
 import { connect as connectTcp } from 'node:net';
 import ssh2 from 'ssh2';
 import type { Client as SshClient, ServerHostKeyAlgorithm } from 'ssh2';
 import { parsePublicKey } from '../keys/publicKey.ts';
 import type { NodeAccess } from '../store/types.ts';
 import type { AuditSink } from './AuditLog.ts';
-import { takeTurns } from './takeTurns.ts';
+import type { TurnTaking } from './takeTurns.ts';
 
 export type NodeConnectFailure = 'unreachable' | 'host-key-mismatch' | 'access-refused' | 'shutting-down';
 
@@ -24,6 +29,10 @@ export interface UpstreamPoolOptions {
   /** The gateway's node-access private key (OpenSSH format), accepted by every node's sshd. */
   privateKey: string | Buffer;
   audit: AuditSink;
+  /** The gateway's read rotation, shared with its client sockets. */
+  turns: TurnTaking;
+  /** The gateway's outgoing packet buffers, shared with its client connections. */
+  packets: PacketPool;
   connectTimeoutMs: number;
   channelsPerConnection: number;
   idleMs: number;
@@ -234,6 +243,7 @@ export class UpstreamPool {
       if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
       onGone();
     });
+    poolPackets(client, socket, this.options.packets);
     client.connect({
       sock: socket,
       username: access.user,
@@ -254,9 +264,9 @@ export class UpstreamPool {
         return matches;
       },
     });
-    // After ssh2's own reader is attached (see takeTurns): node sockets are read in rotation with
+    // After ssh2's own reader is attached (see TurnTaking): node sockets are read in rotation with
     // the clients', so no single busy node connection holds up the rest.
-    takeTurns(socket);
+    this.options.turns.add(socket);
     return pooled;
   }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { takeTurns } from '../../src/ssh/takeTurns.ts';
+import { TurnTaking } from '../../src/ssh/takeTurns.ts';
 
 const MiB = 1024 * 1024;
 const BYTES = 16 * MiB;
@@ -50,6 +50,8 @@ async function readTwoSockets(turns: boolean): Promise<{ mostReadsInOneTurn: num
     const readsThisTurn = new Map<string, number>();
     let mostReadsInOneTurn = 0;
     const bytes = [0, 0];
+    // No ration: each busy socket is resumed in every turn.
+    const rotation = new TurnTaking(Number.POSITIVE_INFINITY);
     const ended = accepted.map(
       (socket, index) =>
         new Promise<void>((resolve) => {
@@ -61,7 +63,7 @@ async function readTwoSockets(turns: boolean): Promise<{ mostReadsInOneTurn: num
             bytes[index] = (bytes[index] ?? 0) + chunk.length;
           });
           socket.once('end', () => resolve());
-          if (turns) takeTurns(socket);
+          if (turns) rotation.add(socket);
           socket.resume();
         }),
     );
@@ -74,7 +76,7 @@ async function readTwoSockets(turns: boolean): Promise<{ mostReadsInOneTurn: num
   }
 }
 
-describe('takeTurns', () => {
+describe('TurnTaking', () => {
   it('serves busy sockets one read per turn, and delivers every byte', async () => {
     const fair = await readTwoSockets(true);
     expect(fair.bytes).toEqual([BYTES, BYTES]);
@@ -87,5 +89,118 @@ describe('takeTurns', () => {
     expect(greedy.bytes).toEqual([BYTES, BYTES]);
     // libuv reads a ready socket up to 32 times per poll.
     expect(greedy.mostReadsInOneTurn).toBeGreaterThan(2);
+  });
+});
+
+/**
+ * Three sockets with 8 MiB waiting each and a fourth that this process types into every 5 ms, all in
+ * one rotation that serves one bulk read per turn: how many bulk reads a turn held at most, and how many
+ * turns a keystroke waited between its write (here, in a timer) and its read.
+ */
+async function keystrokesBesideBulk(): Promise<{
+  mostBulkReadsInOneTurn: number;
+  keystrokeTurns: number[];
+  bytes: number[];
+  keystrokeBytes: number;
+}> {
+  const BULK = 3;
+  const BULK_BYTES = 8 * MiB;
+  const accepted: Socket[] = [];
+  const server = createServer({ pauseOnConnect: true }, (socket) => accepted.push(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const sender = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const net = require('node:net');
+       const chunk = Buffer.alloc(${MiB}, 1);
+       let i = 0;
+       const next = () => {
+         if (i++ === ${BULK}) return;
+         const socket = net.connect(${port}, '127.0.0.1', () => {
+           for (let sent = 0; sent < ${BULK_BYTES}; sent += chunk.length) socket.write(chunk);
+           socket.end();
+           next();
+         });
+       };
+       next();`,
+    ],
+    { stdio: 'ignore' },
+  );
+  const typist = connect(port, '127.0.0.1');
+  typist.setNoDelay(true);
+  try {
+    while (accepted.length < BULK + 1) await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    let turn = 0;
+    let counting = true;
+    const tick = () => {
+      turn++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const rotation = new TurnTaking(1);
+    const bulkReads = new Map<number, number>();
+    let mostBulkReadsInOneTurn = 0;
+    const bytes = accepted.map(() => 0);
+    const typedAt: number[] = [];
+    const started = new Set<Socket>();
+    const keystrokeTurns: number[] = [];
+    let keystrokeBytes = 0;
+    const bulkDone = accepted.map(
+      (socket, index) =>
+        new Promise<void>((resolve) => {
+          socket.on('data', (chunk: Buffer) => {
+            bytes[index] = (bytes[index] ?? 0) + chunk.length;
+            const first = !started.has(socket);
+            started.add(socket);
+            // Each socket's first read is outside the rotation: all of them start reading at once.
+            if (chunk[0] === 1 && !first) {
+              const reads = (bulkReads.get(turn) ?? 0) + 1;
+              bulkReads.set(turn, reads);
+              mostBulkReadsInOneTurn = Math.max(mostBulkReadsInOneTurn, reads);
+            } else {
+              keystrokeBytes += chunk.length;
+              // One keystroke per read as a rule; a read holding several answers for the oldest.
+              for (let n = 0; n < chunk.length; n++) {
+                const at = typedAt.shift();
+                if (at !== undefined) keystrokeTurns.push(turn - at);
+              }
+            }
+          });
+          socket.once('end', () => resolve());
+          rotation.add(socket);
+          socket.resume();
+        }),
+    );
+    const typing = setInterval(() => {
+      typedAt.push(turn);
+      typist.write(Buffer.from([2]));
+    }, 5);
+    // The typist's server side never ends while typing goes on: wait for the three bulk sockets.
+    const ends = bulkDone.filter((_, index) => accepted[index]?.remotePort !== typist.localPort);
+    await Promise.all(ends);
+    clearInterval(typing);
+    counting = false;
+    return { mostBulkReadsInOneTurn, keystrokeTurns, bytes, keystrokeBytes };
+  } finally {
+    typist.destroy();
+    sender.kill();
+    server.close();
+  }
+}
+
+describe('TurnTaking with a ration of bulk reads', () => {
+  it('serves at most the ration of bulk reads per turn, and small reads in the next turn', async () => {
+    const run = await keystrokesBesideBulk();
+    expect(run.bytes.filter((b) => b === 8 * MiB)).toHaveLength(3);
+    expect(run.mostBulkReadsInOneTurn).toBeLessThanOrEqual(1);
+    // Typed every 5 ms while 24 MiB went through, so there were keystrokes to time.
+    expect(run.keystrokeTurns.length).toBeGreaterThan(0);
+    expect(run.keystrokeBytes).toBeGreaterThan(0);
+    // Written in a timer, read in that turn's poll phase or the next one's — never behind the bulk
+    // sockets' queue (three deep here), which would take up to three turns.
+    expect(Math.max(...run.keystrokeTurns)).toBeLessThanOrEqual(1);
   });
 });

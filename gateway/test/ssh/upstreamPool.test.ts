@@ -6,6 +6,8 @@ import ssh2 from 'ssh2';
 import type { ClientChannel, Connection } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../src/ssh/AuditLog.ts';
+import { PacketPool } from '@enscale-ssh/ssh2-internals';
+import { TurnTaking } from '../../src/ssh/takeTurns.ts';
 import { UpstreamPool } from '../../src/ssh/UpstreamPool.ts';
 import type { NodeAccess } from '../../src/store/types.ts';
 import { GatewayFixture, SHOP_APACHE, until } from './helpers.ts';
@@ -19,6 +21,8 @@ function poolWithAudit(privateKey: string | Buffer): { pool: UpstreamPool; event
   const pool = new UpstreamPool({
     privateKey,
     audit: { record: (event) => events.push(event) },
+    turns: new TurnTaking(),
+    packets: new PacketPool({ shared: true }),
     connectTimeoutMs: 5_000,
     channelsPerConnection: 8,
     idleMs: 60_000,

@@ -11,7 +11,7 @@ import type ssh2 from 'ssh2';
  * known here.
  */
 
-/** Where packets come from instead: the app's PacketPool (electron/core/ssh/PacketPool.ts). */
+/** Where packets come from instead: a PacketPool (packetPool.ts). */
 export interface PacketSource {
   /** Whether buffers of `size` bytes are pooled at all. */
   pools(size: number): boolean;

@@ -46,9 +46,10 @@ export class SandboxProcess {
     });
   }
 
-  static start(gatewayOptions: Partial<GatewayOptions>): Promise<SandboxProcess> {
+  /** `nodeFlags`: more flags for the sandbox's Node, e.g. `--cpu-prof` for a benchmark's profile. */
+  static start(gatewayOptions: Partial<GatewayOptions>, nodeFlags: string[] = []): Promise<SandboxProcess> {
     const child = fork(CHILD, [JSON.stringify(gatewayOptions)], {
-      execArgv: ['--expose-gc', '--import', 'tsx'],
+      execArgv: ['--expose-gc', '--import', 'tsx', ...nodeFlags],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {

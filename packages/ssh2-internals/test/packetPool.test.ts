@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PacketPool } from '../../../electron/core/ssh/PacketPool.ts';
+import { PacketPool } from '../src/packetPool.ts';
 
 describe('PacketPool', () => {
   it('hands out buffers of exactly the size asked', () => {
@@ -35,7 +35,7 @@ describe('PacketPool', () => {
   });
 
   it('keeps at most maxFreeBytes idle', () => {
-    const pool = new PacketPool(8192, 100 * 1024);
+    const pool = new PacketPool({ minSize: 8192, maxFreeBytes: 100 * 1024 });
     const lent = Array.from({ length: 10 }, () => pool.take(32 * 1024));
     for (const buffer of lent) pool.release(buffer);
     expect(pool.stats.freeBytes).toBe(96 * 1024);
@@ -43,7 +43,7 @@ describe('PacketPool', () => {
   });
 
   it('pools only packets worth pooling', () => {
-    const pool = new PacketPool(8192, 4 * 1024 * 1024);
+    const pool = new PacketPool({ minSize: 8192, maxFreeBytes: 4 * 1024 * 1024 });
     expect(pool.pools(100)).toBe(false);
     expect(pool.pools(8191)).toBe(false);
     expect(pool.pools(32_800)).toBe(true);
@@ -59,5 +59,9 @@ describe('PacketPool', () => {
     const other = new PacketPool();
     for (let i = 0; i < 100; i++) other.release(other.take(32_800));
     expect(other.unused).toBe(false);
+    // The gateway's pool serves many connections: one that returns nothing does not turn it off.
+    const shared = new PacketPool({ shared: true });
+    for (let i = 0; i < 100; i++) shared.take(32_800);
+    expect(shared.unused).toBe(false);
   });
 });
