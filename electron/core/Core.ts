@@ -171,6 +171,8 @@ export class Core {
       get keepaliveIntervalMs() {
         return settings.current().connection.keepaliveSeconds * 1000;
       },
+      // A fingerprint pinned without its key type: the type found is kept in the profile.
+      pinLearned: (pin) => void this.platform.learnGatewayKeyType(pin).catch(() => undefined),
       plainHosts: hostRoutes({
         store: this.hosts,
         vault: this.keys,

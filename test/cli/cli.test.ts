@@ -139,6 +139,15 @@ describe('enscale-ssh', () => {
     expect(run.stdout).toBe('out\n');
     expect(run.stderr).toBe('err\n');
     expect(run.code).toBe(3);
+    // The fingerprint was pinned without its type: the type that matched is kept, so later runs ask
+    // the gateway for that key at once instead of trying Ed25519 first in a handshake of its own.
+    const saved = JSON.parse(readFileSync(join(profile, 'platform.json'), 'utf8')) as {
+      profile: { gatewayKey: { keyType?: string; sha256: string } };
+    };
+    expect(saved.profile.gatewayKey).toEqual({
+      keyType: 'ssh-rsa',
+      sha256: sandbox.ready.gateway!.hostKey.sha256,
+    });
   });
 
   it('passes stdin through byte for byte, and output back', async () => {

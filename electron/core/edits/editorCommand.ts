@@ -1,7 +1,10 @@
-import crossSpawn from 'cross-spawn';
+import type CrossSpawn from 'cross-spawn';
+import { lazyModule } from '../system/lazyModule.ts';
 import { posix, win32 } from 'node:path';
 import { InvalidInput } from '../../../shared/src/errors.ts';
 import type { LocalPlatform } from '../transfers/localNames.ts';
+
+const crossSpawn = lazyModule<typeof CrossSpawn>('cross-spawn');
 
 /**
  * The editor command from Settings (`code --wait`, `"C:\Program Files\Notepad++\notepad++.exe"
@@ -101,7 +104,7 @@ export async function startEditor(
   const [program, ...args] = splitCommandLine(command, platform);
   if (!program) throw new InvalidInput('The editor command is empty: choose an editor in Settings → Editor.');
   return new Promise((resolve, reject) => {
-    const child = crossSpawn(program, [...args, path], {
+    const child = crossSpawn()(program, [...args, path], {
       stdio: ['ignore', 'ignore', 'pipe'],
       // Its own process group off Windows, so it outlives nothing it should not and is not killed
       // with the core's by a terminal's Ctrl-C (the CLI); Windows has no such groups.

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomInt, type CipherGCMTypes } from 'node:crypto';
-import bcryptPbkdf from 'bcrypt-pbkdf';
+import type BcryptPbkdf from 'bcrypt-pbkdf';
+import { lazyModule } from '../system/lazyModule.ts';
 import { KeyFileCorrupt, PassphraseRequired, UnsupportedKey, WrongPassphrase } from './errors.ts';
 import { readArmor, writeArmor } from './pemArmor.ts';
 import {
@@ -11,6 +12,8 @@ import {
   type SshKeyPair,
 } from './sshKey.ts';
 import { SshReader, SshWriter } from './sshWire.ts';
+
+const bcryptPbkdf = lazyModule<typeof BcryptPbkdf>('bcrypt-pbkdf');
 
 /*
  * OpenSSH's own private key format ("openssh-key-v1", PROTOCOL.key in OpenSSH's sources). node:crypto
@@ -157,7 +160,7 @@ function readPrivate(reader: SshReader): SshKeyPair {
 function bcrypt(passphrase: string, salt: Buffer, length: number, rounds: number): Buffer {
   const pass = Buffer.from(passphrase, 'utf8');
   const out = Buffer.alloc(length);
-  if (bcryptPbkdf.pbkdf(pass, pass.length, salt, salt.length, out, length, rounds) !== 0) {
+  if (bcryptPbkdf().pbkdf(pass, pass.length, salt, salt.length, out, length, rounds) !== 0) {
     throw new KeyFileCorrupt('bad bcrypt parameters');
   }
   return out;

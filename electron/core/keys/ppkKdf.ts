@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { argon2dAsync, argon2iAsync, argon2idAsync } from '@noble/hashes/argon2.js';
+import type * as Argon2 from '@noble/hashes/argon2.js';
+import { lazyModule } from '../system/lazyModule.ts';
 import { UnsupportedKey } from './errors.ts';
 
 /*
@@ -30,7 +31,13 @@ const V3_MAC_KEY_LENGTH = 32;
 const MAX_ARGON2_WORK = 8192 * 21 * 100;
 const MAX_ARGON2_MEMORY_KIB = 1024 * 1024;
 
-const ARGON2 = { Argon2id: argon2idAsync, Argon2i: argon2iAsync, Argon2d: argon2dAsync } as const;
+const argon2 = lazyModule<typeof Argon2>('@noble/hashes/argon2.js');
+const ARGON2 = {
+  Argon2id: (...args: Parameters<Argon2Async>) => argon2().argon2idAsync(...args),
+  Argon2i: (...args: Parameters<Argon2Async>) => argon2().argon2iAsync(...args),
+  Argon2d: (...args: Parameters<Argon2Async>) => argon2().argon2dAsync(...args),
+} as const;
+type Argon2Async = typeof Argon2.argon2idAsync;
 
 export function isArgon2Flavour(value: string): value is Argon2Flavour {
   return Object.hasOwn(ARGON2, value);

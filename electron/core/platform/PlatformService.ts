@@ -1,4 +1,5 @@
 import type { PlatformApi } from '../../../shared/src/platformService.ts';
+import type { PinnedHostKey } from '../../../shared/src/connections.ts';
 import { join } from 'node:path';
 import {
   CodeRequired,
@@ -123,6 +124,22 @@ export class PlatformService implements PlatformApi {
     if (previous && previous.apiUrl !== profile.apiUrl && this.options.environmentToken === undefined)
       await this.signOut();
     await this.state.update((state) => ({ ...state, profile }));
+  }
+
+  /**
+   * Completes the platform's pinned gateway key with the key type that turned out to match it (a
+   * fingerprint typed without one). Only the same fingerprint is completed: a profile changed
+   * meanwhile is left as it is.
+   */
+  async learnGatewayKeyType(
+    pin: PinnedHostKey & { keyType: NonNullable<PinnedHostKey['keyType']> },
+  ): Promise<void> {
+    await this.state.update((state) => {
+      const key = state.profile?.gatewayKey;
+      if (!state.profile || !key || key.keyType || key.sha256 !== pin.sha256 || key.md5 !== pin.md5)
+        return state;
+      return { ...state, profile: { ...state.profile, gatewayKey: { ...key, keyType: pin.keyType } } };
+    });
   }
 
   /** A password sign-in; a two-factor account throws CodeRequired and completes with verifyCode. */

@@ -1,5 +1,9 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type * as Https from 'node:https';
+import { lazyModule } from '../system/lazyModule.ts';
+
+/** TLS is loaded for an https platform only: the sandbox and a test platform speak http. */
+const https = lazyModule<typeof Https>('node:https');
 
 /** What the platform API needs of an HTTP answer. */
 export interface HttpAnswer {
@@ -23,7 +27,7 @@ const MAX_BODY_BYTES = 64 * 2 ** 20;
 export const httpPost: HttpPost = (url, body, timeoutMs) =>
   new Promise((resolve, reject) => {
     const target = new URL(url);
-    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, {
+    const request = (target.protocol === 'https:' ? https().request : httpRequest)(target, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',

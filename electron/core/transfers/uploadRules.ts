@@ -1,5 +1,8 @@
-import picomatch from 'picomatch';
+import type Picomatch from 'picomatch';
+import { lazyModule } from '../system/lazyModule.ts';
 import type { LocalPlatform } from './localNames.ts';
+
+const picomatch = lazyModule<typeof Picomatch>('picomatch');
 
 /** What an upload does with the names and modes it finds on this computer. */
 export interface UploadRules {
@@ -27,7 +30,7 @@ export const UPLOAD_FOLDER_MODE = 0o755;
 
 /** A matcher for the skip list; each pattern is matched against a base name, dot files included. */
 export function skipMatcher(patterns: readonly string[]): (name: string) => string | undefined {
-  const matchers = patterns.map((pattern) => ({ pattern, test: picomatch(pattern, { dot: true }) }));
+  const matchers = patterns.map((pattern) => ({ pattern, test: picomatch()(pattern, { dot: true }) }));
   return (name) => matchers.find((matcher) => matcher.test(name))?.pattern;
 }
 
