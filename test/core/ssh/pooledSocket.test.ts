@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2, { type CipherAlgorithm, type ClientChannel } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PacketPool } from '../../../electron/core/ssh/PacketPool.ts';
+import type { PacketPool } from '@enscale-ssh/ssh2-internals';
 import { poolOutgoingPackets } from '../../../electron/core/ssh/pooledSocket.ts';
 
 const MiB = 1024 * 1024;
