@@ -12,6 +12,7 @@ import type {
 } from '../../../shared/src/transfers.ts';
 import { cancelled, describe, isFinal, snapshot } from './jobs.ts';
 import { ProgressMeter } from './ProgressMeter.ts';
+import type { ScanHint } from './destinations.ts';
 
 export interface Entry {
   job: TransferJob;
@@ -25,6 +26,12 @@ export interface Entry {
   /** What of its partial file an unfinished upload saw acknowledged, so a retry can resume after a crash. */
   acknowledged?: { part: string; bytes: number; size: number; mtime: number };
   error?: AppError;
+  /**
+   * A folder's file, first run only: an upload whose remote folder that transfer created (so no
+   * file and no partial can be there yet), or a download's source as the folder's listing gave it.
+   * Each saves the round trips of looking again; a retry looks again.
+   */
+  hint?: ScanHint | undefined;
   /** Folder jobs: their file jobs, once the folder has been read. */
   children?: string[];
   waiters: { resolve(job: TransferJob): void; reject(error: AppError): void }[];

@@ -20,7 +20,7 @@ import { SftpSession } from '../sftp/SftpSession.ts';
 import { ConflictQuestions } from './ConflictQuestions.ts';
 import { type Decide, planDownload, planUpload } from './destinations.ts';
 import { downloadFile, uploadFile } from './fileCopy.ts';
-import { prepareFolder } from './folderScan.ts';
+import { prepareFolder, scanHint } from './folderScan.ts';
 import { JobBook, type Entry } from './JobBook.ts';
 import { currentLocalPlatform, downloadDestination, type LocalPlatform } from './localNames.ts';
 import { uploadName, type UploadRules } from './uploadRules.ts';
@@ -31,6 +31,15 @@ export type { SftpProvider } from '../sftp/SftpProvider.ts';
 
 /** The largest request worth making: OpenSSH's sftp-server accepts 255 KiB of data in one. */
 const DEFAULT_CHUNK_SIZE = 256 * 1024;
+
+/**
+ * A folder's files up to this size move SMALL_FILES_AT_ONCE at a time, besides the files the
+ * concurrency setting (1–8, for sharing bandwidth between large files) allows: a small file is a few
+ * round trips, and at 3 at a time the connection mostly waited (5,000 files of 1–64 KiB: 12 s, where
+ * `sftp put -r` took 11.4 s). Each holds one buffer of at most 256 KiB: 8 MiB for the pool.
+ */
+const SMALL_FILE = 256 * 1024;
+const SMALL_FILES_AT_ONCE = 32;
 
 export interface TransferEngineOptions {
   /** Files copied at once, until `setConcurrency` changes it. */
@@ -63,6 +72,9 @@ export class TransferEngine implements TransfersApi {
   readonly events = new Emitter<TransferEvents>();
   private readonly queue: Entry[] = [];
   private running = 0;
+  /** A folder's small files (SMALL_FILE), queued and run apart from `queue`. */
+  private readonly smallQueue: Entry[] = [];
+  private runningSmall = 0;
   private readonly questions = new ConflictQuestions((conflict) => this.events.emit('conflict', conflict));
   private concurrency: number;
   private readonly platform: LocalPlatform;
@@ -161,9 +173,10 @@ export class TransferEngine implements TransfersApi {
     if (isFinal(entry.job.state)) return;
     entry.controller.abort();
     for (const child of entry.children ?? []) await this.cancel(child);
-    const queued = this.queue.indexOf(entry);
+    const queue = this.queue.includes(entry) ? this.queue : this.smallQueue;
+    const queued = queue.indexOf(entry);
     if (queued >= 0) {
-      this.queue.splice(queued, 1);
+      queue.splice(queued, 1);
       this.book.finish(
         entry,
         'cancelled',
@@ -251,7 +264,8 @@ export class TransferEngine implements TransfersApi {
   }
 
   private enqueue(entry: Entry): void {
-    this.queue.push(entry);
+    const small = entry.job.parentId !== undefined && entry.job.total <= SMALL_FILE;
+    (small ? this.smallQueue : this.queue).push(entry);
     this.book.setState(entry, 'queued');
     this.pump();
   }
@@ -259,10 +273,19 @@ export class TransferEngine implements TransfersApi {
   private pump(): void {
     while (this.running < this.concurrency) {
       const entry = this.queue.shift();
-      if (!entry) return;
+      if (!entry) break;
       this.running++;
       void this.runFile(entry).finally(() => {
         this.running--;
+        this.pump();
+      });
+    }
+    while (this.runningSmall < SMALL_FILES_AT_ONCE) {
+      const entry = this.smallQueue.shift();
+      if (!entry) break;
+      this.runningSmall++;
+      void this.runFile(entry).finally(() => {
+        this.runningSmall--;
         this.pump();
       });
     }
@@ -273,6 +296,9 @@ export class TransferEngine implements TransfersApi {
     const signal = entry.controller.signal;
     job.startedAt = Date.now();
     this.book.setState(entry, 'running');
+    // Only the first run may trust what the folder's scan saw.
+    const hint = entry.hint;
+    delete entry.hint;
     try {
       const sftp = await this.session(request.target);
       const decide: Decide = async (conflict) => {
@@ -287,8 +313,8 @@ export class TransferEngine implements TransfersApi {
       };
       const plan =
         job.direction === 'upload'
-          ? await planUpload(job.localPath, job.remotePath, sftp, decide, this.platform)
-          : await planDownload(job.remotePath, job.localPath, sftp, decide, this.platform);
+          ? await planUpload(job.localPath, job.remotePath, sftp, decide, this.platform, hint)
+          : await planDownload(job.remotePath, job.localPath, sftp, decide, this.platform, hint);
       if (!plan) return this.book.finish(entry, 'skipped');
       // Keep-both picked a new name: the job (and a retry of it) goes there from now on.
       job.localPath = plan.localPath;
@@ -350,6 +376,7 @@ export class TransferEngine implements TransfersApi {
           file.size,
         ),
       );
+      for (const [index, child] of children.entries()) child.hint = scanHint(tree, index, child.job);
       entry.children = children.map((child) => child.job.id);
       job.files = { total: children.length, finished: 0, failed: 0 };
       job.total = tree.files.reduce((sum, file) => sum + file.size, 0);

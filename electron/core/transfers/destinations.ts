@@ -11,6 +11,14 @@ import { uploadMode } from './uploadRules.ts';
 /** Asks the conflict policy what to do about an existing destination. */
 export type Decide = (conflict: Omit<TransferConflict, 'id' | 'jobId'>) => Promise<ConflictDecision>;
 
+/** What a folder's scan already knows of one of its files (JobBook's `Entry.hint`). */
+export interface ScanHint {
+  /** The destination folder was created by this transfer: nothing can be in the way there. */
+  fresh?: true;
+  /** Downloads: the remote file as the folder's listing gave it. */
+  source?: { size: number; mtime: number; mode: number };
+}
+
 /** The plan for an upload, or undefined when the policy says to skip it. */
 export async function planUpload(
   localPath: string,
@@ -18,6 +26,7 @@ export async function planUpload(
   sftp: SftpSession,
   decide: Decide,
   platform: LocalPlatform = currentLocalPlatform(),
+  hint?: ScanHint,
 ): Promise<CopyPlan | undefined> {
   const source = await stat(localPath).catch((error: unknown) => {
     throw localError(error, 'upload', localPath);
@@ -32,6 +41,9 @@ export async function planUpload(
     mtime: Math.floor(source.mtimeMs / 1000),
     mode: uploadMode(source.mode, platform),
   };
+  // In a folder this transfer created nothing can be in the way (and if something appears
+  // meanwhile, the rename refuses to replace it).
+  if (hint?.fresh) return { ...plan, fresh: true };
   const existing = await sftp.lstatIfExists(remotePath);
   if (!existing) return plan;
   if (existing.isDirectory()) {
@@ -62,18 +74,17 @@ export async function planDownload(
   sftp: SftpSession,
   decide: Decide,
   platform: LocalPlatform = currentLocalPlatform(),
+  hint?: ScanHint,
 ): Promise<CopyPlan | undefined> {
-  const source = await sftp.stat(remotePath);
-  if (!source.isFile())
-    throw fileError('isDirectory', remotePath, `Cannot download '${remotePath}': not a file.`);
+  // A folder's listing gave the file's details a moment ago: no second look (a round trip) needed.
+  const known = hint?.source;
   const plan: CopyPlan = {
     localPath,
     remotePath,
     replace: false,
-    size: source.size,
-    mtime: source.mtime,
-    mode: downloadMode(source.mode, platform),
+    ...(known ?? (await remoteSource(sftp, remotePath, platform))),
   };
+  if (hint?.fresh) return { ...plan, fresh: true };
   const existing = await lstat(localPath).catch(() => undefined);
   if (!existing) return plan;
   if (existing.isDirectory()) {
@@ -93,6 +104,13 @@ export async function planDownload(
     async (name) => !(await lstat(join(dir, name)).catch(() => undefined)),
   );
   return { ...plan, localPath: join(dir, free) };
+}
+
+async function remoteSource(sftp: SftpSession, remotePath: string, platform: LocalPlatform) {
+  const source = await sftp.stat(remotePath);
+  if (!source.isFile())
+    throw fileError('isDirectory', remotePath, `Cannot download '${remotePath}': not a file.`);
+  return { size: source.size, mtime: source.mtime, mode: downloadMode(source.mode, platform) };
 }
 
 async function firstFree(name: string, isFree: (name: string) => Promise<boolean>): Promise<string> {

@@ -1,13 +1,14 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
-import { join, posix } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { Cancelled } from '../../../shared/src/errors.ts';
 import type { RenamedName, TransferJob } from '../../../shared/src/transfers.ts';
-import { ensureDirectory } from '../sftp/RemoteFiles.ts';
 import type { SftpSession } from '../sftp/SftpSession.ts';
 import type { Stats } from 'ssh2';
+import type { ScanHint } from './destinations.ts';
 import { localError } from './fileCopy.ts';
 import { currentLocalPlatform, downloadMode, type LocalPlatform, staysUnder } from './localNames.ts';
 import { planLocalNames } from './localFolderNames.ts';
+import { createRemoteFolders, FOLDER_REQUESTS, limiter } from './remoteFolders.ts';
 import { skipMatcher, UPLOAD_FOLDER_MODE, uploadName, type UploadRules } from './uploadRules.ts';
 
 export interface TreeFile {
@@ -22,6 +23,8 @@ export interface TreeFile {
 }
 
 export interface Tree {
+  /** The destination folders this transfer created (empty when it started), by full path. */
+  created?: Set<string>;
   /** Sub-folders as named at the destination, parents before their children. */
   directories: string[][];
   files: TreeFile[];
@@ -59,7 +62,7 @@ export async function scanLocal(
     });
     const present = new Set(entries.map((entry) => entry.name));
     const sent = new Set<string>();
-    for (const entry of entries) {
+    const named = entries.map((entry) => {
       const child = [...segments, entry.name];
       const pattern = skipped(entry.name);
       if (pattern !== undefined) {
@@ -67,17 +70,29 @@ export async function scanLocal(
           name: child.join('/'),
           reason: `matches the upload skip list (${JSON.stringify(pattern)})`,
         });
-        continue;
+        return undefined;
       }
       const normal = uploadName(entry.name, rules);
       const name = normal !== entry.name && (present.has(normal) || sent.has(normal)) ? entry.name : normal;
       sent.add(name);
-      const remote = [...target, name];
+      return { entry, child, remote: [...target, name] };
+    });
+    // A folder's files are looked at together: one at a time, 5,000 stats wait on each other.
+    const infos = await Promise.all(
+      named.map((item) =>
+        item && !item.entry.isDirectory() && (item.entry.isFile() || item.entry.isSymbolicLink())
+          ? stat(join(root, ...item.child)).catch(() => undefined)
+          : undefined,
+      ),
+    );
+    for (const [index, item] of named.entries()) {
+      if (!item) continue;
+      const { entry, child, remote } = item;
       if (entry.isDirectory()) {
         tree.directories.push(remote);
         await walk(child, remote);
-      } else if (entry.isFile() || entry.isSymbolicLink()) {
-        const info = await stat(join(root, ...child)).catch(() => undefined);
+      } else {
+        const info = infos[index];
         if (!info?.isFile()) continue;
         tree.files.push({
           segments: child,
@@ -104,10 +119,14 @@ export async function scanRemote(
   signal: AbortSignal,
   platform: LocalPlatform = currentLocalPlatform(),
 ): Promise<Tree> {
-  const tree: Tree = { directories: [], files: [], skipped: [], renamed: [] };
-  const walk = async (segments: string[], target: string[]): Promise<void> => {
+  // Sub-folders are listed FOLDER_REQUESTS at a time (one after the other, ~330 folders of a
+  // 5,000-file tree cost ~1,000 round trips); each folder's part is put in walk order afterwards,
+  // so the tree is the same as one listed one folder at a time: parents before their children.
+  const limit = limiter(FOLDER_REQUESTS);
+  const walk = async (segments: string[], target: string[]): Promise<Tree> => {
     stopIfAborted(signal);
-    const entries = await sftp.readdir(posix.join(root, ...segments));
+    const part: Tree = { directories: [], files: [], skipped: [], renamed: [] };
+    const entries = await limit(() => sftp.readdir(posix.join(root, ...segments)));
     const kept: { filename: string; attrs: Stats }[] = [];
     for (const entry of entries) {
       let attrs: Stats = entry.attrs;
@@ -127,17 +146,16 @@ export async function scanRemote(
       const name = names[index] ?? { skip: 'no local name was planned' };
       const shown = [...segments, filename].join('/');
       if ('skip' in name) {
-        tree.skipped.push({ name: shown, reason: name.skip });
+        part.skipped.push({ name: shown, reason: name.skip });
         continue;
       }
       const child = [...segments, filename];
       const local = [...target, name.saveAs];
-      if (name.reason) tree.renamed.push({ name: shown, savedAs: local.join('/'), reason: name.reason });
+      if (name.reason) part.renamed.push({ name: shown, savedAs: local.join('/'), reason: name.reason });
       if (attrs.isDirectory()) {
-        tree.directories.push(local);
         folders.push([child, local]);
       } else {
-        tree.files.push({
+        part.files.push({
           segments: child,
           target: local,
           size: attrs.size,
@@ -146,10 +164,16 @@ export async function scanRemote(
         });
       }
     }
-    for (const [child, local] of folders) await walk(child, local);
+    const below = await Promise.all(folders.map(([child, local]) => walk(child, local)));
+    for (const [index, sub] of below.entries()) {
+      part.directories.push((folders[index] as [string[], string[]])[1], ...sub.directories);
+      part.files.push(...sub.files);
+      part.skipped.push(...sub.skipped);
+      part.renamed.push(...sub.renamed);
+    }
+    return part;
   };
-  await walk([], []);
-  return tree;
+  return walk([], []);
 }
 
 /**
@@ -167,10 +191,7 @@ export async function prepareFolder(
   if (direction === 'upload') {
     const tree = await scanLocal(localPath, signal, rules);
     if (tree.skipped.length > 0) job.skipped = tree.skipped;
-    await ensureDirectory(sftp, remotePath, UPLOAD_FOLDER_MODE);
-    for (const dir of tree.directories) {
-      await ensureDirectory(sftp, posix.join(remotePath, ...dir), UPLOAD_FOLDER_MODE).catch(() => undefined);
-    }
+    tree.created = await createRemoteFolders(sftp, remotePath, tree.directories, UPLOAD_FOLDER_MODE);
     return tree;
   }
   const tree = await scanRemote(sftp, remotePath, signal, platform);
@@ -179,11 +200,26 @@ export async function prepareFolder(
   // Second wall: whatever the name policy let through must still land under the chosen folder.
   tree.directories = tree.directories.filter((dir) => staysUnder(localPath, dir));
   tree.files = tree.files.filter((file) => staysUnder(localPath, file.target));
-  await mkdir(localPath, { recursive: true }).catch((error: unknown) => {
+  // mkdir answers the first folder it created: a folder made here is empty, its files need no look.
+  tree.created = new Set();
+  const made = await mkdir(localPath, { recursive: true }).catch((error: unknown) => {
     throw localError(error, 'create the folder', localPath);
   });
+  if (made !== undefined) tree.created.add(localPath);
   for (const dir of tree.directories) {
-    await mkdir(join(localPath, ...dir), { recursive: true }).catch(() => undefined);
+    const path = join(localPath, ...dir);
+    if ((await mkdir(path, { recursive: true }).catch(() => undefined)) !== undefined) tree.created.add(path);
   }
   return tree;
+}
+
+/** What the scan tells the `index`th file's first run (JobBook's `Entry.hint`). */
+export function scanHint(tree: Tree, index: number, child: TransferJob): ScanHint {
+  const file = tree.files[index];
+  const upload = child.direction === 'upload';
+  const fresh = tree.created?.has(upload ? posix.dirname(child.remotePath) : dirname(child.localPath));
+  return {
+    ...(fresh ? { fresh: true as const } : {}),
+    ...(!upload && file ? { source: { size: file.size, mtime: file.mtime, mode: file.mode } } : {}),
+  };
 }
