@@ -7,14 +7,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { cliBenchmark } from './cli.ts';
+import { filesBenchmark } from './files.ts';
 import { gatewayBenchmark } from './gateway.ts';
 import { loadBenchmark } from './load.ts';
 import { sftpBenchmark } from './sftp.ts';
+import { terminalBenchmark } from './terminal.ts';
 
 const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>>> = {
   gateway: gatewayBenchmark,
+  cli: cliBenchmark,
   sftp: sftpBenchmark,
   load: loadBenchmark,
+  terminal: terminalBenchmark,
+  files: filesBenchmark,
 };
 
 function commit(): string {

@@ -98,6 +98,8 @@ describe('a terminal tab’s connection', () => {
     expect(api.written).toEqual([['t1', 'ls\r']]);
     api.events.emit('data', { id: 't1', data: new TextEncoder().encode('hello') });
     expect(screen.text).toBe('hello');
+    // Acknowledged after the turn that drew it (see acknowledgements.ts).
+    await Promise.resolve();
     expect(api.acked).toEqual([['t1', 5]]);
     api.events.emit('data', { id: 'someone-else', data: new TextEncoder().encode('x') });
     expect(screen.text).toBe('hello');

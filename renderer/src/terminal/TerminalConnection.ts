@@ -6,6 +6,8 @@ import type {
 } from '../../../shared/src/terminals.ts';
 import { errorCode, errorMessage } from '../ui/errorMessage.ts';
 import type { TerminalHub } from './TerminalHub.ts';
+import { Acknowledgements } from './acknowledgements.ts';
+import { ScreenFeed } from './screenWrites.ts';
 
 /** What the connection needs of the screen (an xterm.js Terminal in the app). */
 export interface TerminalScreen {
@@ -79,6 +81,8 @@ export class TerminalConnection<Request> {
   /** The tab's log file, continued by the next session after a reconnect. */
   private logPath: string | undefined;
   private logState: TerminalLogState = { path: null };
+  /** Output, and the app's own lines, on their way into the screen, in order. */
+  private readonly feed: ScreenFeed;
 
   constructor(
     private readonly hub: TerminalHub<Request>,
@@ -86,7 +90,9 @@ export class TerminalConnection<Request> {
     private readonly screen: TerminalScreen,
     private readonly onStatus: (status: TerminalStatus) => void,
     private readonly onLog: (log: TerminalLogState) => void = () => undefined,
-  ) {}
+  ) {
+    this.feed = new ScreenFeed(screen);
+  }
 
   get current(): TerminalStatus {
     return this.status;
@@ -129,9 +135,9 @@ export class TerminalConnection<Request> {
         return;
       }
       this.id = id;
+      const acks = new Acknowledgements((bytes) => void this.hub.api.ack(id, bytes).catch(() => undefined));
       this.detach = this.hub.attach(id, {
-        data: (data) =>
-          this.screen.write(data, () => void this.hub.api.ack(id, data.byteLength).catch(() => undefined)),
+        data: (data) => this.feed.write(data, () => acks.add(data.byteLength)),
         exit: (event) => this.exited(event),
         log: (state) => this.setLog(state),
       });
@@ -139,7 +145,7 @@ export class TerminalConnection<Request> {
       this.logWanted = Boolean(opened.log?.path);
       this.setLog(opened.log ?? { path: null });
       if (this.attempt > 0 && this.held === undefined) {
-        this.screen.write('\r\n— reconnected —\r\n');
+        this.feed.write('\r\n— reconnected —\r\n');
         this.provisional = true;
         this.confirmTimer = setTimeout(() => this.confirm(), CONFIRM_AFTER_MS);
       }
@@ -186,7 +192,7 @@ export class TerminalConnection<Request> {
     }
     // The app's own lines are plain, not dim (SGR 2): dim on the light theme measured 3.1:1 against
     // its background, under the 4.5:1 text needs.
-    this.screen.write(`\r\n[${reason}]\r\n`);
+    this.feed.write(`\r\n[${reason}]\r\n`);
     this.setStatus({
       state: 'disconnected',
       message: reason,
@@ -213,6 +219,7 @@ export class TerminalConnection<Request> {
     clearTimeout(this.timer);
     clearTimeout(this.confirmTimer);
     this.detach?.();
+    this.feed.dispose();
     if (this.id) void this.hub.api.close(this.id).catch(() => undefined);
     this.id = undefined;
   }
@@ -244,7 +251,7 @@ export class TerminalConnection<Request> {
       return;
     }
     const how = event.signal ? `signal ${event.signal}` : `code ${event.code ?? 0}`;
-    this.screen.write(`\r\n[exited with ${how} — press Enter to start a new session]\r\n`);
+    this.feed.write(`\r\n[exited with ${how} — press Enter to start a new session]\r\n`);
     this.setStatus({ state: 'exited', message: `The session exited with ${how}.` });
   }
 

@@ -53,6 +53,8 @@ function openLink(click: LinkClick, text: string): void {
   if (url) window.open(url, '_blank', 'noopener,noreferrer');
 }
 
+const HOST_STYLE = { contain: 'strict' } as const;
+
 const IS_MAC = /Mac/i.test(navigator.platform);
 
 /** Loads the WebGL renderer when the setting and the machine allow; xterm's DOM renderer stays otherwise. */
@@ -220,7 +222,11 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
           </Button>
         </div>
       )}
-      <div className="terminal-host" ref={host} role="region" aria-label={props.label} />
+      {/* Contained (strict): nothing xterm.js's DOM renderer redraws every frame can change a size
+          outside this box, so Chromium need not lay out the app around it. With acknowledgements
+          gathered (acknowledgements.ts), a 20 MB colour `cat` went from 8.2 to 8.8 MB/s, 0.44 to 0.52
+          of xterm.js alone (medians of 3 rounds at load 4–5.5, 2026-12-06). */}
+      <div className="terminal-host" ref={host} style={HOST_STYLE} role="region" aria-label={props.label} />
       {hint && (
         <div className="terminal-link-hint" role="tooltip">
           {hint}

@@ -80,6 +80,37 @@ describe('terminal flow control', () => {
     expect(source.paused).toBe(false);
   });
 
+  it('resumes the source once nothing waits in the core, and holds no more than it took before pausing', () => {
+    const sent: Uint8Array[] = [];
+    const source = new Source();
+    const timing = new ManualSchedule();
+    const flow = new FlowControl(source, (chunk) => sent.push(chunk), { schedule: timing.schedule });
+    const sentBytes = () => sent.reduce((n, c) => n + c.length, 0);
+    let pushed = 0;
+    // A producer faster than the screen: 256 KiB per I/O phase while it is not paused.
+    const PHASE_BYTES = 256 * 1024;
+    for (let phase = 0; phase < 200; phase++) {
+      if (!source.paused) {
+        flow.push(new Uint8Array(PHASE_BYTES).fill(phase % 251));
+        pushed += PHASE_BYTES;
+      }
+      timing.run();
+      // The screen draws one chunk per phase.
+      const drawn = Math.min(TERMINAL_CHUNK_BYTES, flow.pending);
+      flow.acknowledge(drawn);
+      // Held here: no more than what one phase delivered; unacknowledged: the window.
+      expect(pushed - sentBytes()).toBeLessThanOrEqual(PHASE_BYTES);
+      expect(flow.pending).toBeLessThanOrEqual(TERMINAL_HIGH_WATER_BYTES + TERMINAL_CHUNK_BYTES);
+      // Paused only while output waits here, ready for the screen's next acknowledgement.
+      if (source.paused) expect(pushed - sentBytes()).toBeGreaterThan(0);
+    }
+    // The screen drew a chunk in every phase: it never waited for the source.
+    expect(pushed).toBeGreaterThanOrEqual(200 * TERMINAL_CHUNK_BYTES);
+    flow.acknowledge(Number.MAX_SAFE_INTEGER);
+    expect(sentBytes()).toBe(pushed);
+    expect(source.paused).toBe(false);
+  });
+
   it('reports drained only once gathered output has gone out', async () => {
     const sent: Uint8Array[] = [];
     const timing = new ManualSchedule();
