@@ -8,12 +8,11 @@
  * Sizes: BENCH_CLI_ROUNDS (5 per figure, first side alternating), BENCH_CLI_MIB (256,1024).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
-import { PlatformClient } from '../electron/core/platform/PlatformClient.ts';
-import { median, randomFile, run, sha256File, startSandbox, timed } from './support.ts';
+import { gatewayAccount, median, randomFile, sha256File, startSandbox, timed } from './support.ts';
 
 const ROUNDS = Number(process.env['BENCH_CLI_ROUNDS'] ?? 5);
 const SIZES_MIB = (process.env['BENCH_CLI_MIB'] ?? '256,1024').split(',').map(Number);
@@ -74,23 +73,10 @@ export async function cliBenchmark(): Promise<Record<string, unknown>> {
   try {
     const gateway = sandbox.ready.gateway;
     if (!gateway) throw new Error('no gateway');
-    // RSA: the key type the sandbox's gateway accepts by default, as Enscale's does.
-    const key = join(work, 'id_rsa');
-    await run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-f', key]);
-    const platform = new PlatformClient({ baseUrl: sandbox.ready.api });
-    const { session } = await platform.signIn('demo@sandbox.local', 'demo');
-    await platform.addKey(session, 'bench cli', await readFile(`${key}.pub`, 'utf8'));
-    // A token for the two methods a script's `envs`/`ssh`/`put`/`get` call, made as a user makes one.
-    const created = await fetch(`${sandbox.ready.api}/1.0/users/authentication/rest/createtoken`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        session,
-        password: 'demo',
-        description: 'bench cli',
-        apiList: 'users.Account.GetUserInfo,environment.Control.GetEnvs',
-      }),
-    });
-    const { token } = (await created.json()) as { token: string };
+    const { key, sshOptions: sshArgs } = await gatewayAccount(sandbox.ready, work);
+    // The sandbox's published access token for the demo account, as a CI job's secret store gives one.
+    const token = sandbox.ready.tokens[0]?.token;
+    if (!token) throw new Error('The sandbox published no access token.');
     const profile = join(work, 'profile');
     const env = { ...process.env, ENSCALE_SSH_TOKEN: token };
     const cli = (args: string[]) => exec(BIN, ['--profile', profile, '--identity', key, ...args], env);
@@ -105,29 +91,6 @@ export async function cliBenchmark(): Promise<Record<string, unknown>> {
       '--fingerprint',
       gateway.hostKey.sha256,
     ]);
-    const { stdout: scan } = await run('ssh-keyscan', [
-      '-t',
-      'rsa',
-      '-p',
-      String(gateway.port),
-      gateway.host,
-    ]);
-    const knownHosts = join(work, 'known_hosts');
-    await writeFile(knownHosts, scan);
-    const sshArgs = [
-      '-i',
-      key,
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      `UserKnownHostsFile=${knownHosts}`,
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      'LogLevel=ERROR',
-    ];
     const ssh = (command: string) =>
       exec('ssh', [...sshArgs, '-p', String(gateway.port), `${USER}@${gateway.host}`, command]);
     const batch = join(work, 'batch');

@@ -12,13 +12,12 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
-import { PlatformClient } from '../electron/core/platform/PlatformClient.ts';
 import { GatewayConnections } from '../electron/core/ssh/GatewayConnections.ts';
 import { GatewaySftp } from '../electron/core/ssh/GatewaySftp.ts';
 import { HostKeys } from '../electron/core/ssh/HostKeys.ts';
 import { TransferEngine } from '../electron/core/transfers/TransferEngine.ts';
 import { WebHost } from '../electron/webhost/WebHost.ts';
-import { median, run, startSandbox, timed } from './support.ts';
+import { gatewayAccount, median, run, startSandbox, timed } from './support.ts';
 
 const FILES = Number(process.env['BENCH_FILES'] ?? 5000);
 const ROUNDS = Number(process.env['BENCH_FILES_ROUNDS'] ?? 3);
@@ -94,39 +93,8 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
   try {
     const gateway = sandbox.ready.gateway;
     if (!gateway) throw new Error('no gateway');
-    const key = join(work, 'id_rsa');
-    await run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-f', key]);
-    const platform = new PlatformClient({ baseUrl: sandbox.ready.api });
-    const { session } = await platform.signIn('demo@sandbox.local', 'demo');
-    await platform.addKey(session, 'bench', await readFile(`${key}.pub`, 'utf8'));
-    const target = {
-      gateway: { host: gateway.host, port: gateway.port },
-      username: USER,
-      pinned: { keyType: 'ssh-rsa' as const, sha256: gateway.hostKey.sha256 },
-    };
-    const { stdout: scan } = await run('ssh-keyscan', [
-      '-p',
-      String(gateway.port),
-      '-t',
-      'rsa',
-      gateway.host,
-    ]);
-    const knownHosts = join(work, 'openssh_known_hosts');
-    await writeFile(knownHosts, scan);
-    const sshOptions = [
-      '-i',
-      key,
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      `UserKnownHostsFile=${knownHosts}`,
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      'LogLevel=ERROR',
-    ];
+    const { key, pinned, sshOptions } = await gatewayAccount(sandbox.ready, work);
+    const target = { gateway: { host: gateway.host, port: gateway.port }, username: USER, pinned };
     const remote = `${USER}@${gateway.host}`;
     const ssh = (command: string) =>
       run('ssh', [...sshOptions, '-p', String(gateway.port), remote, command], { maxBuffer: 1 << 20 });

@@ -9,13 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
-import { PlatformClient } from '../electron/core/platform/PlatformClient.ts';
 import { DatabaseService } from '../electron/core/databases/DatabaseService.ts';
 import { GatewayConnections } from '../electron/core/ssh/GatewayConnections.ts';
 import { GatewaySftp } from '../electron/core/ssh/GatewaySftp.ts';
 import { HostKeys } from '../electron/core/ssh/HostKeys.ts';
 import { TransferEngine } from '../electron/core/transfers/TransferEngine.ts';
-import { median, randomFile, run, sha256File, startSandbox, timed } from './support.ts';
+import { gatewayAccount, median, randomFile, run, sha256File, startSandbox, timed } from './support.ts';
 
 const MIB = 1 << 20;
 const FILE_MIB = Number(process.env['BENCH_SFTP_MB'] ?? 512);
@@ -54,38 +53,12 @@ export async function sftpBenchmark(): Promise<Record<string, unknown>> {
   try {
     const gateway = sandbox.ready.gateway;
     if (!gateway) throw new Error('no gateway');
-    await run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-f', join(work, 'id_rsa')]);
-    const platform = new PlatformClient({ baseUrl: sandbox.ready.api });
-    const { session } = await platform.signIn('demo@sandbox.local', 'demo');
-    await platform.addKey(session, 'bench', await readFile(join(work, 'id_rsa.pub'), 'utf8'));
+    const { pinned, sshOptions: sshArgs } = await gatewayAccount(sandbox.ready, work);
     const target = {
       gateway: { host: gateway.host, port: gateway.port },
       username: '518839-4856',
-      pinned: { keyType: 'ssh-rsa' as const, sha256: gateway.hostKey.sha256 },
+      pinned,
     };
-    const { stdout: scan } = await run('ssh-keyscan', [
-      '-p',
-      String(gateway.port),
-      '-t',
-      'rsa',
-      gateway.host,
-    ]);
-    const knownHosts = join(work, 'openssh_known_hosts');
-    await writeFile(knownHosts, scan);
-    const sshArgs = [
-      '-i',
-      join(work, 'id_rsa'),
-      '-o',
-      'IdentitiesOnly=yes',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      `UserKnownHostsFile=${knownHosts}`,
-      '-o',
-      'StrictHostKeyChecking=yes',
-      '-o',
-      'LogLevel=ERROR',
-    ];
 
     const source = join(work, 'payload.bin');
     await randomFile(source, FILE_MIB * MIB);

@@ -1,9 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { PlatformClient } from '../electron/core/platform/PlatformClient.ts';
+import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
 
 export const run = promisify(execFile);
 
@@ -65,4 +68,36 @@ export function startSandbox<R>(args: string[]): Promise<SandboxProcess<R>> {
     );
     proc.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
   });
+}
+
+/** The demo account's way through the sandbox's gateway for OpenSSH and for the app's engine. */
+export interface GatewayAccount {
+  /** An RSA 3072 private key on the demo account's dashboard (the gateway accepts RSA only). */
+  key: string;
+  /** The app's pin for the gateway, as a target's `pinned`. */
+  pinned: { keyType: 'ssh-rsa'; sha256: string };
+  /** OpenSSH options: that key and no other, the gateway's RSA key trusted and nothing asked. */
+  sshOptions: string[];
+}
+
+/**
+ * Makes a key, puts it on the demo account's dashboard, and trusts the gateway's RSA key for
+ * OpenSSH: one `ssh-keyscan` connection (each unauthenticated connection counts against the source
+ * in the gateway's penalties).
+ */
+export async function gatewayAccount(ready: SandboxReady, work: string): Promise<GatewayAccount> {
+  const gateway = ready.gateway;
+  if (!gateway) throw new Error('The sandbox has no gateway.');
+  const key = join(work, 'id_rsa');
+  await run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-f', key]);
+  const platform = new PlatformClient({ baseUrl: ready.api });
+  const { session } = await platform.signIn('demo@sandbox.local', 'demo');
+  await platform.addKey(session, 'bench', await readFile(`${key}.pub`, 'utf8'));
+  const { stdout: scan } = await run('ssh-keyscan', ['-p', String(gateway.port), '-t', 'rsa', gateway.host]);
+  const knownHosts = join(work, 'openssh_known_hosts');
+  await writeFile(knownHosts, scan);
+  const sshOptions = ['-i', key, '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes'];
+  sshOptions.push('-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes');
+  sshOptions.push('-o', 'LogLevel=ERROR');
+  return { key, pinned: { keyType: 'ssh-rsa', sha256: gateway.hostKey.sha256 }, sshOptions };
 }
