@@ -12,7 +12,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
-import { gatewayAccount, median, randomFile, sha256File, startSandbox, timed } from './support.ts';
+import {
+  gatewayAccount,
+  platformUseArgs,
+  median,
+  randomFile,
+  sha256File,
+  startSandbox,
+  timed,
+} from './support.ts';
 
 const ROUNDS = Number(process.env['BENCH_CLI_ROUNDS'] ?? 5);
 const SIZES_MIB = (process.env['BENCH_CLI_MIB'] ?? '256,1024').split(',').map(Number);
@@ -80,17 +88,7 @@ export async function cliBenchmark(): Promise<Record<string, unknown>> {
     const profile = join(work, 'profile');
     const env = { ...process.env, ENSCALE_SSH_TOKEN: token };
     const cli = (args: string[]) => exec(BIN, ['--profile', profile, '--identity', key, ...args], env);
-    await exec(BIN, [
-      '--profile',
-      profile,
-      'platform',
-      'use',
-      sandbox.ready.api,
-      '--gateway',
-      `${gateway.host}:${gateway.port}`,
-      '--fingerprint',
-      gateway.hostKey.sha256,
-    ]);
+    await exec(BIN, ['--profile', profile, ...platformUseArgs(sandbox.ready)]);
     const ssh = (command: string) =>
       exec('ssh', [...sshArgs, '-p', String(gateway.port), `${USER}@${gateway.host}`, command]);
     const batch = join(work, 'batch');

@@ -12,12 +12,18 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
-import { GatewayConnections } from '../electron/core/ssh/GatewayConnections.ts';
 import { GatewaySftp } from '../electron/core/ssh/GatewaySftp.ts';
-import { HostKeys } from '../electron/core/ssh/HostKeys.ts';
 import { TransferEngine } from '../electron/core/transfers/TransferEngine.ts';
 import { WebHost } from '../electron/webhost/WebHost.ts';
-import { gatewayAccount, median, run, startSandbox, timed } from './support.ts';
+import {
+  benchConnections,
+  gatewayAccount,
+  platformUseArgs,
+  median,
+  run,
+  startSandbox,
+  timed,
+} from './support.ts';
 
 const FILES = Number(process.env['BENCH_FILES'] ?? 5000);
 const ROUNDS = Number(process.env['BENCH_FILES_ROUNDS'] ?? 3);
@@ -85,11 +91,7 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
   const work = await mkdtemp(join(tmpdir(), 'bench-files-'));
   const loadBefore = loadavg();
   const sandbox = await startSandbox<SandboxReady>(['--api-port', '0', '--port', '0']);
-  const connections = new GatewayConnections({
-    hostKeys: new HostKeys(join(work, 'known_hosts')),
-    identity: async () => [{ name: 'id_rsa', privateKey: await readFile(join(work, 'id_rsa')) }],
-    interactive: false,
-  });
+  const connections = benchConnections(work);
   try {
     const gateway = sandbox.ready.gateway;
     if (!gateway) throw new Error('no gateway');
@@ -112,15 +114,7 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
         env: { ...process.env, ENSCALE_SSH_TOKEN: sandbox.ready.tokens[0]?.token ?? '' },
         maxBuffer: 16 << 20,
       });
-    await cli([
-      'platform',
-      'use',
-      sandbox.ready.api,
-      '--gateway',
-      `${gateway.host}:${gateway.port}`,
-      '--fingerprint',
-      gateway.hostKey.sha256,
-    ]);
+    await cli(platformUseArgs(sandbox.ready));
 
     // As after `npm install`: the CLI's bundle is built before the first timed run, not in it.
     await cli(['--help']);

@@ -10,11 +10,18 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
 import { DatabaseService } from '../electron/core/databases/DatabaseService.ts';
-import { GatewayConnections } from '../electron/core/ssh/GatewayConnections.ts';
 import { GatewaySftp } from '../electron/core/ssh/GatewaySftp.ts';
-import { HostKeys } from '../electron/core/ssh/HostKeys.ts';
 import { TransferEngine } from '../electron/core/transfers/TransferEngine.ts';
-import { gatewayAccount, median, randomFile, run, sha256File, startSandbox, timed } from './support.ts';
+import {
+  benchConnections,
+  gatewayAccount,
+  median,
+  randomFile,
+  run,
+  sha256File,
+  startSandbox,
+  timed,
+} from './support.ts';
 
 const MIB = 1 << 20;
 const FILE_MIB = Number(process.env['BENCH_SFTP_MB'] ?? 512);
@@ -45,11 +52,7 @@ export async function sftpBenchmark(): Promise<Record<string, unknown>> {
   // The sandbox (with its gateway) in a process of its own, so the engine measured here does not
   // share an event loop with the relay it goes through.
   const sandbox = await startSandbox<SandboxReady>(['--api-port', '0', '--port', '0']);
-  const connections = new GatewayConnections({
-    hostKeys: new HostKeys(join(work, 'known_hosts')),
-    identity: async () => [{ name: 'id_rsa', privateKey: await readFile(join(work, 'id_rsa')) }],
-    interactive: false,
-  });
+  const connections = benchConnections(work);
   try {
     const gateway = sandbox.ready.gateway;
     if (!gateway) throw new Error('no gateway');

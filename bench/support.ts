@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
 import { PlatformClient } from '../electron/core/platform/PlatformClient.ts';
+import { GatewayConnections } from '../electron/core/ssh/GatewayConnections.ts';
+import { HostKeys } from '../electron/core/ssh/HostKeys.ts';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
 
 export const run = promisify(execFile);
@@ -100,4 +102,31 @@ export async function gatewayAccount(ready: SandboxReady, work: string): Promise
   sshOptions.push('-o', `UserKnownHostsFile=${knownHosts}`, '-o', 'StrictHostKeyChecking=yes');
   sshOptions.push('-o', 'LogLevel=ERROR');
   return { key, pinned: { keyType: 'ssh-rsa', sha256: gateway.hostKey.sha256 }, sshOptions };
+}
+
+/**
+ * The app's connections for a benchmark in `work`: its own known_hosts, and the key `gatewayAccount`
+ * puts in `work` (read at each connect, so they can be made before the key exists).
+ */
+export function benchConnections(work: string): GatewayConnections {
+  return new GatewayConnections({
+    hostKeys: new HostKeys(join(work, 'known_hosts')),
+    identity: async () => [{ name: 'id_rsa', privateKey: await readFile(join(work, 'id_rsa')) }],
+    interactive: false,
+  });
+}
+
+/** `enscale-ssh platform use` for the sandbox, its gateway's key pinned by fingerprint as a user types it. */
+export function platformUseArgs(ready: SandboxReady): string[] {
+  const gateway = ready.gateway;
+  if (!gateway) throw new Error('The sandbox has no gateway.');
+  return [
+    'platform',
+    'use',
+    ready.api,
+    '--gateway',
+    `${gateway.host}:${gateway.port}`,
+    '--fingerprint',
+    gateway.hostKey.sha256,
+  ];
 }

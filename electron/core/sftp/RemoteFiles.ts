@@ -15,6 +15,7 @@ import { fileTypeOf, ownerFromLongname, parseMode, permissionString } from './pe
 import { SftpSession } from './SftpSession.ts';
 import { fileError, reasonOf } from './sftpErrors.ts';
 import { hiddenSibling } from './siblingNames.ts';
+import { limiter } from '../system/limiter.ts';
 
 /** Requests a recursive removal or a listing keeps in flight at once. */
 const PARALLEL_REQUESTS = 16;
@@ -244,17 +245,15 @@ async function mapLimited<T, R>(
   signal: AbortSignal | undefined,
   fn: (item: T) => Promise<R>,
 ): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      if (signal?.aborted) throw new Cancelled('Stopped before the end; some entries were already done.');
-      const index = next++;
-      results[index] = await fn(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
+  const run = limiter(limit);
+  return Promise.all(
+    items.map((item) =>
+      run(async () => {
+        if (signal?.aborted) throw new Cancelled('Stopped before the end; some entries were already done.');
+        return fn(item);
+      }),
+    ),
+  );
 }
 
 function tooLarge(path: string, size: number, max: number) {

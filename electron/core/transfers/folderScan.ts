@@ -8,7 +8,8 @@ import type { ScanHint } from './destinations.ts';
 import { localError } from './fileCopy.ts';
 import { currentLocalPlatform, downloadMode, type LocalPlatform, staysUnder } from './localNames.ts';
 import { planLocalNames } from './localFolderNames.ts';
-import { createRemoteFolders, FOLDER_REQUESTS, limiter } from './remoteFolders.ts';
+import { limiter } from '../system/limiter.ts';
+import { createRemoteFolders, FOLDER_REQUESTS } from './remoteFolders.ts';
 import { skipMatcher, UPLOAD_FOLDER_MODE, uploadName, type UploadRules } from './uploadRules.ts';
 
 export interface TreeFile {

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { ensureDirectory } from '../sftp/RemoteFiles.ts';
 import type { SftpSession } from '../sftp/SftpSession.ts';
+import { limiter } from '../system/limiter.ts';
 
 /**
  * Folder requests (mkdir, readdir) a folder transfer keeps in flight at once. One at a time, the
@@ -8,22 +9,6 @@ import type { SftpSession } from '../sftp/SftpSession.ts';
  * moves; 16 at a time they overlap as the files' own requests do.
  */
 export const FOLDER_REQUESTS = 16;
-
-/** Runs at most `limit` of the calls given to it at once; the rest wait their turn in order. */
-export function limiter(limit: number): <T>(call: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(call: () => Promise<T>): Promise<T> => {
-    if (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await call();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
-}
 
 /**
  * Creates `root` and its sub-folders `dirs` (parents listed before their children) on the node, a
