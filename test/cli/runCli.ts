@@ -59,9 +59,14 @@ function collect(
 /** The command's one JSON document. */
 export const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
 
-/** The command line that runs the CLI on a profile, for a shell (`script -c`). */
+/**
+ * The command line that runs the CLI on a profile, for a shell (`script -c`). `exec`, so the CLI is
+ * the terminal's process itself: `script` runs the line through $SHELL, and where that is dash (CI
+ * runs with /bin/sh) the shell stays between them and dies of the Ctrl-C meant for the CLI, so the
+ * status read was the shell's 130 and not the command's own.
+ */
 export const cliCommand = (profile: string): string =>
-  [process.execPath, BIN, '--profile', profile].map(shellQuote).join(' ');
+  `exec ${[process.execPath, BIN, '--profile', profile].map(shellQuote).join(' ')}`;
 
 /**
  * Runs a command line on a pseudo-terminal (util-linux `script`), typing `input` into it; the
