@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runTool } from '../core/agent/agentTools.ts';
-import { cliCommand, runCli, startCli } from './runCli.ts';
+import { cliCommand, runCli, startCli, terminalCommand } from './runCli.ts';
 
 const SERVICE = `enscale-ssh-test-cli-${process.pid}`;
 
@@ -97,10 +97,14 @@ describe('enscale-ssh agent', () => {
   }, 60_000);
 
   it('with --confirm on a terminal, asks y/N for each signature: y signs, n refuses; Ctrl-C ends it', async () => {
-    const child = spawn('script', ['-qefc', `${cliCommand(profile)} agent --confirm`, '/dev/null'], {
-      env: { ...process.env, ENSCALE_SSH_KEYCHAIN_SERVICE: SERVICE, TERM: 'xterm' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'script',
+      ['-qefc', terminalCommand(`${cliCommand(profile)} agent --confirm`), '/dev/null'],
+      {
+        env: { ...process.env, ENSCALE_SSH_KEYCHAIN_SERVICE: SERVICE, TERM: 'xterm' },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     let screen = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -59,14 +59,16 @@ function collect(
 /** The command's one JSON document. */
 export const json = <T>(result: CliResult): T => JSON.parse(result.stdout) as T;
 
-/**
- * The command line that runs the CLI on a profile, for a shell (`script -c`). `exec`, so the CLI is
- * the terminal's process itself: `script` runs the line through $SHELL, and where that is dash (CI
- * runs with /bin/sh) the shell stays between them and dies of the Ctrl-C meant for the CLI, so the
- * status read was the shell's 130 and not the command's own.
- */
+/** The command line that runs the CLI on a profile, for a shell (`script -c`). */
 export const cliCommand = (profile: string): string =>
-  `exec ${[process.execPath, BIN, '--profile', profile].map(shellQuote).join(' ')}`;
+  [process.execPath, BIN, '--profile', profile].map(shellQuote).join(' ');
+
+/**
+ * `script` runs its command line through $SHELL; `exec` makes the command the terminal's process
+ * itself. Where $SHELL is dash (CI runs with /bin/sh) the shell otherwise stays between them and dies
+ * of a Ctrl-C meant for the command, so the status read was the shell's 130, not the command's.
+ */
+export const terminalCommand = (commandLine: string): string => `exec ${commandLine}`;
 
 /**
  * Runs a command line on a pseudo-terminal (util-linux `script`), typing `input` into it; the
@@ -74,7 +76,7 @@ export const cliCommand = (profile: string): string =>
  */
 export function runInPty(commandLine: string, input: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-qefc', commandLine, '/dev/null'], {
+    const child = spawn('script', ['-qefc', terminalCommand(commandLine), '/dev/null'], {
       env: {
         ...process.env,
         ENSCALE_SSH_KEYCHAIN_SERVICE: `enscale-ssh-test-cli-${process.pid}`,
