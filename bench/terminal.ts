@@ -5,7 +5,9 @@
  * The same 20 MB — plain text, and a colour-heavy mix of log lines and `ls --color` rows — goes
  * (1) straight into an xterm.js Terminal created in the app's page with the app's terminal size and font:
  * the ceiling, 64 KiB writes with up to 1 MiB unparsed (the core's own window), as fast as xterm.js
- * takes them; also each write after the last was parsed (the issue's first figure, slower), and (2) through the whole app: `cat` of the file on sandbox node 518839 in a node terminal
+ * takes them; the same into an xterm.js with the app's changes inside it (`ceilingFixed`,
+ * `renderer/src/terminal/xtermInternals.ts`); also each write after the last was parsed (the issue's
+ * first figure, slower), and (2) through the whole app: `cat` of the file on sandbox node 518839 in a node terminal
  * tab (node sshd → gateway → core → flow control → WebSocket → renderer → the tab's xterm). The figure is
  * (2) ÷ (1) in speed, target ≥ 0.8. Meanwhile the page is probed: a 16 ms timer's lateness, the gaps
  * between animation frames, and a round trip from here into the page every 100 ms (how long input
@@ -21,11 +23,13 @@
  * BENCH_TERMINAL_PROFILE=DIR writes CPU profiles there: the page's during the first app and ceiling
  * runs (CDP Profiler, `page-SIDE-KIND.cpuprofile`, and Chromium's trace of it, `…trace.json`) and the web host's during the app run (`--cpu-prof`, written when it exits).
  */
+import { build } from 'esbuild';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import WebSocket from 'ws';
 import { createCoreClient } from '../shared/src/contract.ts';
@@ -61,7 +65,7 @@ const env = (name: string, fallback: number) => Number(process.env[name] ?? fall
 const BYTES = Math.round(env('BENCH_TERMINAL_MB', 20) * 1e6);
 const ROUNDS = env('BENCH_TERMINAL_ROUNDS', 3);
 const PROFILE_DIR = process.env.BENCH_TERMINAL_PROFILE;
-const SIDES: Run['side'][] = ['ceiling', 'app', 'ceilingSequential', 'core'];
+const SIDES: Run['side'][] = ['ceiling', 'app', 'ceilingFixed', 'ceilingSequential', 'core'];
 const SIDES_WANTED = (process.env.BENCH_TERMINAL_SIDES ?? SIDES.join(',')).split(',');
 const NODE = 518839;
 const KINDS = ['plain', 'colour'] as const;
@@ -145,7 +149,7 @@ interface BenchWindow {
   bench: {
     setData(kind: string, base64: string): void;
     prepareCeiling(cols: number, rows: number, terminalLabel: string): void;
-    ceiling(kind: string, writeBytes: number, windowBytes: number): Promise<number>;
+    ceiling(kind: string, writeBytes: number, windowBytes: number, fixed: boolean): Promise<number>;
     startProbe(): void;
     stopProbe(): Probe;
     markStart(): void;
@@ -160,6 +164,7 @@ interface BenchWindow {
 const PAGE_SCRIPT = `(() => {
   const data = {};
   let term, overlay, probe, started = 0;
+  const terms = {};
   const pct = (sorted, p) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] || 0);
   globalThis.bench = {
     setData(kind, base64) {
@@ -178,30 +183,42 @@ const PAGE_SCRIPT = `(() => {
         'px;top:' + rect.top + 'px;width:' + rect.width + 'px;height:' + rect.height + 'px';
       document.body.appendChild(overlay);
       // The app's terminal: its font as drawn, TerminalView's line height, the default scrollback.
-      term = new globalThis.Terminal({ cols, rows, fontFamily: style.fontFamily,
-        fontSize: parseFloat(style.fontSize), lineHeight: 1.1, scrollback: 10000 });
-      term.open(overlay);
+      // Two of them, one as published and one with the app's changes (on the first write's turn).
+      for (const fixed of [false, true]) {
+        const box = document.createElement('div');
+        box.style.cssText = 'width:100%;height:100%;display:none';
+        overlay.appendChild(box);
+        const one = { box, unparsed: 0, term: new globalThis.Terminal({ cols, rows, fontFamily: style.fontFamily,
+          fontSize: parseFloat(style.fontSize), lineHeight: 1.1, scrollback: 10000 }) };
+        one.term.open(box);
+        if (fixed && !globalThis.xtermFixes.fixFloodDrawing(one.term, { busy: () => one.unparsed > 0,
+          drawIntervalMs: globalThis.xtermFixes.FLOOD_DRAW_INTERVAL_MS })) throw new Error('The fixes did not apply.');
+        terms[fixed] = one;
+      }
     },
-    async ceiling(kind, writeBytes, windowBytes) {
+    async ceiling(kind, writeBytes, windowBytes, fixed) {
       const bytes = data[kind];
+      const one = terms[fixed];
+      term = one.term;
       overlay.style.display = 'block';
+      one.box.style.display = 'block';
       // From where the app's run starts: \`clear\` there erases the scrollback too, and while the
       // scrollback grows every line feed costs xterm.js more (the scrollbar's height changes, and
       // with it a timer is set and cleared; a new line is allocated): 0.2 s of a 10 MB run.
       await new Promise((resolve) => term.write('\x1b[H\x1b[2J\x1b[3J', resolve));
       await new Promise((resolve) => requestAnimationFrame(() => resolve()));
       const start = performance.now();
-      let unparsed = 0;
       let wake = () => {};
       for (let at = 0; at < bytes.length; at += writeBytes) {
-        while (unparsed >= windowBytes) await new Promise((resolve) => (wake = resolve));
+        while (one.unparsed >= windowBytes) await new Promise((resolve) => (wake = resolve));
         const slice = bytes.subarray(at, at + writeBytes);
-        unparsed += slice.length;
-        term.write(slice, () => { unparsed -= slice.length; wake(); });
+        one.unparsed += slice.length;
+        term.write(slice, () => { one.unparsed -= slice.length; wake(); });
       }
-      while (unparsed > 0) await new Promise((resolve) => (wake = resolve));
+      while (one.unparsed > 0) await new Promise((resolve) => (wake = resolve));
       await new Promise((resolve) => requestAnimationFrame(() => resolve()));
       const ms = performance.now() - start;
+      one.box.style.display = 'none';
       overlay.style.display = 'none';
       return ms;
     },
@@ -274,6 +291,18 @@ interface Cpu {
   host: number;
   nodes: number;
   browser: number;
+  /** Chromium's part by process type (`renderer`, `gpu-process`, `utility` — the network service —, `browser`). */
+  browserByType: Record<string, number>;
+}
+
+/** A Chromium process's `--type=…`, or `browser` for the main one. */
+function processType(pid: number): string {
+  try {
+    // Chromium's children rewrite their command line into one string, arguments spaced, not NUL-separated.
+    return /--type=(\S+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'latin1'))?.[1] ?? 'browser';
+  } catch {
+    return 'gone';
+  }
 }
 
 /**
@@ -315,23 +344,27 @@ function cpuNow(hostPid: number): Cpu {
   const sum = (pids: Iterable<number>) =>
     [...pids].reduce((total, pid) => total + (procs.get(pid)?.cpu ?? 0), 0);
   const host = procs.get(hostPid)?.cpu ?? 0;
-  return {
-    host,
-    nodes: sum(hostTree) - host,
-    browser: sum([...mine].filter((pid) => pid !== process.pid && !hostTree.has(pid))),
-  };
+  const browserPids = [...mine].filter((pid) => pid !== process.pid && !hostTree.has(pid));
+  const browserByType: Record<string, number> = {};
+  for (const pid of browserPids) {
+    const type = processType(pid);
+    browserByType[type] = (browserByType[type] ?? 0) + (procs.get(pid)?.cpu ?? 0);
+  }
+  return { host, nodes: sum(hostTree) - host, browser: sum(browserPids), browserByType };
 }
 
 interface Run {
   kind: Kind;
   /**
    * `ceiling`: 64 KiB writes with up to 1 MiB unparsed in xterm.js (the core's window), the fastest
-   * xterm.js takes it; `ceilingSequential`: each write after the last was parsed (the issue's figure);
+   * xterm.js takes it; `ceilingFixed`: the same into an xterm.js with the app's changes inside it
+   * (`renderer/src/terminal/xtermInternals.ts`), which places what they win and what the path costs;
+   * `ceilingSequential`: each write after the last was parsed (the issue's figure);
    * `core`: the app's path without the browser — the same `cat` in a node shell opened through the
    * browser host's WebSocket by a Node client that acknowledges each chunk at once (what the node,
    * the gateway and the core deliver).
    */
-  side: 'ceiling' | 'ceilingSequential' | 'app' | 'core';
+  side: 'ceiling' | 'ceilingFixed' | 'ceilingSequential' | 'app' | 'core';
   round: number;
   seconds: number;
   megabytesPerSecond: number;
@@ -367,12 +400,11 @@ async function measure(
   const timed = await pinged(page, async () => {
     if (side === 'core') return throughCoreOnly(app, kind);
     if (side !== 'app') {
-      const window = side === 'ceiling' ? CEILING_WINDOW_BYTES : CEILING_WRITE_BYTES;
-      return page.evaluate(([k, n, w]) => (globalThis as unknown as BenchWindow).bench.ceiling(k, n, w), [
-        kind,
-        CEILING_WRITE_BYTES,
-        window,
-      ] as const);
+      const window = side === 'ceilingSequential' ? CEILING_WRITE_BYTES : CEILING_WINDOW_BYTES;
+      return page.evaluate(
+        ([k, n, w, f]) => (globalThis as unknown as BenchWindow).bench.ceiling(k, n, w, f),
+        [kind, CEILING_WRITE_BYTES, window, side === 'ceilingFixed'] as const,
+      );
     }
     await page.evaluate(() => (globalThis as unknown as BenchWindow).bench.markStart());
     await page.keyboard.press('Enter');
@@ -387,6 +419,12 @@ async function measure(
     host: round2(cpuAfter.host - cpuBefore.host),
     nodes: round2(cpuAfter.nodes - cpuBefore.nodes),
     browser: round2(cpuAfter.browser - cpuBefore.browser),
+    browserByType: Object.fromEntries(
+      Object.entries(cpuAfter.browserByType).map(([type, seconds]) => [
+        type,
+        round2(seconds - (cpuBefore.browserByType[type] ?? 0)),
+      ]),
+    ),
   };
   const seconds = timed.result / 1000;
   const run = {
@@ -504,6 +542,20 @@ async function traced(cdp: Awaited<ReturnType<AppUnderTest['context']['newCDPSes
   return text;
 }
 
+/** The app's changes inside xterm.js, bundled for the page as `globalThis.xtermFixes`. */
+async function xtermFixesScript(): Promise<string> {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('../renderer/src/terminal/xtermInternals.ts', import.meta.url))],
+    bundle: true,
+    format: 'iife',
+    globalName: 'xtermFixes',
+    write: false,
+    logLevel: 'silent',
+  });
+  // Evaluated as the page's script, not at its top level: the bundle's `var` would stay local.
+  return `${result.outputFiles[0]?.text ?? ''};globalThis.xtermFixes = xtermFixes;`;
+}
+
 /** The screen's size in cells, as the node's pty knows it. */
 async function terminalSize(ui: EndToEnd, page: Page): Promise<{ cols: number; rows: number }> {
   const term = ui.terminal(page, LABEL);
@@ -533,6 +585,7 @@ export async function terminalBenchmark(): Promise<Record<string, unknown>> {
 
     const xterm = createRequire(import.meta.url).resolve('@xterm/xterm/lib/xterm.js');
     await page.evaluate(await readFile(xterm, 'utf8'));
+    await page.evaluate(await xtermFixesScript());
     await page.evaluate(PAGE_SCRIPT);
     for (const kind of KINDS) {
       const text = content(kind, BYTES);
@@ -609,6 +662,9 @@ export async function terminalBenchmark(): Promise<Record<string, unknown>> {
             ),
             ratioPerRound: ratios('ceiling'),
             ratioMedian: round2(median(ratios('ceiling'))),
+            ceilingFixedMBps: round2(median(of('ceilingFixed').map((run) => run.megabytesPerSecond))),
+            ratioToFixedPerRound: ratios('ceilingFixed'),
+            ratioToFixedMedian: round2(median(ratios('ceilingFixed'))),
             ratioToSequentialMedian: round2(median(ratios('ceilingSequential'))),
             ratioToCoreOnlyMedian: round2(median(ratios('core'))),
             appWorstTimerP99Ms: worst((run) => run.probe.timerP99Ms),

@@ -15,6 +15,8 @@ import { linkHint, linkToOpen, type LinkClick } from './links.ts';
 import { DARK_THEME, LIGHT_THEME } from './themes.ts';
 import { ReconnectOverlay } from './ReconnectOverlay.tsx';
 import { attachClipboard } from './terminalClipboard.ts';
+import { trackParsing } from './screenWrites.ts';
+import { fixFloodDrawing, FLOOD_DRAW_INTERVAL_MS } from './xtermInternals.ts';
 import { isTyped } from '../panes/typedInput.ts';
 
 export interface TerminalViewProps<Request> {
@@ -122,10 +124,12 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
     setParts({ term, fit, search });
     term.open(element);
     fit.fit();
+    const screen = trackParsing(term, FLOOD_DRAW_INTERVAL_MS);
+    const unfix = fixFloodDrawing(term, { busy: () => screen.busy, drawIntervalMs: FLOOD_DRAW_INTERVAL_MS });
     const link = new TerminalConnection(
       props.hub,
       props.request,
-      term,
+      screen,
       (next) => {
         setStatus(next);
         latest.current.onStatus(next);
@@ -166,6 +170,7 @@ export function TerminalView<Request>(props: TerminalViewProps<Request>) {
       resized.dispose();
       link.close();
       latest.current.onConnection?.(undefined);
+      unfix?.();
       term.dispose();
       setParts(undefined);
     };

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FEED_INTERVAL_MS, SCREEN_SLICE_BYTES, ScreenFeed, writeInSlices } from './screenWrites.ts';
+import {
+  FEED_INTERVAL_MS,
+  SCREEN_SLICE_BYTES,
+  ScreenFeed,
+  trackParsing,
+  writeInSlices,
+} from './screenWrites.ts';
 
 /** A screen that parses later, as xterm.js does: callbacks run in write order when `parse()` is called. */
 class LaterScreen {
@@ -88,5 +94,39 @@ describe('the feed into the screen', () => {
     clock += 1000;
     vi.advanceTimersByTime(1000);
     expect(screen.texts).toEqual(['a']);
+  });
+});
+
+describe('knowing whether the screen has output to parse', () => {
+  it('is busy from a write until xterm.js has parsed every write, and still reports each one drawn', () => {
+    const screen = new LaterScreen();
+    const tracked = trackParsing(screen);
+    const drawn: number[] = [];
+    expect(tracked.busy).toBe(false);
+    expect([tracked.cols, tracked.rows]).toEqual([80, 24]);
+    tracked.write(new Uint8Array([0x61]), () => drawn.push(1));
+    tracked.write(new Uint8Array([0x62]));
+    tracked.write(new Uint8Array([0x63]), () => drawn.push(3));
+    expect(tracked.busy).toBe(true);
+    screen.parse(2);
+    expect(tracked.busy).toBe(true);
+    expect(drawn).toEqual([1]);
+    screen.parse();
+    expect(tracked.busy).toBe(false);
+    expect(drawn).toEqual([1, 3]);
+    expect(screen.texts).toEqual(['a', 'b', 'c']);
+  });
+
+  it('stays busy for a quiet moment after the last write was parsed: output that streams in pieces', () => {
+    let clock = 0;
+    const screen = new LaterScreen();
+    const tracked = trackParsing(screen, 50, () => clock);
+    tracked.write(new Uint8Array([0x61]));
+    clock = 10;
+    screen.parse();
+    clock = 59;
+    expect(tracked.busy).toBe(true);
+    clock = 60;
+    expect(tracked.busy).toBe(false);
   });
 });

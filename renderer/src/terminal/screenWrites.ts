@@ -79,3 +79,43 @@ export class ScreenFeed {
     else writeInSlices(this.screen, data, drawn ?? (() => undefined));
   }
 }
+
+/** A screen that knows whether output is streaming into it. */
+export interface TrackedScreen extends TerminalScreen {
+  /** Whether a write waits to be parsed, or the last one was parsed less than `quietMs` ago. */
+  readonly busy: boolean;
+}
+
+/**
+ * `screen`, counting the writes it has not parsed yet (xterm.js calls back once a write is parsed)
+ * and when it last parsed one: output that streams in pieces leaves xterm.js idle for a moment
+ * between them, which is still a flood.
+ */
+export function trackParsing(
+  screen: TerminalScreen,
+  quietMs = 0,
+  now: () => number = () => performance.now(),
+): TrackedScreen {
+  let unparsed = 0;
+  let lastParsed = Number.NEGATIVE_INFINITY;
+  const parsed = (drawn: (() => void) | undefined) => () => {
+    unparsed -= 1;
+    lastParsed = now();
+    drawn?.();
+  };
+  return {
+    get cols() {
+      return screen.cols;
+    },
+    get rows() {
+      return screen.rows;
+    },
+    get busy() {
+      return unparsed > 0 || now() - lastParsed < quietMs;
+    },
+    write(data, drawn) {
+      unparsed += 1;
+      screen.write(data, parsed(drawn));
+    },
+  };
+}
