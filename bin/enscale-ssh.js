@@ -5,13 +5,25 @@
 // ENSCALE_SSH_CLI_TSX=1 does on purpose.
 import module, { createRequire } from 'node:module';
 import { freshCliBundle } from '../scripts/cliBundle.mjs';
+import { loadWithCodeCache } from './codeCache.mjs';
 
-// Node 22.1 and later keep V8's compiled code between runs (the bundle, ssh2); Node 20 has no such cache.
-module.enableCompileCache?.();
 const argv = process.argv.slice(2);
+/**
+ * The command's first word, for the code cache only: the first argument that is neither an option
+ * nor the value of one of the two global options that take one.
+ */
+const commandWord = () =>
+  argv.find((arg, i) => !arg.startsWith('-') && !['--profile', '--identity'].includes(argv[i - 1] ?? ''));
+
+// Node 22.1 and later keep V8's compiled code between runs themselves; on Node 20, codeCache.mjs does.
+const nodeCache = typeof module.enableCompileCache === 'function';
+if (nodeCache) module.enableCompileCache();
 const bundle = process.env.ENSCALE_SSH_CLI_TSX === '1' ? null : await freshCliBundle();
 if (bundle) {
-  await createRequire(import.meta.url)(bundle).run(argv);
+  const cli = nodeCache
+    ? createRequire(import.meta.url)(bundle)
+    : loadWithCodeCache(bundle, commandWord()).exports;
+  await cli.run(argv);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

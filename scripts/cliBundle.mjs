@@ -13,13 +13,58 @@
 // built-ins only; esbuild is imported only when a build is needed).
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { bundleWorkspaces } from './bundleWorkspaces.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 export const CLI_BUNDLE = join(root, 'out', 'cli', 'enscale-ssh.cjs');
 export const CLI_MANIFEST = join(root, 'out', 'cli', 'inputs.json');
 /** Changing how the bundle is built makes every earlier bundle stale. */
-const FORMAT = 2;
+const FORMAT = 3;
+
+/**
+ * Packages whose code goes into the bundle instead of being required from node_modules: valibot
+ * (the RPC's schemas) is imported with `import * as v` by 21 modules, and each such `require` of an
+ * external package copied its 600-odd exports onto a new object at start-up (8 ms of the 120 ms of
+ * `platform show`, by --cpu-prof on 2026-12-06, plus compiling its 200 KB CommonJS build). Bundled,
+ * its ES build is referred to directly and only what the CLI uses is kept. Pure JavaScript only:
+ * nothing with a native part or its own private-field users (ssh2) goes in. `npm install` rebuilds
+ * the bundle (postinstall), so a new version of one of them is picked up.
+ */
+const BUNDLED_PACKAGES = ['valibot'];
+
+/**
+ * Packages the core imports at the top of a module but a command rarely uses: node-pty serves local
+ * terminal tabs, which no CLI command opens, and loading it (its native part) cost 6 ms of every
+ * run's start-up (--cpu-prof, 2026-12-06). The bundle gets a stand-in with the same named exports
+ * that requires the package at their first call. A named import the stand-in lacks fails the build
+ * (`import-is-undefined` is an error below) rather than being undefined at run time.
+ */
+const LAZY_PACKAGES = { 'node-pty': ['spawn'] };
+
+const packagePlugin = {
+  name: 'cli-packages',
+  setup(build) {
+    const bundled = new RegExp(`^(${BUNDLED_PACKAGES.join('|')})$`);
+    // Resolved as an ES module imports it: the ES build, whose exports esbuild refers to directly.
+    build.onResolve({ filter: bundled }, (args) => ({ path: fileURLToPath(import.meta.resolve(args.path)) }));
+    const lazy = new RegExp(`^(${Object.keys(LAZY_PACKAGES).join('|')})$`);
+    build.onResolve({ filter: lazy }, (args) =>
+      args.namespace === 'lazy-package' ? undefined : { path: args.path, namespace: 'lazy-package' },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'lazy-package' }, (args) => ({
+      contents: [
+        'let loaded;',
+        `const load = () => (loaded ??= require(${JSON.stringify(args.path)}));`,
+        ...LAZY_PACKAGES[args.path].map(
+          (name) => `export function ${name}(...args) { return load().${name}(...args); }`,
+        ),
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: root,
+    }));
+  },
+};
 
 /** A source's identity for staleness: its size and modification time. */
 function stamp(file) {
@@ -63,7 +108,14 @@ export async function buildCliBundle() {
     format: 'cjs',
     target: 'node20',
     packages: 'external',
-    plugins: [bundleWorkspaces],
+    plugins: [bundleWorkspaces, packagePlugin],
+    // `import()` becomes a `require` (keytar, the one package loaded so, is CommonJS): the code cache
+    // (bin/codeCache.mjs) runs the bundle through vm.Script, and on Node 20 a function restored from
+    // a code cache loses its script's dynamic-import callback ("A dynamic import callback was not
+    // specified"); the callback that would serve it, vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    // is experimental there and warns on stderr.
+    supported: { 'dynamic-import': false },
+    logOverride: { 'import-is-undefined': 'error' },
     // import.meta has no meaning in CommonJS; the two uses (a createRequire for ssh2's internals,
     // finding package.json) need only this file's own address.
     define: { 'import.meta.url': '__bundleUrl', 'import.meta.dirname': '__dirname' },

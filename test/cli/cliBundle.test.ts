@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -75,5 +75,31 @@ describe('the command line’s bundle (scripts/cliBundle.mjs)', () => {
       });
     }
     expect(cli(['no-such-command'], false).status).toBe(2);
+  });
+
+  it('has no import(): on Node 20 a function restored from the code cache cannot run one', () => {
+    // bin/codeCache.mjs runs the bundle through vm.Script; such a function fails with "A dynamic
+    // import callback was not specified".
+    expect(readFileSync(bundler.CLI_BUNDLE, 'utf8')).not.toMatch(/\bimport\(/);
+  });
+
+  it('loads neither node-pty nor valibot from node_modules for a command that needs no terminal', () => {
+    // What the process required from node_modules, written at its exit.
+    const preload = join(PROFILE, 'loaded.cjs');
+    const loaded = join(PROFILE, 'loaded.json');
+    writeFileSync(
+      preload,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(loaded)}, ` +
+        `JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('node_modules')))));`,
+    );
+    const use = spawnSync(
+      process.execPath,
+      ['--require', preload, BIN, 'platform', 'use', 'http://127.0.0.1:9', '--gateway', '127.0.0.1:9'],
+      { encoding: 'utf8', env: { ...process.env, ENSCALE_SSH_PROFILE: PROFILE } },
+    );
+    expect(use.stderr).toBe('');
+    expect(use.status).toBe(0);
+    const modules = JSON.parse(readFileSync(loaded, 'utf8')) as string[];
+    expect(modules.filter((file) => /node_modules[\\/](node-pty|valibot)[\\/]/.test(file))).toEqual([]);
   });
 });

@@ -27,6 +27,7 @@ import { JsonFile } from '../storage/JsonFile.ts';
 import { checkedApiUrl } from '../../../shared/src/apiMethods.ts';
 import { checkedGatewayAddress } from '../../../shared/src/gatewayAddress.ts';
 import { PlatformClient } from './PlatformClient.ts';
+import { TokenAccount } from './tokenAccount.ts';
 
 /** What the service needs of the key vault: this device's public keys. */
 export interface LocalKeys {
@@ -60,6 +61,9 @@ interface CachedEnvironments extends EnvironmentList {
   uid: number;
 }
 
+const TOKEN_REFUSED =
+  'The platform does not accept ENSCALE_SSH_TOKEN: it may be mistyped, expired or deleted.';
+
 /** The blob of an OpenSSH public key line: how keys are compared, whatever their titles. */
 const blobOf = (publicKey: string): string => publicKey.trim().split(/\s+/)[1] ?? '';
 
@@ -82,11 +86,14 @@ export class PlatformService implements PlatformApi {
   private usingToken = false;
   /** The account behind ENSCALE_SSH_TOKEN, asked once per process. */
   private environmentAccount: Promise<Account> | undefined;
+  /** … and remembered from an earlier run, so a run that only connects need not ask. */
+  private readonly tokenAccounts: TokenAccount;
 
   constructor(private readonly options: PlatformServiceOptions) {
     this.state = new JsonFile(join(options.dataDir, 'platform.json'), { profile: null, account: null });
     this.cache = new JsonFile(join(options.dataDir, 'environments-cache.json'), null);
     this.keychainService = options.keychainService ?? 'Enscale SSH';
+    this.tokenAccounts = new TokenAccount(options.dataDir);
   }
 
   async current(): Promise<PlatformState> {
@@ -340,17 +347,20 @@ export class PlatformService implements PlatformApi {
   private tokenAccount(profile: PlatformProfile): Promise<Account> {
     const token = this.options.environmentToken ?? '';
     this.usingToken = true;
-    this.environmentAccount ??= this.client(profile)
-      .account(token)
-      .catch((error: unknown) => {
-        this.environmentAccount = undefined;
-        if (error instanceof SignedOut)
-          throw new SignedOut(
-            'The platform does not accept ENSCALE_SSH_TOKEN: it may be mistyped, expired or deleted.',
-          );
-        throw error;
-      });
+    this.environmentAccount ??= this.recallOrAsk(profile, token).catch((error: unknown) => {
+      this.environmentAccount = undefined;
+      if (error instanceof SignedOut) throw new SignedOut(TOKEN_REFUSED);
+      throw error;
+    });
     return this.environmentAccount;
+  }
+
+  private async recallOrAsk(profile: PlatformProfile, token: string): Promise<Account> {
+    const remembered = await this.tokenAccounts.recall(profile.apiUrl, token);
+    if (remembered) return remembered;
+    const account = await this.client(profile).account(token);
+    await this.tokenAccounts.remember(profile.apiUrl, token, account).catch(() => undefined);
+    return account;
   }
 
   private sessionAccount(profile: PlatformProfile): string {
@@ -363,7 +373,15 @@ export class PlatformService implements PlatformApi {
     const fromEnvironment = this.options.environmentToken;
     if (fromEnvironment !== undefined) {
       await this.tokenAccount(profile);
-      return call(this.client(profile), fromEnvironment);
+      try {
+        return await call(this.client(profile), fromEnvironment);
+      } catch (error) {
+        // The account may have been remembered from a run when the token was still valid.
+        if (!(error instanceof SignedOut)) throw error;
+        this.environmentAccount = undefined;
+        await this.tokenAccounts.forget().catch(() => undefined);
+        throw new SignedOut(TOKEN_REFUSED);
+      }
     }
     const session = await this.options.secrets.get(this.keychainService, this.sessionAccount(profile));
     if (!session) throw new SignedOut('Sign in to your platform account.');
