@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
+import { commandsOver } from '../electron/core/exec/RemoteCommands.ts';
 import { GatewaySftp } from '../electron/core/ssh/GatewaySftp.ts';
 import { TransferEngine } from '../electron/core/transfers/TransferEngine.ts';
 import { WebHost } from '../electron/webhost/WebHost.ts';
@@ -27,10 +28,19 @@ import {
 
 const FILES = Number(process.env['BENCH_FILES'] ?? 5000);
 const ROUNDS = Number(process.env['BENCH_FILES_ROUNDS'] ?? 3);
+/** `BENCH_FILES_TOOLS=engine,engineSftp,rsync` times only those; `BENCH_FILES_DOWNLOAD=0` uploads only. */
+const ONLY = process.env['BENCH_FILES_TOOLS']?.split(',');
+const DOWNLOADS = process.env['BENCH_FILES_DOWNLOAD'] !== '0';
 const NODE = '518839';
 const USER = `${NODE}-4856`;
-const TOOLS = ['engine', 'cli', 'sftp', 'scp', 'rsync'] as const;
+/**
+ * `engine` is the app's engine as the app now builds it, a new folder going up as one tar stream over
+ * an exec channel (folderStream.ts); `engineSftp` the same engine without exec channels, file by file
+ * over SFTP as before (uploads only: downloads are the same code for both).
+ */
+const TOOLS = ['engine', 'engineSftp', 'cli', 'sftp', 'scp', 'rsync'] as const;
 type Tool = (typeof TOOLS)[number];
+type DownTool = Exclude<Tool, 'engineSftp'>;
 
 /**
  * The tree: 25 top-level folders × 4 sub-folders × 2 levels below, files spread over all of them,
@@ -121,7 +131,8 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
     const source = join(work, 'site');
     const tree = await writeTree(source, FILES);
     const expected = await localDigest(source);
-    const engine = new TransferEngine(new GatewaySftp(connections));
+    const engine = new TransferEngine(new GatewaySftp(connections), { commands: commandsOver(connections) });
+    const engineSftp = new TransferEngine(new GatewaySftp(connections));
     const batchFile = join(work, 'batch');
     const sftpBatch = async (line: string) => {
       await writeFile(batchFile, `${line}\n`);
@@ -131,13 +142,15 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
     const up: Record<Tool, (dest: string) => Promise<unknown>> = {
       engine: async (dest) =>
         engine.wait((await engine.upload({ target, localPath: source, remotePath: dest })).id),
+      engineSftp: async (dest) =>
+        engineSftp.wait((await engineSftp.upload({ target, localPath: source, remotePath: dest })).id),
       cli: (dest) => cli(['--identity', key, 'put', NODE, source, dest]),
       sftp: (dest) => sftpBatch(`put -r ${source} ${dest}`),
       scp: (dest) =>
         run('scp', [...sshOptions, '-q', '-r', '-P', String(gateway.port), source, `${remote}:${dest}`]),
       rsync: (dest) => run('rsync', ['-a', '-e', rsyncShell, `${source}/`, `${remote}:${dest}/`]),
     };
-    const down: Record<Tool, (from: string, dest: string) => Promise<unknown>> = {
+    const down: Record<DownTool, (from: string, dest: string) => Promise<unknown>> = {
       engine: async (from, dest) =>
         engine.wait((await engine.download({ target, localPath: dest, remotePath: from })).id),
       cli: (from, dest) => cli(['--identity', key, 'get', NODE, from, dest]),
@@ -146,7 +159,8 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
         run('scp', [...sshOptions, '-q', '-r', '-P', String(gateway.port), `${remote}:${from}`, dest]),
       rsync: (from, dest) => run('rsync', ['-a', '-e', rsyncShell, `${remote}:${from}/`, `${dest}/`]),
     };
-    const tools = TOOLS.filter((tool) => tool !== 'rsync' || hasRsync);
+    const tools = TOOLS.filter((tool) => (tool !== 'rsync' || hasRsync) && (!ONLY || ONLY.includes(tool)));
+    const downTools = tools.filter((tool): tool is DownTool => DOWNLOADS && tool !== 'engineSftp');
 
     // The folder every download starts from, put there once by OpenSSH and checked.
     await ssh('rm -rf bench-files && mkdir bench-files');
@@ -155,19 +169,26 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
 
     const times = {
       up: Object.fromEntries(tools.map((tool) => [tool, [] as number[]])) as Record<Tool, number[]>,
-      down: Object.fromEntries(tools.map((tool) => [tool, [] as number[]])) as Record<Tool, number[]>,
+      down: Object.fromEntries(downTools.map((tool) => [tool, [] as number[]])) as Record<Tool, number[]>,
     };
+    // The in-process engine's own CPU (this process) per upload: less at the mercy of the machine's
+    // load than its wall-clock time, and comparable between the stream and the SFTP path.
+    const engineCpuMs = { engine: [] as number[], engineSftp: [] as number[] };
     for (let round = 0; round < ROUNDS; round++) {
       // Who goes first rotates each round, so a machine getting busier or quieter weighs on all alike.
       const order = tools.map((_, i) => tools[(i + round) % tools.length] as Tool);
       for (const tool of order) {
         const dest = `bench-files/up-${tool}`;
         await ssh(`rm -rf ${dest}`);
+        const cpu = process.cpuUsage();
         times.up[tool].push(await timed(() => up[tool](dest)));
+        const used = process.cpuUsage(cpu);
+        if (tool === 'engine' || tool === 'engineSftp')
+          engineCpuMs[tool].push((used.user + used.system) / 1000);
         const got = await remoteDigest(dest);
         if (got !== expected) throw new Error(`${tool} upload differs: ${got} vs ${expected}`);
       }
-      for (const tool of order) {
+      for (const tool of downTools.map((_, i) => downTools[(i + round) % downTools.length] as DownTool)) {
         const dest = join(work, `down-${tool}`);
         await rm(dest, { recursive: true, force: true });
         times.down[tool].push(await timed(() => down[tool]('bench-files/src', dest)));
@@ -176,7 +197,7 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
         await rm(dest, { recursive: true, force: true });
       }
       console.error(
-        `bench files: round ${round + 1} up ${tools.map((t) => `${t} ${Math.round(times.up[t].at(-1) ?? 0)}`).join(', ')} ms; down ${tools.map((t) => `${t} ${Math.round(times.down[t].at(-1) ?? 0)}`).join(', ')} ms`,
+        `bench files: round ${round + 1} up ${tools.map((t) => `${t} ${Math.round(times.up[t].at(-1) ?? 0)}`).join(', ')} ms; down ${downTools.map((t) => `${t} ${Math.round(times.down[t].at(-1) ?? 0)}`).join(', ')} ms`,
       );
     }
 
@@ -190,13 +211,19 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
     const ms = (list: number[]) => Math.round(median(list));
     const ratio = (peer: number[], ours: number[]) => Math.round((median(peer) / median(ours)) * 100) / 100;
     const ratios: Record<string, number> = {};
-    for (const ours of ['engine', 'cli'] as const)
-      for (const peer of tools.filter((tool) => tool !== 'engine' && tool !== 'cli'))
-        for (const way of ['up', 'down'] as const)
+    const ran = (way: 'up' | 'down', tool: Tool) =>
+      (way === 'up' ? tools : downTools).some((t) => t === tool);
+    for (const ours of ['engine', 'engineSftp', 'cli'] as const)
+      for (const peer of tools.filter((tool) => !['engine', 'engineSftp', 'cli'].includes(tool)))
+        for (const way of ['up', 'down'] as const) {
+          if (!ran(way, ours) || !ran(way, peer)) continue;
           ratios[`${way === 'up' ? 'upload' : 'download'}_${ours}_vs_${peer}`] = ratio(
             times[way][peer],
             times[way][ours],
           );
+        }
+    if (ran('up', 'engine') && ran('up', 'engineSftp'))
+      ratios['upload_engine_vs_engineSftp'] = ratio(times.up.engineSftp, times.up.engine);
     return {
       benchmark: 'files',
       files: FILES,
@@ -207,13 +234,14 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
       rsyncOnNode: hasRsync,
       medianMs: {
         upload: Object.fromEntries(tools.map((tool) => [tool, ms(times.up[tool])])),
-        download: Object.fromEntries(tools.map((tool) => [tool, ms(times.down[tool])])),
+        download: Object.fromEntries(downTools.map((tool) => [tool, ms(times.down[tool])])),
       },
       // The peer's time over ours: above 1 means ours is faster.
       ratios,
       targets: { vsSftp: '>= 1.5', vsRsync: '>= 1.0' },
       staging,
       roundsMs: times,
+      engineUploadCpuMs: engineCpuMs,
       loadavg: { before: loadBefore, after: loadavg() },
     };
   } finally {

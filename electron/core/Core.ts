@@ -11,6 +11,7 @@ import type { SecretsHome } from '../../shared/src/settings.ts';
 import { DatabaseService } from './databases/DatabaseService.ts';
 import { EditService } from './edits/EditService.ts';
 import { ExecSessions } from './exec/ExecSessions.ts';
+import { commandsOver } from './exec/RemoteCommands.ts';
 import { KeyNotFound } from './keys/errors.ts';
 import { KeyVault } from './keys/KeyVault.ts';
 import { LocalFolders } from './localFolders/LocalFolders.ts';
@@ -194,7 +195,11 @@ export class Core {
     });
     const sftp = new GatewaySftp(this.connections);
     this.files = new FilesService(sftp);
-    this.transfers = new TransferEngine(sftp, { concurrency: settings.current().transfers.concurrency });
+    // Exec channels let a new folder go up as one tar stream (transfers/folderStream.ts).
+    this.transfers = new TransferEngine(sftp, {
+      concurrency: settings.current().transfers.concurrency,
+      commands: commandsOver(this.connections),
+    });
     this.tunnels = new TunnelService(this.connections);
     // Signed out (by the user, or the session ended): the account's forwarded ports close too.
     this.platform.events.on('signedOut', () => this.tunnels.closeAll());

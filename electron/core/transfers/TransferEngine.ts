@@ -21,6 +21,8 @@ import { ConflictQuestions } from './ConflictQuestions.ts';
 import { type Decide, planDownload, planUpload } from './destinations.ts';
 import { downloadFile, uploadFile } from './fileCopy.ts';
 import { prepareFolder, scanHint } from './folderScan.ts';
+import { streamEntryUp } from './folderStream.ts';
+import type { RemoteCommands } from '../exec/RemoteCommands.ts';
 import { JobBook, type Entry } from './JobBook.ts';
 import { currentLocalPlatform, downloadDestination, type LocalPlatform } from './localNames.ts';
 import { uploadName, type UploadRules } from './uploadRules.ts';
@@ -52,13 +54,12 @@ export interface TransferEngineOptions {
   progressIntervalMs?: number;
   /** Whose file-name and mode rules transfers follow; the running one by default (tests pass others). */
   platform?: LocalPlatform;
-  /**
-   * Whose path syntax local paths are checked by (absolute only); the running one by default. Apart from
-   * `platform` because tests give Windows' name rules to transfers into this machine's folders.
-   */
+  /** Whose path syntax local paths are checked by (absolute only); apart from `platform` for tests. */
   pathPlatform?: LocalPlatform;
   /** Upload names and skip list, until `setUploadRules` changes them; the Settings defaults otherwise. */
   uploadRules?: UploadRules;
+  /** Exec channels: a new folder then goes up as one tar stream (folderStream.ts), else by SFTP. */
+  commands?: RemoteCommands;
 }
 
 /**
@@ -86,6 +87,7 @@ export class TransferEngine implements TransfersApi {
   private readonly window: number;
   private readonly chunkSize: number;
   private readonly book: JobBook;
+  private readonly commands: RemoteCommands | undefined;
 
   constructor(
     private readonly provider: SftpProvider,
@@ -104,13 +106,10 @@ export class TransferEngine implements TransfersApi {
     // the client, the gateway and the node spend per byte (docs/core.md, "SFTP and transfers").
     this.chunkSize = Math.max(1024, options.chunkSize ?? DEFAULT_CHUNK_SIZE);
     this.book = new JobBook(this.events, options.progressIntervalMs ?? 100);
+    this.commands = options.commands;
   }
 
-  /**
-   * Files copied at once from now on (the Settings page changes it while transfers run): a larger
-   * number starts queued files at once; a smaller one lets running files finish and starts no new
-   * one until fewer than that run.
-   */
+  /** Files copied at once from now on: running files finish, queued ones start when there is room. */
   setConcurrency(concurrency: number): void {
     this.concurrency = Math.max(1, Math.floor(concurrency) || 1);
     this.pump();
@@ -358,6 +357,10 @@ export class TransferEngine implements TransfersApi {
     job.startedAt = Date.now();
     try {
       const sftp = await this.session(request.target);
+      if (job.direction === 'upload' && this.commands) {
+        const tools = { sftp, commands: this.commands, rules: this.uploadRules, platform: this.platform };
+        if (await streamEntryUp(entry, this.book, tools)) return this.book.finish(entry, 'done');
+      }
       const tree = await prepareFolder(job, sftp, signal, this.platform, this.uploadRules);
       if (signal.aborted) throw cancelled(job);
       const children = tree.files.map((file) =>
