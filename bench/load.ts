@@ -12,7 +12,8 @@
  * (30), BENCH_LOAD_CORE_MB (16 per transfer). BENCH_LOAD_PARTS=sessions runs the session part alone
  * (keystrokes, CPU per MiB), for quick iterations. BENCH_LOAD_CPU_PROF=DIR writes a CPU profile of
  * the sandbox process (gateway, API, store) to DIR when it stops (`--cpu-prof`; open it in Chrome's
- * DevTools).
+ * DevTools). BENCH_LOAD_GATEWAY_FLAGS='--flag …' adds Node/V8 flags to that process (e.g. to try GC
+ * settings).
  */
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir, userInfo } from 'node:os';
@@ -45,6 +46,7 @@ const CORE_MB = env('BENCH_LOAD_CORE_MB', 16);
 const PROBES = env('BENCH_LOAD_PROBES', 3);
 const SESSIONS_ONLY = process.env.BENCH_LOAD_PARTS === 'sessions';
 const CPU_PROF = process.env.BENCH_LOAD_CPU_PROF;
+const GATEWAY_FLAGS = process.env.BENCH_LOAD_GATEWAY_FLAGS;
 const MIB = 1 << 20;
 
 /** The demo data's running nodes (docs/sandbox.md), each with its owner: sessions use them in turn. */
@@ -94,7 +96,11 @@ export async function startLoadSandbox(
   gatewayOptions: Partial<GatewayOptions> = {},
 ): Promise<LoadSandbox> {
   const profile = CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : [];
-  const sandbox = await SandboxProcess.start({ ...LOAD_ADMISSION, ...gatewayOptions }, profile);
+  const flags = GATEWAY_FLAGS ? GATEWAY_FLAGS.split(/\s+/).filter(Boolean) : [];
+  const sandbox = await SandboxProcess.start({ ...LOAD_ADMISSION, ...gatewayOptions }, [
+    ...profile,
+    ...flags,
+  ]);
   try {
     const path = join(dir, 'id_rsa');
     await run('ssh-keygen', ['-q', '-t', 'rsa', '-b', '3072', '-N', '', '-f', path]);

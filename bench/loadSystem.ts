@@ -25,6 +25,8 @@ export async function clockTicks(): Promise<number> {
 export interface ProcessTimes {
   /** user + system CPU seconds of the process itself. */
   self: number;
+  /** Of `self`, the seconds in the kernel (system calls: socket reads and writes, and what they run). */
+  system: number;
   /** user + system CPU seconds of its children that it has waited for. */
   children: number;
 }
@@ -37,7 +39,11 @@ export async function processTimes(pid: number): Promise<ProcessTimes | undefine
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const tick = await clockTicks();
   const field = (n: number) => Number(fields[n - 3] ?? 0);
-  return { self: (field(14) + field(15)) / tick, children: (field(16) + field(17)) / tick };
+  return {
+    self: (field(14) + field(15)) / tick,
+    system: field(15) / tick,
+    children: (field(16) + field(17)) / tick,
+  };
 }
 
 /**
@@ -116,6 +122,13 @@ export async function descendants(root: number): Promise<ProcessInfo[]> {
 export async function cpuOf(pids: readonly number[]): Promise<Map<number, number>> {
   const times = new Map<number, number>();
   for (const pid of pids) times.set(pid, (await processTimes(pid))?.self ?? 0);
+  return times;
+}
+
+/** The same, in the kernel only (system time). */
+export async function systemCpuOf(pids: readonly number[]): Promise<Map<number, number>> {
+  const times = new Map<number, number>();
+  for (const pid of pids) times.set(pid, (await processTimes(pid))?.system ?? 0);
   return times;
 }
 

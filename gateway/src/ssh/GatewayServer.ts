@@ -258,7 +258,7 @@ export class GatewayServer {
     }
     const id = admission.id;
     // Before the key exchange ends ('connection' comes with the client's identification).
-    poolPackets(connection, admission.socket, this.packets);
+    poolPackets(connection, admission.socket, this.packets, this.turns.batching);
     this.deps.audit.record({
       event: 'connect',
       conn: id,

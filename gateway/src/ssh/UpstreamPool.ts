@@ -243,7 +243,7 @@ export class UpstreamPool {
       if (pooled.idleTimer) clearTimeout(pooled.idleTimer);
       onGone();
     });
-    poolPackets(client, socket, this.options.packets);
+    poolPackets(client, socket, this.options.packets, this.options.turns.batching);
     client.connect({
       sock: socket,
       username: access.user,

@@ -30,6 +30,8 @@ export class TurnTaking {
   private readonly bulk: Socket[] = [];
   private bulkHead = 0;
   private scheduled = false;
+  /** Whether the last turn ended with bulk reads still waiting: more than one turn's ration. */
+  private behind = false;
 
   constructor(readonly bulkReadsPerTurn = 8) {}
 
@@ -51,6 +53,16 @@ export class TurnTaking {
   get waiting(): number {
     return this.bulk.length - this.bulkHead;
   }
+
+  /**
+   * How the gateway's sockets batch their writes (`poolPackets`): to the end of the turn while the
+   * gateway is behind — the last turn left bulk reads waiting, so a write per callback costs CPU it
+   * is short of — and to the end of each callback otherwise, so that a few transfers' packets never
+   * wait for others (holding them always had slowed a lone SFTP download: docs/reliability.md).
+   */
+  readonly batching = {
+    holdUntilTurnEnds: (): boolean => this.behind,
+  };
 
   private schedule(): void {
     if (this.scheduled) return;
@@ -77,6 +89,7 @@ export class TurnTaking {
       this.bulk.splice(0, this.bulkHead);
       this.bulkHead = 0;
     }
-    if (this.waiting > 0) this.schedule();
+    this.behind = this.waiting > 0;
+    if (this.behind) this.schedule();
   };
 }

@@ -19,21 +19,17 @@ const MiB = 1024 * 1024;
 const payload = randomBytes(24 * MiB + 123);
 const digest = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-let dir: string;
-let server: ssh2.Server;
-let tcp: NetServer;
-let client: ssh2.Client;
-const serverBuffers = new PacketPool({ shared: true });
-const clientBuffers = new PacketPool({ shared: true });
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'pooled-packets-'));
+/** One server and one client whose sockets write from pools, batched as `batching` says. */
+async function pooledPair(batching: { holdUntilTurnEnds: () => boolean }) {
+  const dir = mkdtempSync(join(tmpdir(), 'pooled-packets-'));
   execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'host')]);
+  const serverBuffers = new PacketPool({ shared: true });
+  const clientBuffers = new PacketPool({ shared: true });
   const accepted = new Map<number, Socket>();
-  server = new ssh2.Server({ hostKeys: [readFileSync(join(dir, 'host'))] }, (connection, info) => {
+  const server = new ssh2.Server({ hostKeys: [readFileSync(join(dir, 'host'))] }, (connection, info) => {
     // As GatewayServer does: the accepted socket writes from the pool before the key exchange ends.
     const socket = accepted.get(info.port);
-    if (socket) poolPackets(connection, socket, serverBuffers);
+    if (socket) poolPackets(connection, socket, serverBuffers, batching);
     connection.on('error', () => undefined);
     connection.on('authentication', (context) => context.accept());
     connection.on('session', (accept) => {
@@ -49,7 +45,7 @@ beforeAll(async () => {
       });
     });
   });
-  tcp = createServer({ noDelay: true }, (socket) => {
+  const tcp: NetServer = createServer({ noDelay: true }, (socket) => {
     accepted.set(socket.remotePort ?? 0, socket);
     server.injectSocket(socket);
   });
@@ -57,42 +53,52 @@ beforeAll(async () => {
   const port = (tcp.address() as AddressInfo).port;
   // As UpstreamPool does: the client's socket set up before `connect`.
   const socket = connect({ host: '127.0.0.1', port, noDelay: true });
-  client = new ssh2.Client();
-  poolPackets(client, socket, clientBuffers);
+  const client = new ssh2.Client();
+  poolPackets(client, socket, clientBuffers, batching);
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve()).once('error', reject);
     client.connect({ sock: socket, username: 'test', hostVerifier: () => true });
   });
-});
+  const close = async () => {
+    client.end();
+    await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { client, serverBuffers, clientBuffers, close };
+}
 
-afterAll(async () => {
-  client?.end();
-  await new Promise<void>((resolve) => tcp.close(() => resolve()));
-  rmSync(dir, { recursive: true, force: true });
-});
-
-const exec = (command: string) =>
+const exec = (client: ssh2.Client, command: string) =>
   new Promise<ClientChannel>((resolve, reject) =>
     client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel))),
   );
 
-describe('pooled packet buffers', () => {
+// Batches end with each callback (a lone transfer), or are held to the end of the event loop's turn
+// (the gateway when it is behind), where later callbacks' packets join them.
+describe.each([false, true])('pooled packet buffers, batches held to the end of the turn: %s', (held) => {
+  let pair: Awaited<ReturnType<typeof pooledPair>>;
+  beforeAll(async () => {
+    pair = await pooledPair({ holdUntilTurnEnds: () => held });
+  });
+  afterAll(async () => {
+    await pair?.close();
+  });
+
   it('uploads intact from pooled buffers, reusing them', async () => {
-    const channel = await exec('hash');
+    const channel = await exec(pair.client, 'hash');
     let answer = '';
     channel.on('data', (chunk: Buffer) => (answer += chunk.toString()));
     const closed = new Promise<void>((resolve) => channel.once('close', () => resolve()));
     channel.end(payload);
     await closed;
     expect(answer).toBe(digest(payload));
-    const { taken, allocated } = clientBuffers.stats;
+    const { taken, allocated } = pair.clientBuffers.stats;
     // 24 MiB in packets of up to 32 KiB: hundreds of packets, from a handful of buffers.
     expect(taken).toBeGreaterThan(500);
     expect(allocated).toBeLessThan(taken / 10);
   });
 
   it('downloads intact from pooled buffers, reusing them', async () => {
-    const channel = await exec('download');
+    const channel = await exec(pair.client, 'download');
     const hash = createHash('sha256');
     let bytes = 0;
     channel.on('data', (chunk: Buffer) => {
@@ -102,11 +108,13 @@ describe('pooled packet buffers', () => {
     await new Promise<void>((resolve) => channel.once('close', () => resolve()));
     expect(bytes).toBe(payload.length);
     expect(hash.digest('hex')).toBe(digest(payload));
-    const { taken, allocated } = serverBuffers.stats;
+    const { taken, allocated } = pair.serverBuffers.stats;
     expect(taken).toBeGreaterThan(500);
     expect(allocated).toBeLessThan(taken / 10);
   });
+});
 
+describe('PacketPool in the gateway', () => {
   it('keeps small packets out of the pool', () => {
     const buffers = new PacketPool({ shared: true });
     expect(buffers.pools(100)).toBe(false);

@@ -7,7 +7,7 @@
 export { SSH2_VERSION, Ssh2InternalsError, installedSsh2Version } from './version.ts';
 export { checkSsh2Internals, loadSsh2, ssh2Problems, type Ssh2Insides } from './startupCheck.ts';
 export { allocatePacketsFrom, type PacketSource } from './packetAllocator.ts';
-export { PacketPool, poolPackets } from './packetPool.ts';
+export { PacketPool, poolPackets, type PoolPacketsOptions } from './packetPool.ts';
 export { enlargeReceiveWindow } from './channelWindow.ts';
 export { FramedWrites } from './framedWrites.ts';
 export { sftpEofReceived, sftpExtension, sftpRequestLimits } from './sftpChannel.ts';

@@ -66,6 +66,33 @@ describe('allocatePacketsFrom', () => {
     },
   );
 
+  it('pads every packet, large and small, with random bytes used once (drawn in batches)', async () => {
+    pair = await ssh2Pair(hashingServer, { algorithms: { cipher: ['aes128-gcm@openssh.com'] } });
+    const source = countingSource();
+    expect(allocatePacketsFrom(pair.client, source)).toBe(true);
+    const cipher = (pair.client as unknown as { _protocol: { _cipher: { allocPacket(n: number): Buffer } } })
+      ._protocol._cipher;
+    // 3,000 packets take several 4 KiB batches; payloads from a keystroke's to 32 KiB, 1 KiB pooled.
+    const paddings = new Set<string>();
+    for (let i = 0; i < 3000; i++) {
+      const payloadLength = i % 3 === 0 ? 32_768 + (i % 16) : i % 500;
+      const packet = cipher.allocPacket(payloadLength);
+      const padding = packet[4] ?? 0;
+      // The length and padding fields as ssh2 writes them: a whole number of 16-byte blocks.
+      expect(packet.readUInt32BE(0)).toBe(1 + payloadLength + padding);
+      expect(padding).toBeGreaterThanOrEqual(4);
+      expect((1 + payloadLength + padding) % 16).toBe(0);
+      expect(packet).toHaveLength(4 + 1 + payloadLength + padding + 16);
+      paddings.add(packet.subarray(5 + payloadLength, 5 + payloadLength + padding).toString('hex'));
+    }
+    // At least 4 random bytes each: a byte reused for a second packet would repeat some padding.
+    expect(paddings.size).toBe(3000);
+    expect(source.taken).toBe(1000);
+    // The connection still carries data intact with those packets' neighbours.
+    const data = randomBytes(256 * 1024 + 5);
+    expect(await sendHashed(pair.client, data)).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
   it('leaves a cipher whose layout it does not know with ssh2’s own allocator (aes128-ctr)', async () => {
     pair = await ssh2Pair(hashingServer, { algorithms: { cipher: ['aes128-ctr'] } });
     const source = countingSource();
