@@ -163,9 +163,13 @@ const versionKey = () => `${process.version} ${process.arch} ${process.versions.
  * else as always: this only replaces how a module's text becomes a function.
  */
 function cachePackageModules(folder, word) {
+  // Module.prototype._compile is Node's loader's own, not a documented interface: it is replaced
+  // only on the Node line it was checked on (20; 22.1 and later cache by themselves), and only
+  // when it is there, so another Node loads packages exactly as it always does.
+  const compile = Module.prototype._compile;
+  if (process.versions.node.split('.')[0] !== '20' || typeof compile !== 'function') return;
   const modules = privateFolder(join(folder, 'modules'));
   if (!modules) return;
-  const compile = Module.prototype._compile;
   Module.prototype._compile = function (content, filename, format) {
     if (format === 'module' || !filename.includes(`${sep}node_modules${sep}`) || !/\.c?js$/.test(filename))
       return compile.call(this, content, filename, format);
