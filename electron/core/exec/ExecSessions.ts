@@ -6,6 +6,7 @@ import type { ExecApi, ExecEvents, ExecOptions, ExecResult } from '../../../shar
 import { Emitter } from '../../../shared/src/rpc/Emitter.ts';
 import type { GatewayConnections } from '../ssh/GatewayConnections.ts';
 import { FlowControl } from '../terminals/FlowControl.ts';
+import { commandsOver, type RemoteCommands } from './RemoteCommands.ts';
 
 interface Session {
   /** The channel once open; stdin that arrives earlier waits on it, in order. */
@@ -22,7 +23,12 @@ export class ExecSessions implements ExecApi {
   readonly events = new Emitter<ExecEvents>();
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly connections: GatewayConnections) {}
+  private readonly commands: RemoteCommands;
+
+  constructor(connections: GatewayConnections) {
+    // The channel, its exit status and keeping the connection while it runs: as the folder uploads'.
+    this.commands = commandsOver(connections);
+  }
 
   async run(target: ConnectionTarget, command: string, options: ExecOptions = {}): Promise<ExecResult> {
     const id = options.id ?? randomUUID();
@@ -41,21 +47,8 @@ export class ExecSessions implements ExecApi {
     this.sessions.set(id, session);
     try {
       if (options.signal?.aborted) throw new Cancelled('Cancelled.');
-      const client = await this.connections.client(target);
-      let exit: ExecResult = { code: null, signal: null };
-      const channel = await new Promise<ClientChannel>((resolve, reject) =>
-        client.exec(command, (error, stream) => {
-          if (error) return reject(error);
-          // Now, not after the await: a gateway that refuses the node (a stopped environment)
-          // answers, writes why, exits and closes in one read, and ssh2 emits 'exit' while it
-          // parses it; a listener added after the await missed it (status 255 instead of 1).
-          stream.on('exit', (code: number | null, exitSignal?: string) => {
-            exit = { code: exitSignal ? null : code, signal: exitSignal ?? null };
-          });
-          resolve(stream);
-        }),
-      );
-      return await this.follow(id, session, target, channel, options.signal, opened, () => exit);
+      const { channel, ended } = await this.commands.start(target, command);
+      return await this.follow(id, session, channel, ended, options.signal, opened);
     } catch (error) {
       failed(error);
       throw error;
@@ -91,13 +84,11 @@ export class ExecSessions implements ExecApi {
   private follow(
     id: string,
     session: Session,
-    target: ConnectionTarget,
     channel: ClientChannel,
+    ended: Promise<ExecResult>,
     signal: AbortSignal | undefined,
     opened: (channel: ClientChannel) => void,
-    exit: () => ExecResult,
   ): Promise<ExecResult> {
-    const release = this.connections.retain(target);
     // One flow control for both streams (they share the channel's window); each chunk keeps its stream.
     session.flow = new FlowControl<'stdout' | 'stderr'>(
       {
@@ -117,15 +108,13 @@ export class ExecSessions implements ExecApi {
     channel.on('data', push('stdout'));
     channel.stderr.on('data', push('stderr'));
     opened(channel);
-    return new Promise<ExecResult>((resolve) => {
-      const abort = () => channel.close();
-      signal?.addEventListener('abort', abort, { once: true });
-      channel.once('close', () => {
-        signal?.removeEventListener('abort', abort);
-        release();
-        // The result comes after all the output, at the reader's pace.
-        void flow.drained().then(() => resolve(exit()));
-      });
+    const abort = () => channel.close();
+    signal?.addEventListener('abort', abort, { once: true });
+    return ended.then(async (result) => {
+      signal?.removeEventListener('abort', abort);
+      // The result comes after all the output, at the reader's pace.
+      await flow.drained();
+      return result;
     });
   }
 

@@ -10,7 +10,7 @@ export interface RemoteCommand {
   ended: Promise<ExecResult>;
 }
 
-/** Where exec channels come from (the engine's folder uploads use one; tests give a plain client). */
+/** Where exec channels come from: ExecSessions' commands and the engine's folder uploads. */
 export interface RemoteCommands {
   start(target: ConnectionTarget, command: string): Promise<RemoteCommand>;
 }
@@ -31,8 +31,9 @@ export function commandsOver(connections: CommandConnections): RemoteCommands {
       const channel = await new Promise<ClientChannel>((resolve, reject) =>
         client.exec(command, (error, stream) => {
           if (error) return reject(error);
-          // In the callback: ssh2 can emit 'exit' while parsing the reply that opened the channel
-          // (ExecSessions.ts has the case), and a listener added after an await would miss it.
+          // In the callback, not after an await: a gateway that refuses the node (a stopped
+          // environment) answers, writes why, exits and closes in one read, and ssh2 emits 'exit'
+          // while it parses it; a listener added later missed it (status 255 instead of 1).
           stream.on('exit', (code: number | null, signal?: string) => {
             exit = { code: signal ? null : code, signal: signal ?? null };
           });
