@@ -33,7 +33,11 @@ export class TurnTaking {
   /** Whether the last turn ended with bulk reads still waiting: more than one turn's ration. */
   private behind = false;
 
-  constructor(readonly bulkReadsPerTurn = 8) {}
+  /** `onTurn`: called as each turn starts (tests count reads per turn of the rotation with it). */
+  constructor(
+    readonly bulkReadsPerTurn = 8,
+    private readonly onTurn?: () => void,
+  ) {}
 
   add(socket: Socket): void {
     // A bulk socket's last read before it runs dry is often small: it waits its turn once more, so
@@ -72,6 +76,7 @@ export class TurnTaking {
 
   private readonly turn = (): void => {
     this.scheduled = false;
+    this.onTurn?.();
     const small = this.small;
     this.small = [];
     for (const socket of small) if (!socket.destroyed) socket.resume();

@@ -143,7 +143,11 @@ async function keystrokesBesideBulk(): Promise<{
       if (counting) setImmediate(tick);
     };
     setImmediate(tick);
-    const rotation = new TurnTaking(1);
+    // Bulk reads are counted per turn of the rotation, not per turn of `tick`: a socket resumed by one
+    // turn may read in the next poll phase and another, resumed by the following turn, emit what it
+    // had buffered in that same check phase, before or after `tick` (the order of two immediates).
+    let rotationTurn = 0;
+    const rotation = new TurnTaking(1, () => rotationTurn++);
     const bulkReads = new Map<number, number>();
     let mostBulkReadsInOneTurn = 0;
     const bytes = accepted.map(() => 0);
@@ -162,8 +166,8 @@ async function keystrokesBesideBulk(): Promise<{
             started.add(socket);
             // Each socket's first read is outside the rotation: all of them start reading at once.
             if (chunk[0] === 1 && !first) {
-              const reads = (bulkReads.get(turn) ?? 0) + 1;
-              bulkReads.set(turn, reads);
+              const reads = (bulkReads.get(rotationTurn) ?? 0) + 1;
+              bulkReads.set(rotationTurn, reads);
               mostBulkReadsInOneTurn = Math.max(mostBulkReadsInOneTurn, reads);
             } else {
               keystrokeBytes += chunk.length;
