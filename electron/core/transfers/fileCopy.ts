@@ -218,7 +218,14 @@ function stopIfUnfinished(result: PipelineResult, what: 'upload' | 'download', p
   }
 }
 
-async function readLocal(file: FileHandle, path: string, buffer: Buffer, length: number, position: number) {
+/** Reads exactly `length` bytes at `position`; a file that got shorter since it was measured fails. */
+export async function readLocal(
+  file: FileHandle,
+  path: string,
+  buffer: Buffer,
+  length: number,
+  position: number,
+) {
   for (let got = 0; got < length;) {
     const { bytesRead } = await file
       .read(buffer, got, length - got, position + got)
@@ -249,7 +256,7 @@ async function openLocal(path: string, flags: 'r' | 'r+' | 'w', mode?: number): 
   }
 }
 
-const changedWhileCopying = (path: string): TransferFailed =>
+export const changedWhileCopying = (path: string): TransferFailed =>
   fileError('sizeMismatch', path, `'${path}' got shorter while being copied; try again once it is complete.`);
 
 const sizeMismatch = (path: string, got: number, expected: number): TransferFailed =>

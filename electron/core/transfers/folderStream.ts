@@ -5,10 +5,11 @@ import { join, posix } from 'node:path';
 import type { ClientChannel } from 'ssh2';
 import type { ConnectionTarget } from '../../../shared/src/connections.ts';
 import { Cancelled, TransferFailed } from '../../../shared/src/errors.ts';
+import { shellQuote } from '../../../shared/src/shellQuote.ts';
 import type { TransferJob } from '../../../shared/src/transfers.ts';
 import type { RemoteCommand, RemoteCommands } from '../exec/RemoteCommands.ts';
 import type { SftpSession } from '../sftp/SftpSession.ts';
-import { localError } from './fileCopy.ts';
+import { changedWhileCopying, localError, readLocal } from './fileCopy.ts';
 import { scanLocal, type Tree, type TreeFile } from './folderScan.ts';
 import type { Entry, JobBook } from './JobBook.ts';
 import type { LocalPlatform } from './localNames.ts';
@@ -72,9 +73,6 @@ export function streamEntryUp(entry: Entry, book: JobBook, tools: StreamTools): 
     },
   });
 }
-
-/** POSIX single quotes (which bash, dash, zsh, csh and fish all read the same way). */
-export const shellQuote = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`;
 
 /**
  * Uploads a folder that is not at the destination yet as one tar stream over an exec channel: `tar -x`
@@ -292,7 +290,7 @@ async function sendInPieces(stream: FolderStream, file: TreeFile, channel: Clien
       const length = Math.min(READ_WHOLE, file.size - offset);
       const last = offset + length === file.size;
       const piece = Buffer.alloc(length + (last ? padding(file.size) : 0));
-      await fill(handle, path, piece, length, offset);
+      await readLocal(handle, path, piece, length, offset);
       await write(channel, piece, stream.signal);
       stream.onProgress(length);
     }
@@ -318,7 +316,7 @@ async function readExactly(path: string, into: Buffer, length: number, position:
       ).catch((error: unknown) => {
         throw localError(error, 'read', path);
       });
-      if (bytesRead === 0) throw shorter(path);
+      if (bytesRead === 0) throw changedWhileCopying(path);
       done += bytesRead;
     }
   } finally {
@@ -332,28 +330,6 @@ function callback<T>(
   return new Promise<T>((resolve, reject) =>
     call((error, value) => (error ? reject(error) : resolve(value))),
   );
-}
-
-/** The archive announced the size the folder's scan saw; a file cut short since cannot be sent. */
-const shorter = (path: string) => new TransferFailed(`'${path}' became shorter while it was being uploaded.`);
-
-async function fill(
-  handle: Awaited<ReturnType<typeof open>>,
-  path: string,
-  into: Buffer,
-  length: number,
-  position: number,
-): Promise<void> {
-  let done = 0;
-  while (done < length) {
-    const { bytesRead } = await handle
-      .read(into, done, length - done, position + done)
-      .catch((error: unknown) => {
-        throw localError(error, 'read', path);
-      });
-    if (bytesRead === 0) throw shorter(path);
-    done += bytesRead;
-  }
 }
 
 /** One write to the channel, resolved once it has room for more (or failed when it closed). */
