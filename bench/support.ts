@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { PlatformClient } from '../electron/core/platform/PlatformClient.ts';
 import { GatewayConnections } from '../electron/core/ssh/GatewayConnections.ts';
 import { HostKeys } from '../electron/core/ssh/HostKeys.ts';
+import { GATEWAY_NODE_FLAGS } from '../gateway/src/nodeFlags.ts';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
 
 export const run = promisify(execFile);
@@ -53,7 +54,7 @@ export interface SandboxProcess<R> {
 /** Runs `enscale-gateway sandbox --json` in its own process, so the benchmark does not share its CPU. */
 export function startSandbox<R>(args: string[]): Promise<SandboxProcess<R>> {
   const bin = join(import.meta.dirname, '..', 'gateway', 'bin', 'enscale-gateway.js');
-  const proc = spawn(process.execPath, [bin, 'sandbox', '--json', ...args], {
+  const proc = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, bin, 'sandbox', '--json', ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

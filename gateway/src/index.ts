@@ -15,5 +15,6 @@ export {
   type StandaloneGatewayReady,
 } from './sandbox/standaloneGateway.ts';
 export type { ExtraEnvironment, ExtraNode, ExtraUser } from './sandbox/tenants.ts';
+export { GATEWAY_NODE_FLAGS } from './nodeFlags.ts';
 export { createPlatformApi, type PlatformApiOptions } from './api/PlatformApi.ts';
 export * from './store/index.ts';

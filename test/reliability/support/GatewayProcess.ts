@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { StandaloneGatewayReady } from '@enscale-ssh/gateway';
+import { GATEWAY_NODE_FLAGS, type StandaloneGatewayReady } from '@enscale-ssh/gateway';
 
 const BIN = fileURLToPath(new URL('../../../gateway/bin/enscale-gateway.js', import.meta.url));
 
@@ -30,7 +30,7 @@ export class GatewayProcess {
   static start(dataDir: string, port: number): Promise<GatewayProcess> {
     const child = spawn(
       process.execPath,
-      [BIN, 'gateway', '--data', dataDir, '--port', String(port), '--json'],
+      [...GATEWAY_NODE_FLAGS, BIN, 'gateway', '--data', dataDir, '--port', String(port), '--json'],
       {
         stdio: ['ignore', 'pipe', 'inherit'],
       },

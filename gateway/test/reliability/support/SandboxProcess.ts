@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AuditEvent } from '../../../src/ssh/AuditLog.ts';
 import type { GatewayOptions } from '../../../src/ssh/GatewayOptions.ts';
 import type { GatewayAddress } from '../../../src/ssh/GatewayServer.ts';
+import { GATEWAY_NODE_FLAGS } from '../../../src/nodeFlags.ts';
 import { loadOrCreateHostKeys } from '../../../src/ssh/hostKeys.ts';
 import type { ChildReply, ChildRequest, MemorySample } from './sandboxProtocol.ts';
 
@@ -49,7 +50,7 @@ export class SandboxProcess {
   /** `nodeFlags`: more flags for the sandbox's Node, e.g. `--cpu-prof` for a benchmark's profile. */
   static start(gatewayOptions: Partial<GatewayOptions>, nodeFlags: string[] = []): Promise<SandboxProcess> {
     const child = fork(CHILD, [JSON.stringify(gatewayOptions)], {
-      execArgv: ['--expose-gc', '--import', 'tsx', ...nodeFlags],
+      execArgv: ['--expose-gc', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', ...nodeFlags],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {
