@@ -8,6 +8,7 @@
  * batches it sends now — against the engine's upload of the staged folder.
  */
 import { createCipheriv } from 'node:crypto';
+import { Session } from 'node:inspector/promises';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -31,6 +32,8 @@ const ROUNDS = Number(process.env['BENCH_FILES_ROUNDS'] ?? 3);
 /** `BENCH_FILES_TOOLS=engine,engineSftp,rsync` times only those; `BENCH_FILES_DOWNLOAD=0` uploads only. */
 const ONLY = process.env['BENCH_FILES_TOOLS']?.split(',');
 const DOWNLOADS = process.env['BENCH_FILES_DOWNLOAD'] !== '0';
+/** `BENCH_FILES_CPU_PROF=DIR` writes a CPU profile of each in-process engine upload there (for DevTools). */
+const CPU_PROF = process.env['BENCH_FILES_CPU_PROF'];
 const NODE = '518839';
 const USER = `${NODE}-4856`;
 /**
@@ -180,9 +183,11 @@ export async function filesBenchmark(): Promise<Record<string, unknown>> {
       for (const tool of order) {
         const dest = `bench-files/up-${tool}`;
         await ssh(`rm -rf ${dest}`);
+        const profiler = CPU_PROF && tool.startsWith('engine') ? await startProfile() : undefined;
         const cpu = process.cpuUsage();
         times.up[tool].push(await timed(() => up[tool](dest)));
         const used = process.cpuUsage(cpu);
+        await profiler?.(join(CPU_PROF ?? '', `${tool}-up-${round + 1}.cpuprofile`));
         if (tool === 'engine' || tool === 'engineSftp')
           engineCpuMs[tool].push((used.user + used.system) / 1000);
         const got = await remoteDigest(dest);
@@ -322,4 +327,19 @@ async function stagingBenchmark(
   } finally {
     await web.close();
   }
+}
+
+/** Starts V8's sampling profiler in this process; the function returned stops it and writes the profile. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 250 });
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(file, JSON.stringify(profile));
+  };
 }
