@@ -11,7 +11,7 @@ import { createCipheriv } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { SandboxReady } from '../gateway/src/sandbox/Sandbox.ts';
 import { commandsOver } from '../electron/core/exec/RemoteCommands.ts';
 import { GatewaySftp } from '../electron/core/ssh/GatewaySftp.ts';
@@ -339,7 +339,7 @@ async function startProfile(): Promise<(file: string) => Promise<void>> {
   return async (file) => {
     const { profile } = await session.post('Profiler.stop');
     session.disconnect();
-    await mkdir(join(file, '..'), { recursive: true });
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify(profile));
   };
 }

@@ -63,23 +63,11 @@ parentPort.on('message', ({ id, files }) => {
  * the loop free for the SSH connection whatever the disk does.
  */
 export class SmallFileReader {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
+  /** Started at the first read: a folder of large files only needs no thread. */
+  private worker: Worker | undefined;
   private readonly waiting = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
   private nextId = 0;
   private stopped: Error | undefined;
-
-  constructor() {
-    // Only pending reads keep the process alive (ref'd in `read`).
-    this.worker.unref();
-    this.worker.on('message', (reply: Reply) => {
-      const waiter = this.waiting.get(reply.id);
-      this.waiting.delete(reply.id);
-      if (this.waiting.size === 0) this.worker.unref();
-      waiter?.resolve(reply);
-    });
-    this.worker.on('error', (error) => this.stop(error));
-    this.worker.on('exit', () => this.stop(new Error('the reading thread stopped')));
-  }
 
   /** Each file's content and padding, in the order given; all of them come back in one message. */
   read(files: SmallFile[]): Promise<Buffer>[] {
@@ -102,16 +90,31 @@ export class SmallFileReader {
   /** Ends the thread; reads still waiting fail. */
   async close(): Promise<void> {
     this.stop(new Error('the upload ended'));
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 
   private request(files: SmallFile[]): Promise<Reply> {
     if (this.stopped) return Promise.reject(this.failure());
     const id = this.nextId++;
     const reply = new Promise<Reply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.worker.ref();
-    this.worker.postMessage({ id, files });
+    const worker = (this.worker ??= this.start());
+    // Only reads in flight keep the process alive.
+    worker.ref();
+    worker.postMessage({ id, files });
     return reply;
+  }
+
+  private start(): Worker {
+    const worker = new Worker(WORKER_SOURCE, { eval: true });
+    worker.on('message', (reply: Reply) => {
+      const waiter = this.waiting.get(reply.id);
+      this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
+      waiter?.resolve(reply);
+    });
+    worker.on('error', (error) => this.stop(error));
+    worker.on('exit', () => this.stop(new Error('the reading thread stopped')));
+    return worker;
   }
 
   private stop(cause: Error): void {

@@ -56,6 +56,13 @@ function recordedCommands(prefix = ''): { commands: RemoteCommands; started: str
 const engineWith = (commands: RemoteCommands) =>
   new TransferEngine(new GatewaySftp(connections), { commands });
 
+/** Uploads `localPath` to the node's `remotePath` with those exec channels and waits for the job. */
+async function uploadWith(commands: RemoteCommands, localPath: string, remotePath: string) {
+  const engine = engineWith(commands);
+  const job = await engine.upload({ target: account.target(NODE), localPath, remotePath });
+  return engine.wait(job.id);
+}
+
 /** Every entry below `root` by relative path: 'dir', or the file's mode, mtime (s) and content. */
 function describeTree(root: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -101,14 +108,8 @@ describe('a new folder uploaded as one tar stream (exec channel through the gate
     await randomFile(join(source, 'large.bin'), 3 * 1024 * 1024 + 17);
     // A umask that would strip every mode tar does not insist on (`-p`), as a shared host's may.
     const recorded = recordedCommands('umask 077; ');
-    const engine = engineWith(recorded.commands);
     const remoteName = `it's a "site" copy`;
-    const job = await engine.upload({
-      target: account.target(NODE),
-      localPath: source,
-      remotePath: remoteName,
-    });
-    const done = await engine.wait(job.id);
+    const done = await uploadWith(recorded.commands, source, remoteName);
     expect(done).toMatchObject({ state: 'done', files: { total: 8, finished: 8, failed: 0 } });
     expect(done.bytes).toBe(done.total);
     expect(done.skipped?.map((entry) => entry.name)).toEqual(['.DS_Store']);
@@ -147,13 +148,10 @@ describe('a new folder uploaded as one tar stream (exec channel through the gate
     writeFileSync(join(destination, 'keep.txt'), 'kept');
     execFileSync('chown', ['-R', '48:48', destination]);
     const recorded = recordedCommands();
-    const engine = engineWith(recorded.commands);
-    const job = await engine.upload({
-      target: account.target(NODE),
-      localPath: source,
-      remotePath: 'existing',
+    expect(await uploadWith(recorded.commands, source, 'existing')).toMatchObject({
+      state: 'done',
+      files: { total: 1, finished: 1 },
     });
-    expect(await engine.wait(job.id)).toMatchObject({ state: 'done', files: { total: 1, finished: 1 } });
     expect(recorded.started).toEqual([]);
     expect(readFileSync(join(destination, 'keep.txt'), 'utf8')).toBe('kept');
     expect(readFileSync(join(destination, 'sub', 'new.txt'), 'utf8')).toBe('new');
@@ -165,13 +163,10 @@ describe('a new folder uploaded as one tar stream (exec channel through the gate
     writeFileSync(join(source, 'sub', 'file.txt'), 'by sftp');
     // A real node whose PATH finds no tar, as on a minimal image.
     const recorded = recordedCommands('PATH=/nonexistent; ');
-    const engine = engineWith(recorded.commands);
-    const job = await engine.upload({
-      target: account.target(NODE),
-      localPath: source,
-      remotePath: 'no-tar',
+    expect(await uploadWith(recorded.commands, source, 'no-tar')).toMatchObject({
+      state: 'done',
+      files: { total: 1, finished: 1 },
     });
-    expect(await engine.wait(job.id)).toMatchObject({ state: 'done', files: { total: 1, finished: 1 } });
     expect(recorded.started).toHaveLength(1);
     expect(readFileSync(join(nodeHome(), 'no-tar', 'sub', 'file.txt'), 'utf8')).toBe('by sftp');
     expect(leftovers()).toEqual([]);
